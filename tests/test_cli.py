@@ -1,0 +1,69 @@
+"""The command line through its real entry point."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SHARED, veille
+
+ARTICLE = {"source": "wire/sommet", "published": "2024-05-16", "title": "Sommet",
+           "text": "Vladimir Poutine et Xi Jinping se sont rencontrés jeudi à Pékin. "
+                   "Les deux dirigeants ont signé une déclaration conjointe sur leur partenariat."}
+
+
+@pytest.fixture
+def jsonl(tmp_path):
+    path = tmp_path / "in.jsonl"
+    other = dict(ARTICLE, source="wire/autre", text=ARTICLE["text"] + " Le commerce progresse.")
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (ARTICLE, other)) + "\n{cassé\n", encoding="utf-8")
+    return path
+
+
+def test_ingest_twice_keeps_the_same_rows_and_exit_code_says_failures(tmp_path, jsonl):
+    db = tmp_path / "v.duckdb"
+    first = veille("ingest", str(jsonl), "--db", str(db))
+    assert first.returncode == 1, first.stderr            # the broken line failed
+    assert "in.jsonl:3" in first.stderr and "invalid JSON" in first.stderr
+    listing = veille("articles", "--db", str(db), "--json")
+    ids = [json.loads(line)["id"] for line in listing.stdout.splitlines() if line.startswith("{")]
+    second = veille("ingest", str(jsonl), "--db", str(db))
+    assert "2 unchanged" in second.stderr and "0 new" in second.stderr
+    again = veille("articles", "--db", str(db), "--json")
+    assert again.stdout == listing.stdout and len(ids) == 2
+    shown = veille("show", ids[0][:8], "--db", str(db), "--json")
+    assert json.loads(shown.stdout)["format"] == "veille/1"
+
+
+def test_veille_db_environment_variable(tmp_path, jsonl):
+    db = tmp_path / "env.duckdb"
+    veille("ingest", str(jsonl), env={"VEILLE_DB": str(db)})
+    assert db.exists()
+    listing = veille("articles", "--json", env={"VEILLE_DB": str(db)})
+    assert listing.stdout.count('"id"') == 2
+
+
+def test_extract_prints_veille1_records_from_the_shared_input(tmp_path):
+    if not (SHARED / "eval" / "make_input.py").exists():
+        pytest.skip("shared/ is not beside the checkout")
+    made = subprocess.run([sys.executable, str(SHARED / "eval/make_input.py"), str(SHARED / "corpus/seeds"),
+                           str(SHARED / "eval/dev")], capture_output=True, text=True, check=True)
+    (tmp_path / "in.jsonl").write_text(made.stdout, encoding="utf-8")
+    inputs = [json.loads(line) for line in made.stdout.splitlines()]
+    result = veille("extract", str(tmp_path / "in.jsonl"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(inputs) == 5
+    for given, rec in zip(inputs, records):
+        assert rec["format"] == "veille/1"
+        assert rec["doc"]["source"] == given["source"]
+        assert rec["doc"]["published"] == given.get("published")
+        for layer in ("entities", "timexes", "measurements", "events"):
+            assert isinstance(rec[layer], list)
+
+
+def test_extract_names_a_missing_input_and_fails(tmp_path):
+    result = veille("extract", str(tmp_path / "absent.txt"))
+    assert result.returncode == 1 and "absent.txt" in result.stderr and "no such file" in result.stderr

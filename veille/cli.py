@@ -1,0 +1,215 @@
+"""The command line: each command parses its arguments and calls one library function."""
+from __future__ import annotations
+
+import json
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from veille.errors import IngestError, VeilleError
+from veille.settings import load_settings
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="Database file (default: $VEILLE_DB, the config file, or ~/.local/share/veille/veille.duckdb).")
+config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                             help="Settings file (TOML; default $VEILLE_CONFIG or ~/.config/veille/config.toml).")
+
+
+def _settings(config: Path | None, **overrides):
+    try:
+        return load_settings(config, **overrides)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"settings: {exc}") from exc
+
+
+def _report_error(error: IngestError) -> None:
+    err.print(f"[red]error[/red] {error.source}: {error.reason}", markup=True, highlight=False)
+
+
+def demo_corpus() -> Path:
+    """The bundled demo corpus folder."""
+    return Path(str(files("veille.resources").joinpath("demo")))
+
+
+@click.group()
+@click.version_option(package_name="veille")
+def main() -> None:
+    """veille: a source-linked record of who did what with whom, when, and how much."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@config_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(inputs: tuple[str, ...], db: Path | None, config: Path | None, quiet: bool) -> None:
+    """Ingest files, folders, URLs (text, HTML, JSON Lines, RSS/Atom, WARC) into the database."""
+    settings = _settings(config, db=db)
+    report = _ingest(list(inputs), settings, quiet)
+    sys.exit(0 if report.ok else 1)
+
+
+def _ingest(inputs: list[str], settings, quiet: bool):
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from veille.store import Store
+    from veille.workflow import ingest as run_ingest
+
+    with Store(settings.db) as store, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+            TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(item) -> None:
+            if isinstance(item, IngestError):
+                bar.console.print(f"[red]error[/red] {item.source}: {item.reason}", highlight=False)
+            bar.advance(task)
+
+        report = run_ingest(inputs, settings, store, progress)
+        counts = store.counts()
+    err.print(f"{report.new} new, {report.versions} new versions, {report.unchanged} unchanged, "
+              f"{len(report.errors)} failed; database {settings.db} holds {counts['articles']} articles, "
+              f"{counts['entities']} entities, {counts['events']} events, {counts['measurements']} figures",
+              highlight=False)
+    return report
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "pretty"]), default="json",
+              help="json/jsonl: one veille/1 record per line; pretty: indented.")
+@config_option
+def extract(inputs: tuple[str, ...], fmt: str, config: Path | None) -> None:
+    """Print the veille/1 record of every article in INPUTS, without a database."""
+    from veille.workflow import extract_inputs
+
+    settings = _settings(config)
+    failed = 0
+    for item in extract_inputs(list(inputs), settings):
+        if isinstance(item, IngestError):
+            _report_error(item)
+            failed += 1
+            continue
+        indent = 2 if fmt == "pretty" else None
+        sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False, indent=indent) + "\n")
+        sys.stdout.flush()
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@db_option
+@config_option
+@click.option("--limit", default=50, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--all-versions", is_flag=True, help="Also list superseded versions.")
+@click.option("--json", "as_json", is_flag=True)
+def articles(db, config, limit, offset, all_versions, as_json) -> None:
+    """List stored articles."""
+    from veille.store import Store
+
+    settings = _settings(config, db=db)
+    with Store(settings.db) as store:
+        rows = store.articles(limit=limit, offset=offset, latest_only=not all_versions)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+        return
+    table = Table("id", "published", "lang", "v", "title / source")
+    for row in rows:
+        table.add_row(row["id"][:12], str(row["published"] or "?"), row["language"] or "?",
+                      str(row["version"]), row["title"] or row["source"])
+    out.print(table)
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="The whole veille/1 record.")
+def show(article_id: str, db, config, as_json: bool) -> None:
+    """Show one stored article (an id prefix is enough) with its metadata."""
+    from veille.store import Store
+
+    settings = _settings(config, db=db)
+    with Store(settings.db) as store:
+        record = store.record(article_id)
+    if record is None:
+        raise click.ClickException(f"no single article with id {article_id!r}")
+    if as_json:
+        sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    doc = record.doc
+    out.print(f"[bold]{doc.title or doc.source}[/bold]")
+    out.print(f"id {doc.id}\nsource {doc.source}\npublished {doc.published or 'unknown'} "
+              f"({doc.published_precision or '-'}, from {doc.published_from or '-'})\nlanguage {doc.language}")
+    for key, value in doc.metadata.items():
+        out.print(f"{key} {value}")
+    if doc.removed:
+        out.print(f"removed debris: {list(doc.removed)}")
+    for flag in doc.flags:
+        out.print(f"[yellow]flag[/yellow] {flag['kind']}: {flag['text']!r} at {flag['start']}")
+    out.print()
+    out.print(doc.text)
+    out.print()
+    out.print(f"{len(record.entities)} entities, {len(record.timexes)} time expressions, "
+              f"{len(record.measurements)} figures, {len(record.events)} events, {len(record.quotes)} quotes")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database for the demo (default: demo.duckdb beside the default database).")
+@config_option
+@click.option("--quiet", is_flag=True)
+def demo(db: Path | None, config: Path | None, quiet: bool) -> None:
+    """Run the whole pipeline on the bundled demo corpus and show what it found."""
+    from veille.store import Store
+
+    settings = _settings(config)
+    settings = settings.with_overrides(db=db or settings.db.with_name("demo.duckdb"))
+    corpus = demo_corpus()
+    err.print(f"demo corpus: {corpus}", highlight=False)
+    report = _ingest([str(corpus)], settings, quiet)
+    with Store(settings.db) as store:
+        _print_overview(store)
+    sys.exit(0 if report.ok else 1)
+
+
+def _print_overview(store) -> None:
+    con = store.con
+    table = Table("entity", "type", "country", "articles", title="Most mentioned entities")
+    for row in con.execute(
+            "SELECT name, type, country, count(DISTINCT article_id) n FROM entities WHERE role = 'actor'"
+            " GROUP BY ALL ORDER BY n DESC, name LIMIT 12").fetchall():
+        table.add_row(*[str(x) if x is not None else "" for x in row])
+    out.print(table)
+    table = Table("type", "mode", "status", "actor", "recipient", "date", "location", title="Events")
+    for row in con.execute(
+            "SELECT type, mode, status, array_to_string(actor, ','), array_to_string(recipient, ','),"
+            " date_begin, location FROM events ORDER BY date_begin NULLS LAST LIMIT 15").fetchall():
+        table.add_row(*[str(x) if x is not None else "" for x in row])
+    out.print(table)
+    table = Table("figure", "value", "unit", "metric", "from", "to", "period", title="Figures")
+    for row in con.execute(
+            "SELECT text, value, unit, metric, place_from, place_to, period_begin || '..' || period_end"
+            " FROM measurements ORDER BY metric NULLS LAST LIMIT 15").fetchall():
+        table.add_row(*[str(x) if x is not None else "" for x in row])
+    out.print(table)
+
+
+def run() -> None:
+    try:
+        main()
+    except VeilleError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    run()

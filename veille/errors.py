@@ -1,0 +1,15 @@
+"""Errors that name the article or input they come from."""
+from __future__ import annotations
+
+
+class VeilleError(Exception):
+    """Base of veille's own errors."""
+
+
+class IngestError(VeilleError):
+    """An input or article that cannot be ingested; `source` names it."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

@@ -1,0 +1,56 @@
+"""Article -> Record: every extraction layer, in one place, for every command.
+
+`veille extract`, `veille ingest`, `veille eval`, `veille bench` and the Spark
+job all call `Pipeline.run`, so the database always holds what `extract` prints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from veille.nlp import load_model
+from veille.records import Article, Record
+from veille.settings import Settings
+
+PIPELINE_VERSION = "veille-0.1"
+
+
+@dataclass
+class Pipeline:
+    """Runs the layers over articles; the NLP model loads on first use."""
+
+    settings: Settings
+
+    def run(self, articles: Iterable[Article]) -> Iterator[Record]:
+        """One record per article, in order; NLP runs in batches."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def run_one(self, article: Article) -> Record:
+        return next(iter(self._run_batch([article])))
+
+    def _run_batch(self, batch: list[Article]) -> Iterator[Record]:
+        by_model: dict[str, list[int]] = {}
+        for i, article in enumerate(batch):
+            model = self.settings.model_for(article.language)
+            if model:
+                by_model.setdefault(model, []).append(i)
+        docs: dict[int, object] = {}
+        for model, indexes in by_model.items():
+            nlp = load_model(model)
+            for i, doc in zip(indexes, nlp.pipe((batch[i].text for i in indexes), batch_size=len(indexes))):
+                docs[i] = doc
+        for i, article in enumerate(batch):
+            yield self.extract(article, docs.get(i))
+
+    def extract(self, article: Article, doc=None) -> Record:
+        """The record of one article, given its parse (None: the doc layer only)."""
+        if doc is None:
+            return Record(doc=article)
+        return Record(doc=article)

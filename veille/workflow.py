@@ -1,0 +1,104 @@
+"""The library side of the commands: extract and ingest, never printing.
+
+Both stream: articles are read, cleaned and parsed in batches, so memory does
+not grow with the number of articles. One bad article yields an IngestError
+naming it, and the batch goes on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from veille.errors import IngestError
+from veille.ingest import articles as read_articles
+from veille.pipeline import PIPELINE_VERSION, Pipeline
+from veille.records import Article, Record
+from veille.settings import Settings
+from veille.store import Store
+
+
+def extract(items: Iterable[Article | IngestError], settings: Settings,
+            pipeline: Pipeline | None = None) -> Iterator[Record | IngestError]:
+    """Records of the articles in `items`, errors passed through in order."""
+    pipeline = pipeline or Pipeline(settings)
+    batch: list[Article] = []
+
+    def flush() -> Iterator[Record | IngestError]:
+        try:
+            yield from pipeline.run(batch)
+        except Exception:
+            # one article broke a batch: redo it one by one to name the culprit
+            for article in batch:
+                try:
+                    yield pipeline.run_one(article)
+                except Exception as exc:
+                    yield IngestError(article.source, f"extraction failed: {type(exc).__name__}: {exc}")
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, IngestError):
+            yield from flush()
+            yield item
+            continue
+        batch.append(item)
+        if len(batch) >= settings.batch_size:
+            yield from flush()
+    yield from flush()
+
+
+def extract_inputs(targets: list[str], settings: Settings) -> Iterator[Record | IngestError]:
+    """Records of every article in the named inputs."""
+    return extract(read_articles(targets, settings), settings)
+
+
+@dataclass
+class IngestReport:
+    """What one `ingest` run did."""
+
+    new: int = 0
+    unchanged: int = 0
+    versions: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.versions
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def ingest(targets: list[str], settings: Settings, store: Store,
+           progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
+    """Ingest the named inputs into `store`, one transaction per article."""
+    report = IngestReport()
+
+    def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
+        for item in items:
+            if isinstance(item, Article) and store.has(item.id):
+                report.unchanged += 1
+                continue
+            yield item
+
+    for item in extract(not_stored(read_articles(targets, settings)), settings):
+        if isinstance(item, IngestError):
+            report.errors.append(item)
+            store.record_error(item.source, item.reason)
+        else:
+            try:
+                result = store.put(item, PIPELINE_VERSION)
+            except Exception as exc:
+                error = IngestError(item.doc.source, f"could not be stored: {type(exc).__name__}: {exc}")
+                report.errors.append(error)
+                item = error
+            else:
+                if result.outcome == "new":
+                    report.new += 1
+                elif result.outcome == "version":
+                    report.versions += 1
+                else:
+                    report.unchanged += 1
+        if progress:
+            progress(item)
+    return report
