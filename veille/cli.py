@@ -203,6 +203,51 @@ def _print_overview(store) -> None:
     out.print(table)
 
 
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Articles to extract (file or folder); default: the files the gold's doc.source names.")
+@click.option("--predictions", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Score these veille/1 records (JSON Lines) instead of extracting.")
+@click.option("--json", "as_json", is_flag=True, help="The figures as JSON.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every miss and false positive.")
+@config_option
+def eval_command(gold_dir: Path, corpus: Path | None, predictions: Path | None, as_json: bool,
+                 show_errors: bool, config: Path | None) -> None:
+    """Score extraction against gold records, layer by layer."""
+    from veille.evaluate import load_gold, run_evaluation, score_records
+
+    settings = _settings(config)
+    if predictions:
+        preds = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines() if line.strip()]
+        result = score_records(preds, load_gold(gold_dir))
+    else:
+        result = run_evaluation(gold_dir, settings, corpus)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        table = Table("layer", "P", "R", "F1", "tp", "fp", "fn", "attribute accuracy",
+                      title=f"{result.articles} gold articles, {len(result.missing)} not found")
+        for name, s in result.layers.items():
+            attrs = " ".join(f"{k}={v:.2f}" if v is not None else f"{k}=-"
+                             for k, v in s.to_dict().items() if k not in ("tp", "fp", "fn", "precision", "recall", "f1"))
+            table.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
+                          str(s.tp), str(s.fp), str(s.fn), attrs)
+        out.print(table)
+        if result.missing:
+            out.print(f"articles not found: {', '.join(result.missing)}")
+    if show_errors:
+        for miss in result.errors:
+            if miss.layer == "timex_values" and miss.kind == "spurious":
+                continue
+            item = miss.item
+            label = item.get("text") or item.get("name") or item.get("names") or item.get("type")
+            detail = {k: v for k, v in item.items() if k in ("id", "type", "value", "unit", "begin", "end_date",
+                                                             "value", "actor", "recipient", "date", "status")}
+            err.print(f"{miss.article} {miss.layer:12s} {miss.kind:8s} {label!s:40.40s} {json.dumps(detail, ensure_ascii=False)}",
+                      highlight=False, markup=False)
+
+
 def run() -> None:
     try:
         main()
