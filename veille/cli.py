@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -246,6 +247,33 @@ def eval_command(gold_dir: Path, corpus: Path | None, predictions: Path | None, 
                                                              "value", "actor", "recipient", "date", "status")}
             err.print(f"{miss.article} {miss.layer:12s} {miss.kind:8s} {label!s:40.40s} {json.dumps(detail, ensure_ascii=False)}",
                       highlight=False, markup=False)
+
+
+@main.command()
+@click.option("--articles", "n", default=2000, show_default=True, help="How many articles to process.")
+@click.option("--processes", default=1, show_default=True, help="Worker processes for NLP and extraction.")
+@click.option("--json", "as_json", is_flag=True)
+@config_option
+def bench(n: int, processes: int, as_json: bool, config: Path | None) -> None:
+    """Speed and memory of the full pipeline, against spaCy alone on the same texts."""
+    import platform
+
+    from veille.bench import run_bench
+
+    settings = _settings(config)
+    result = run_bench(n, processes, settings).to_dict()
+    result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    out.print(f"{result['articles']} articles ({result['words_per_article']} words each on average), "
+              f"{result['processes']} process(es), {result['machine']}")
+    out.print(f"full pipeline: {result['full_seconds']:.1f} s = {result['articles_per_second']:.1f} articles/s, "
+              f"{result['tokens_per_second']:.0f} tokens/s")
+    out.print(f"spaCy alone:   {result['spacy_seconds']:.1f} s; full / spaCy = {result['ratio_full_to_spacy']:.2f}")
+    out.print(f"DuckDB storage: {result['storage_seconds']:.2f} s of the full run")
+    out.print(f"peak resident memory: {result['peak_rss_mb_main']:.0f} MB (main), "
+              f"{result['peak_rss_mb_workers']:.0f} MB (largest worker)")
 
 
 def run() -> None:

@@ -53,4 +53,22 @@ class Pipeline:
         """The record of one article, given its parse (None: the doc layer only)."""
         if doc is None:
             return Record(doc=article)
-        return Record(doc=article)
+        return extract_layers(article, doc)
+
+
+def extract_layers(article: Article, doc) -> Record:
+    """Every layer of one parsed article, each from the layers before it."""
+    from veille.extract.entities import extract_entities
+    from veille.extract.events import extract_events
+    from veille.extract.measurements import extract_measurements
+    from veille.extract.timexes import extract_timexes
+
+    published = article.published
+    entities, places = extract_entities(doc, published)
+    timexes = extract_timexes(article.text, published, article.published_precision)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    measurements = extract_measurements(article.text, sentences, places, timexes, published)
+    events, quotes = extract_events(doc, entities, places, timexes,
+                                    published if article.published_precision == "day" else None)
+    return Record(doc=article, entities=tuple(entities), timexes=tuple(timexes),
+                  measurements=tuple(measurements), events=tuple(events), quotes=tuple(quotes))

@@ -1,0 +1,321 @@
+"""Entities: gazetteer names, titles and surnames resolved by date, and spaCy's NER.
+
+`extract_entities(doc, published)` returns the article's canonical entities
+(each with every mention) and the spans that designate states and places
+(`PlaceRef`: names, capitals used as metonyms, demonyms), which the figure and
+event layers use.
+
+    "Le président chinois a reçu M. Poutine à Pékin." (2024-05-16)
+    -> Xi Jinping (Q15031) via the title, Vladimir Putin (Q7747) via the
+       surname, Beijing (Q956), and PlaceRefs CHN (demonym), CHN (capital).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from veille.gazetteer import GazEntry, Gazetteer, gazetteer, key_of, slug, tokens
+from veille.records import Entity, PlaceRef
+from veille.resources import load
+from veille.text import fold
+
+# spaCy labels kept for names the gazetteer does not know, and their types
+NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+LEADING_WORDS = {"le", "la", "les", "l", "'", "du", "de", "des", "d", "au", "aux", "un", "une", "m", ".", "mme", "ce", "cette"}
+TYPE_RANK = {"COUNTRY": 0, "PERSON": 1, "ORG": 2, "PLACE": 3, "PROJECT": 4, "EVENT_NAME": 5}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    entity: GazEntry | None
+    surface: str
+    label: str | None = None          # spaCy label of unknown names
+    how: str = "name"                 # name, acronym, short, title, ner
+
+
+@dataclass(frozen=True)
+class Titles:
+    phrases: dict[tuple[str, ...], str]                       # title phrase -> office
+    fixed: dict[tuple[str, ...], tuple[str, str | None]]      # phrase -> (office, country)
+    exceptions: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str | None, str | None], ...]]
+    counterpart: frozenset[tuple[str, ...]]                   # "homologue"
+    past: frozenset[str]                                      # "ancien président": not today's holder
+    stop: frozenset[str]                                      # NER spans never taken as entities
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+@lru_cache(maxsize=1)
+def titles() -> Titles:
+    data = load("fr/titles.yaml") or {}
+    extra = load("fr/entities.yaml") or {}
+    phrases = {}
+    for row in data.get("titles") or ():
+        if row.get("needs_org") or row.get("org"):
+            continue
+        for phrase in row.get("fr") or ():
+            phrases[key_of(phrase)] = row["office"]
+    fixed = {}
+    for row in data.get("fixed") or ():
+        for phrase in row.get("fr") or ():
+            fixed[key_of(phrase)] = (row["office"], row.get("country"))
+    exceptions: dict = {}
+    for row in data.get("exceptions") or ():
+        for country in _as_list(row["country"]):
+            for phrase in row.get("fr") or ():
+                key = (key_of(phrase), country)
+                exceptions[key] = exceptions.get(key, ()) + ((row["office"], _day(row.get("from")), _day(row.get("to"))),)
+    past = {fold(w) for w in (data.get("tense_modifiers") or {}).get("past") or ()}
+    return Titles(phrases=phrases, fixed=fixed, exceptions=exceptions,
+                  counterpart=frozenset(key_of(w) for w in data.get("counterparts") or extra.get("counterpart") or ()),
+                  past=frozenset(past),
+                  stop=frozenset(fold(w) for w in extra.get("ner_stop") or ()))
+
+
+def _day(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _office_for(key: tuple[str, ...], country: str, published: str | None, tt: Titles) -> str | None:
+    for office, start, end in tt.exceptions.get((key, country), ()):
+        if (start is None or published is None or start <= published) and (end is None or published is None or published <= end):
+            return office
+    return tt.phrases.get(key)
+
+
+def _is_capitalised(text: str, start: int) -> bool:
+    ch = text[start]
+    return ch.isupper() or ch.lower() == ch.upper()
+
+
+def _choose(ids: set[str], gaz: Gazetteer, day: str | None, full_ids: set[str]) -> GazEntry | None:
+    """One entry for an ambiguous name: named in full already, in office on the day, else by type."""
+    entries = [gaz.entries[i] for i in sorted(ids)]
+    if len(entries) == 1:
+        return entries[0]
+    named = [e for e in entries if e.id in full_ids]
+    if len(named) == 1:
+        return named[0]
+    in_office = [e for e in entries if gaz.offices_on(e, day)]
+    if len(in_office) == 1:
+        return in_office[0]
+    if all(e.type == "PERSON" for e in entries):
+        return None
+    return min(entries, key=lambda e: (TYPE_RANK.get(e.type, 9), e.id))
+
+
+def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | None = None) -> tuple[list[Mention], list[PlaceRef]]:
+    """Names, acronyms, titles and demonyms of the gazetteer, longest first."""
+    gaz = gaz or gazetteer()
+    tt = titles()
+    toks = tokens(text)
+    keys = [t for t, _, _ in toks]
+    n = len(toks)
+    mentions: list[Mention] = []
+    places: list[PlaceRef] = []
+    full_ids: set[str] = set()
+    pending_shorts: list[tuple[int, int, set[str]]] = []
+    last_person: GazEntry | None = None
+    i = 0
+    while i < n:
+        matched = False
+        for length in range(min(gaz.max_len, n - i), 0, -1):
+            key = tuple(keys[i:i + length])
+            start, end = toks[i][1], toks[i + length - 1][2]
+            surface = text[start:end]
+            if (key in tt.fixed or key in tt.phrases or key in tt.counterpart) and not (i and keys[i - 1] in tt.past):
+                resolved = _resolve_title(key, toks, keys, i + length, text, published, gaz, tt, last_person)
+                if resolved:
+                    entry, stop = resolved
+                    end = toks[stop - 1][2]
+                    mentions.append(Mention(start, end, entry, text[start:end], how="title"))
+                    last_person = entry
+                    i = stop
+                    matched = True
+                    break
+            ids = gaz.names.get(key)
+            if ids and _is_capitalised(text, start):
+                entry = _choose(ids, gaz, published, full_ids)
+                if entry:
+                    mentions.append(Mention(start, end, entry, surface))
+                    full_ids.add(entry.id)
+                    if entry.type == "PERSON":
+                        last_person = entry
+                    i += length
+                    matched = True
+                    break
+            if length == 1 and surface in gaz.acronyms:
+                entry = _choose(gaz.acronyms[surface], gaz, published, full_ids)
+                if entry:
+                    mentions.append(Mention(start, end, entry, surface, how="acronym"))
+                    i += 1
+                    matched = True
+                    break
+            if key in gaz.demonyms:
+                places.append(PlaceRef(start, end, gaz.demonyms[key], "demonym"))
+                i += length
+                matched = True
+                break
+            short = gaz.shorts.get(key)
+            if short and _is_capitalised(text, start):
+                pending_shorts.append((start, end, short))
+                i += length
+                matched = True
+                break
+        if not matched:
+            _compound_demonym(keys[i], toks[i], places, gaz)
+            i += 1
+    for start, end, ids in pending_shorts:
+        entry = _choose(ids, gaz, published, full_ids)
+        if entry:
+            mentions.append(Mention(start, end, entry, text[start:end], how="short"))
+    mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        ref = place_ref(m, gaz)
+        if ref:
+            places.append(ref)
+    places.sort(key=lambda p: p.start)
+    return mentions, places
+
+
+def _compound_demonym(key: str, tok: tuple[str, int, int], places: list[PlaceRef], gaz: Gazetteer) -> None:
+    """"sino" in "sino-russe", "russo" in "russo-chinois": the prefix names a state."""
+    if key in gaz.prefixes:
+        places.append(PlaceRef(tok[1], tok[2], gaz.prefixes[key], "demonym"))
+
+
+def _resolve_title(key, toks, keys, after, text, published, gaz, tt, last_person):
+    """(person, index after the phrase) for "le président chinois", "son homologue russe"."""
+    if key in tt.fixed:
+        office, country = tt.fixed[key]
+        person = gaz.holder(office, country, published)
+        return (person, after) if person else None
+    country, stop = _country_after(toks, keys, after, gaz)
+    if country is None:
+        return None
+    if key in tt.counterpart:
+        if last_person is None:
+            return None
+        offices = gaz.offices_on(last_person, published)
+        for office in offices:
+            person = gaz.holder(office.office, country, published)
+            if person and person.id != last_person.id:
+                return person, stop
+        return None
+    office = _office_for(key, country, published, tt)
+    person = gaz.holder(office, country, published) if office else None
+    return (person, stop) if person else None
+
+
+def _country_after(toks, keys, i, gaz: Gazetteer) -> tuple[str | None, int]:
+    """The state named right after a title: a demonym, or "de (la) Chine"."""
+    for length in (3, 2, 1):
+        key = tuple(keys[i:i + length])
+        if key in gaz.demonyms:
+            return gaz.demonyms[key], i + length
+    j = i
+    while j < len(keys) and keys[j] in ("de", "la", "du", "l", "'", "des", "d"):
+        j += 1
+    if j > i:
+        for length in range(min(6, len(keys) - j), 0, -1):
+            ids = gaz.names.get(tuple(keys[j:j + length]))
+            if ids:
+                for entry_id in ids:
+                    entry = gaz.entries[entry_id]
+                    if entry.type == "COUNTRY":
+                        return entry.iso3, j + length
+    return None, i
+
+
+def place_ref(m: Mention, gaz: Gazetteer) -> PlaceRef | None:
+    e = m.entity
+    if e is None:
+        return None
+    if e.type == "COUNTRY" and e.iso3:
+        return PlaceRef(m.start, m.end, e.iso3, "name", e.id)
+    if e.type == "PLACE":
+        if e.capital_of:
+            return PlaceRef(m.start, m.end, e.capital_of, "capital", e.id)
+        code = e.subdivision or e.country
+        if code:
+            return PlaceRef(m.start, m.end, code, "name" if e.kind not in ("city", "port") else "city", e.id)
+    return None
+
+
+def _strip_leading(span_tokens: list[tuple[str, int, int]], stop: frozenset[str]) -> tuple[int, int] | None:
+    toks = list(span_tokens)
+    while toks and (toks[0][0] in LEADING_WORDS or toks[0][0] in stop):
+        toks.pop(0)
+    while toks and toks[-1][0] in (".", ",", "'", "’"):
+        toks.pop()
+    if not toks:
+        return None
+    return toks[0][1], toks[-1][2]
+
+
+def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]:
+    """spaCy's PER/LOC/ORG spans outside the gazetteer's, cleaned of leading words."""
+    found = []
+    for ent in doc.ents:
+        label = NER_TYPES.get(ent.label_)
+        if label is None:
+            continue
+        if any(ent.start_char < e and s < ent.end_char for s, e in taken):
+            continue
+        span = _strip_leading(tokens(ent.text), tt.stop)
+        if span is None:
+            continue
+        start, end = ent.start_char + span[0], ent.start_char + span[1]
+        surface = doc.text[start:end]
+        if len(surface) < 2 or not surface[0].isupper() or fold(surface) in tt.stop:
+            continue
+        if surface.isupper() and len(surface) > 5 and label != "ORG":
+            continue  # shouted credits ("XINHUA"), not names
+        found.append(Mention(start, end, None, surface, label=label, how="ner"))
+    return found
+
+
+def extract_entities(doc, published: str | None) -> tuple[list[Entity], list[PlaceRef]]:
+    """Canonical entities of a parsed article, and its place references."""
+    gaz = gazetteer()
+    text = doc.text
+    mentions, places = find_gazetteer_mentions(text, published, gaz)
+    unknown = ner_mentions(doc, [(m.start, m.end) for m in mentions], titles())
+    return group_mentions(mentions, unknown), places
+
+
+def group_mentions(known: list[Mention], unknown: list[Mention]) -> list[Entity]:
+    """One Entity per canonical entity, mentions in text order."""
+    by_id: dict[str, dict] = {}
+    for m in sorted(known + unknown, key=lambda m: m.start):
+        if m.entity is not None:
+            e = m.entity
+            slot = by_id.setdefault(e.id, {"id": e.id, "name": e.name, "type": e.type,
+                                          "country": e.country if e.type != "COUNTRY" else e.iso3,
+                                          "subdivision": e.subdivision,
+                                          "role": "reporter" if e.kind in ("news_agency", "media") else "actor",
+                                          "mentions": [], "surface": []})
+        else:
+            slot = _unknown_slot(m, by_id)
+        slot["mentions"].append((m.start, m.end))
+        if m.surface not in slot["surface"]:
+            slot["surface"].append(m.surface)
+    return [Entity(id=s["id"], name=s["name"], type=s["type"], country=s["country"], subdivision=s["subdivision"],
+                   role=s["role"], mentions=tuple(s["mentions"]), surface=tuple(s["surface"]))
+            for s in by_id.values()]
+
+
+def _unknown_slot(m: Mention, by_id: dict[str, dict]) -> dict:
+    """Slot of a name spaCy found: a surname alone joins the full name seen before."""
+    type_ = m.label or "ORG"
+    if type_ == "PERSON" and " " not in m.surface:
+        for slot in by_id.values():
+            if slot["type"] == "PERSON" and slot["name"].split()[-1] == m.surface:
+                return slot
+    entity_id = slug(m.surface)
+    return by_id.setdefault(entity_id, {"id": entity_id, "name": m.surface, "type": type_, "country": None,
+                                        "subdivision": None, "role": "actor", "mentions": [], "surface": []})

@@ -1,0 +1,598 @@
+"""Events: PLOVER-coded acts read from French clauses with the dependency parse.
+
+    "Vladimir Poutine et Xi Jinping ont signé jeudi à Pékin une déclaration conjointe."
+    -> SUPPORT, actor [CHN, RUS], recipient [], date = that Thursday, location Beijing
+
+A trigger (verb or noun lemma of resources/fr/events.yaml) gives the type and how
+its arguments map to roles; subjects, objects and complements are mapped to
+states through the entity layer (names, capitals as metonyms, demonyms, people
+and the state they serve). Status follows PLOVER's auxiliary modes: negation,
+future and conditional auxiliaries, background recalled by the article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+
+from veille.gazetteer import gazetteer
+from veille.records import Entity, Event, Period, PlaceRef, Quote, Timex
+from veille.resources import load
+from veille.text import fold
+
+CLAUSE_BOUNDARIES = {"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
+SUBJECTS = {"nsubj", "nsubj:pass", "csubj"}
+PRONOUNS = {"il", "elle", "celui-ci", "celle-ci", "ce dernier", "cette dernière"}
+HISTORICAL_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Trigger:
+    lemma: str
+    type: str
+    roles: str
+    pos: str
+    mode: str | None = None
+    reflexive: bool = False
+    objects: frozenset[str] = frozenset()
+    needs_word: frozenset[str] = frozenset()
+    agreement: bool = False
+    needs_place: bool = False
+    background_only: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    verbs: dict[str, tuple[Trigger, ...]]
+    nouns: dict[str, tuple[Trigger, ...]]
+    agreements: frozenset[str]
+    material: frozenset[str]
+    multilateral: tuple[str, ...]
+    phone: tuple[str, ...]
+    negation: frozenset[str]
+    future_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    historical_markers: frozenset[str]
+    speech_verbs: frozenset[str]
+    according_to: tuple[str, ...]
+    sectors: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _trigger(row: dict, pos: str) -> Trigger:
+    return Trigger(lemma=row["lemma"], type=row["type"], roles=row.get("roles", "directed"), pos=pos,
+                   mode=row.get("mode"), reflexive=bool(row.get("reflexive")),
+                   objects=frozenset(row.get("object") or ()), needs_word=frozenset(row.get("needs_word") or ()),
+                   agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
+                   background_only=bool(row.get("background_only")))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    data = load("fr/events.yaml")
+    verbs: dict[str, list[Trigger]] = {}
+    nouns: dict[str, list[Trigger]] = {}
+    for row in data["verbs"]:
+        verbs.setdefault(row["lemma"], []).append(_trigger(row, "VERB"))
+    for row in data["nouns"]:
+        nouns.setdefault(row["lemma"], []).append(_trigger(row, "NOUN"))
+    return Vocabulary(
+        verbs={k: tuple(v) for k, v in verbs.items()}, nouns={k: tuple(v) for k, v in nouns.items()},
+        agreements=frozenset(data["agreements"]), material=frozenset(data["material_words"]),
+        multilateral=tuple(fold(w) for w in data["multilateral_words"]),
+        phone=tuple(fold(w) for w in data["phone_words"]),
+        negation=frozenset(data["negation"]), future_aux=frozenset(data["future_aux"]),
+        hypothetical_aux=frozenset(data["hypothetical_aux"]),
+        historical_markers=frozenset(data["historical_markers"]),
+        speech_verbs=frozenset(data["speech_verbs"]), according_to=tuple(data["according_to"]),
+        sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
+    )
+
+
+# -- who is who ---------------------------------------------------------------------
+
+@dataclass
+class Parties:
+    """Maps character spans of the text to the states (or bodies) they designate."""
+
+    spans: list[tuple[int, int, str, str]] = field(default_factory=list)   # start, end, code, kind
+    places: list[tuple[int, int, str, str, str | None]] = field(default_factory=list)  # start, end, name, kind, state
+    persons: list[tuple[int, int, str]] = field(default_factory=list)      # start, end, state
+
+    def codes(self, start: int, end: int, kinds: frozenset[str] | None = None) -> list[str]:
+        found = []
+        for s, e, code, kind in self.spans:
+            if s >= start and e <= end and (kinds is None or kind in kinds) and code not in found:
+                found.append(code)
+        return found
+
+    def place_at(self, start: int, end: int) -> tuple[str, str, str | None] | None:
+        for s, e, name, kind, state in self.places:
+            if s >= start and e <= end:
+                return name, kind, state
+        return None
+
+    def person_before(self, offset: int) -> str | None:
+        before = [p for p in self.persons if p[1] <= offset]
+        return before[-1][2] if before else None
+
+
+def build_parties(entities: list[Entity], places: list[PlaceRef]) -> Parties:
+    gaz = gazetteer()
+    parties = Parties()
+    for ref in places:
+        if ref.kind in ("name", "capital", "demonym") and len(ref.code) == 3:
+            parties.spans.append((ref.start, ref.end, ref.code, ref.kind))
+    for ent in entities:
+        if ent.role != "actor":
+            continue
+        entry = gaz.entries.get(ent.id)
+        for s, e in ent.mentions:
+            if ent.type == "PERSON" and ent.country:
+                parties.spans.append((s, e, ent.country, "person"))
+                parties.persons.append((s, e, ent.country))
+            elif ent.type == "ORG":
+                code = ent.country or (entry.name if entry else None)
+                kind = entry.kind if entry else None
+                if ent.country and kind in ("government", "agency", "ministry", "military", "company", "bank", None):
+                    parties.spans.append((s, e, ent.country, "org"))
+                elif not ent.country and kind == "intergovernmental" and code:
+                    parties.spans.append((s, e, code, "body"))
+            if ent.type in ("PLACE", "COUNTRY"):
+                state = ent.country if ent.type == "PLACE" else ent.country
+                kind = (entry.kind if entry else None) or ent.type.lower()
+                parties.places.append((s, e, ent.name, kind, state))
+    parties.spans.sort()
+    parties.places.sort()
+    parties.persons.sort()
+    return parties
+
+
+# -- clause helpers ---------------------------------------------------------------------
+
+def _subtree_range(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> list[tuple[int, int]]:
+    """Character ranges of a token's subtree, without embedded clauses."""
+    ranges = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        ranges.append((t.idx, t.idx + len(t.text)))
+        for child in t.children:
+            if child.dep_ not in stop_at:
+                stack.append(child)
+    return ranges
+
+
+def _span_of(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> tuple[int, int]:
+    ranges = _subtree_range(token, stop_at)
+    return min(s for s, _ in ranges), max(e for _, e in ranges)
+
+
+def _case(token) -> str | None:
+    for child in token.children:
+        if child.dep_ in ("case", "mark"):
+            return fold(child.text)
+    return None
+
+
+def _codes_of(token, parties: Parties) -> list[str]:
+    start, end = _span_of(token, CLAUSE_BOUNDARIES | {"acl"})
+    codes = parties.codes(start, end)
+    if not codes and fold(token.text) in PRONOUNS:
+        person = parties.person_before(token.idx)
+        if person:
+            codes = [person]
+    return codes
+
+
+def _subject(token, depth: int = 0):
+    """The logical subject of a verb: its own, else its governor's (xcomp, conj, advcl)."""
+    for child in token.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child, False
+        if child.dep_ == "nsubj:pass":
+            agent = next((c for c in token.children if c.dep_ == "obl:agent"), None)
+            return (agent, False) if agent is not None else (child, True)
+    if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
+        return _subject(token.head, depth + 1)
+    return None, False
+
+
+def _is_reflexive(token) -> bool:
+    return any(fold(c.text) in ("se", "s'", "s", "nous", "vous", "m'", "t'") and c.dep_.startswith(("expl", "obj", "iobj"))
+               for c in token.children)
+
+
+def _objects(token) -> list:
+    return [c for c in token.children if c.dep_ in ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")]
+
+
+def _lemma(token) -> str:
+    return (token.lemma_ or token.text).lower()
+
+
+def _sentence_words(sent) -> str:
+    return " " + " ".join(fold(t.text) for t in sent) + " "
+
+
+# -- status -----------------------------------------------------------------------
+
+def _status(token, trigger: Trigger, vocab: Vocabulary, sent_text: str) -> str:
+    chain = [token]
+    head = token
+    for _ in range(3):
+        if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head is not head:
+            head = head.head
+            chain.append(head)
+        else:
+            break
+    words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
+    if words & vocab.negation:
+        return "negated"
+    for t in chain[1:]:
+        if _lemma(t) == "devoir" and any(fold(c.text) == "encore" for c in t.children):
+            return "negated"
+    for t in chain:
+        morph = t.morph
+        aux_lemmas = {_lemma(c) for c in t.children if c.dep_.startswith("aux")}
+        if "Cnd" in morph.get("Mood") or any("Cnd" in c.morph.get("Mood") for c in t.children if c.dep_.startswith("aux")):
+            if _lemma(t) in vocab.hypothetical_aux or aux_lemmas & vocab.hypothetical_aux:
+                return "hypothetical"
+            if t is not token and _lemma(t) in vocab.future_aux:
+                return "future"
+            return "hypothetical"
+        if "Fut" in morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in t.children if c.dep_.startswith("aux")):
+            return "future"
+        if t is not token and (_lemma(t) in vocab.future_aux or _lemma(t) in vocab.hypothetical_aux):
+            return "future" if _lemma(t) in vocab.future_aux else "hypothetical"
+        if aux_lemmas & {"aller"} and "Inf" in token.morph.get("VerbForm"):
+            return "future"
+    if trigger.pos == "NOUN":
+        for child in token.children:
+            if fold(child.text) in ("prochain", "prochaine", "future", "futur", "prevu", "prevue"):
+                return "future"
+    return "occurred"
+
+
+# -- the extractor ------------------------------------------------------------------
+
+@dataclass
+class Context:
+    text: str
+    parties: Parties
+    timexes: list[Timex]
+    published: str | None
+    story_date: Period | None
+    story_place: tuple[str, str | None] | None
+    vocab: Vocabulary
+
+
+def _story_date(timexes: list[Timex], text: str, published: str | None) -> Period | None:
+    """The day the story reports: the first day-precise date of its lead, else publication day."""
+    lead_end = max(300, text.find("\n") if text.find("\n") > 0 else 300)
+    for t in timexes:
+        if t.start > lead_end:
+            break
+        if t.type == "DATE" and t.granularity == "day" and t.begin:
+            return Period(t.begin, t.end_date or t.begin)
+    if published and len(published) == 10:
+        return Period(published, published)
+    return None
+
+
+def _story_place(parties: Parties) -> tuple[str, str | None] | None:
+    for s, e, name, kind, state in parties.places:
+        if kind in ("city", "port", "capital", "municipality"):
+            return name, state
+    return None
+
+
+def _date_near(token, sent, ctx: Context) -> Period | None:
+    candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
+                  and t.type != "DURATION" and t.begin]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda t: min(abs(t.start - token.idx), abs(t.end - token.idx)))
+    return Period(best.begin, best.end_date or best.begin)
+
+
+def _location(token, sent, ctx: Context, within: tuple[int, int]) -> tuple[str, str | None] | None:
+    """A place introduced by "à", "au", "lors du sommet de", in the clause, else the sentence."""
+    for start, end in (within, (sent.start_char, sent.end_char)):
+        for s, e, name, kind, state in ctx.parties.places:
+            if s < start or e > end or kind in ("state", "country", "region"):
+                continue
+            before = fold(ctx.text[max(0, s - 20):s])
+            if before.rstrip().endswith((" a", " au", " aux", " de", " du", "a", " en")):
+                return name, state
+    return None
+
+
+def _sectors(sent, ctx: Context) -> tuple[str, ...]:
+    words = _sentence_words(sent)
+    found = []
+    for name, cues in ctx.vocab.sectors:
+        if any(f" {cue} " in words for cue in cues):
+            found.append(name)
+    return tuple(found)
+
+
+def _count(token) -> int | None:
+    for obj in [token, *token.children]:
+        if _lemma(obj) in vocabulary().agreements or obj.text.lower() in vocabulary().agreements:
+            for child in obj.children:
+                if child.dep_ == "nummod" or child.like_num:
+                    try:
+                        from text_to_num import text2num
+
+                        return int(child.text) if child.text.isdigit() else int(text2num(child.text.lower(), "fr"))
+                    except (ValueError, TypeError):
+                        return None
+    return None
+
+
+def _matches(token, trigger: Trigger, sent_words: str) -> bool:
+    if trigger.reflexive and not _is_reflexive(token):
+        return False
+    if trigger.objects:
+        near = {_lemma(c) for c in token.subtree if c.i != token.i} | {fold(c.text) for c in token.subtree}
+        if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
+            return False
+    if trigger.needs_word and not any(f" {fold(w)} " in sent_words for w in trigger.needs_word):
+        return False
+    return True
+
+
+def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
+    words = _sentence_words(sent)
+    found = []
+    for token in sent:
+        lemma = _lemma(token)
+        options = ()
+        if token.pos_ in ("VERB", "AUX") and lemma in vocab.verbs:
+            options = vocab.verbs[lemma]
+        elif token.pos_ in ("NOUN", "PROPN") and (lemma in vocab.nouns or fold(token.text) in vocab.nouns):
+            options = vocab.nouns.get(lemma) or vocab.nouns.get(fold(token.text), ())
+        for trigger in options:
+            if _matches(token, trigger, words):
+                found.append((token, trigger))
+                break
+    return found
+
+
+def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
+    """(actors, recipients) of a trigger, by its kind of roles."""
+    parties = ctx.parties
+    actors: list[str] = []
+    recipients: list[str] = []
+    place_states: list[str] = []
+    co: list[str] = []
+    if trigger.pos == "VERB":
+        subject, passive = _subject(token)
+        subject_codes = _codes_of(subject, parties) if subject is not None else []
+        object_codes: list[str] = []
+        for child in _objects(token):
+            case = _case(child)
+            codes = _codes_of(child, parties)
+            if case in ("avec", "aupres de") or case == "aupres":
+                co += codes
+            elif case in ("a", "au", "en", "aux", "vers") and any(parties.place_at(*_span_of(child))
+                                                                  for _ in [0]) and trigger.roles == "visit":
+                place_states += codes
+            elif child.dep_ in ("obj", "iobj", "obl:arg") or case in ("contre", "envers", "a", "au", "aux", "sur"):
+                object_codes += codes
+        if passive:
+            subject_codes, object_codes = object_codes, subject_codes
+        if trigger.roles == "reciprocal":
+            actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
+        elif trigger.roles == "host":
+            actors, recipients = object_codes + co, subject_codes
+        elif trigger.roles == "visit":
+            actors, recipients = subject_codes, place_states or object_codes
+        else:
+            actors, recipients = subject_codes, object_codes + co
+    else:
+        of, by, between, to = [], [], [], []
+        for child in token.children:
+            case = _case(child)
+            codes = _codes_of(child, parties)
+            if child.dep_ == "amod":
+                codes = parties.codes(child.idx, child.idx + len(child.text))
+                of += codes
+            elif case in ("de", "du", "des", "d"):
+                of += codes
+            elif case == "par":
+                by += codes
+            elif case in ("entre", "avec"):
+                between += codes
+            elif case in ("a", "au", "en", "aux", "contre", "vers"):
+                to += codes
+        if trigger.roles == "visit":
+            actors, recipients = of, to
+        elif trigger.roles == "reciprocal":
+            actors = of + between + to
+        elif trigger.type in ("ASSAULT", "COERCE"):
+            actors, recipients = by or [c for c in of if c not in to][:0], of + to
+            if by:
+                recipients = [c for c in of + to if c not in by]
+        else:
+            actors, recipients = of + by, to
+        if not actors and token.head is not token and token.dep_ in ("obj", "nsubj", "obl:arg", "obl:mod", "obl"):
+            verb = token.head
+            subject, _ = _subject(verb) if verb.pos_ in ("VERB", "AUX") else (None, False)
+            if subject is not None and subject is not token:
+                actors = _codes_of(subject, parties)
+    actors = list(dict.fromkeys(actors))
+    recipients = [c for c in dict.fromkeys(recipients) if c not in actors]
+    return actors, recipients
+
+
+def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None) -> Event | None:
+    actors, recipients = _roles(token, trigger, ctx)
+    if not actors and not recipients:
+        return None
+    if trigger.background_only:
+        return None
+    vocab = ctx.vocab
+    words = _sentence_words(sent)
+    event_type, mode = trigger.type, trigger.mode
+    if trigger.agreement and any(f" {w} " in words for w in vocab.material):
+        event_type = "COOPERATE"
+    status = _status(token, trigger, vocab, words)
+    if event_type == "SUPPORT" and trigger.agreement and status == "future":
+        event_type = "AGREE"
+    if event_type == "CONSULT":
+        if any(f" {w} " in words for w in vocab.phone):
+            mode = "phone"
+        elif mode is None and any(f" {w} " in words for w in vocab.multilateral) and len(actors) + len(recipients) > 2:
+            mode = "multilateral"
+    clause = _span_of(token)
+    date_ = _date_near(token, sent, ctx)
+    confidence = 0.8 if date_ else 0.6
+    if date_ is None:
+        date_ = ctx.story_date
+    place = _location(token, sent, ctx, clause)
+    if event_type == "CONSULT" and mode in (None, "visit") and place and place[1]:
+        host = place[1]
+        parties_all = actors + recipients
+        if host in parties_all and len(parties_all) >= 2:
+            actors = [c for c in parties_all if c != host]
+            recipients = [host]
+            mode = "visit"
+    if event_type == "CONSULT" and mode == "visit" and not recipients and place and place[1] and place[1] not in actors:
+        recipients = [place[1]]
+    if trigger.roles == "visit" and not recipients:
+        return None
+    if place is None and ctx.story_place and date_ and ctx.story_date and date_ == ctx.story_date:
+        name, state = ctx.story_place
+        if state is None or state in actors + recipients:
+            place = ctx.story_place
+    if status == "occurred" and date_ and ctx.published and len(ctx.published) == 10 and date_.end:
+        try:
+            gap = date.fromisoformat(ctx.published) - date.fromisoformat(date_.end)
+        except ValueError:
+            gap = timedelta(0)
+        if gap.days > HISTORICAL_DAYS:
+            status = "historical"
+    if trigger.pos == "NOUN" and status == "occurred" and _governed_by(token, vocab.historical_markers):
+        status = "historical"
+    if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
+        status = "future"
+    reciprocal = trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE")
+    if reciprocal or (event_type == "CONSULT" and mode != "visit"):
+        actors, recipients = sorted(set(actors) | set(recipients)), []
+    return Event(type=event_type, actor=tuple(actors), recipient=tuple(recipients), mode=mode, status=status,
+                 date=date_, location=place[0] if place else None,
+                 sectors=_sectors(sent, ctx) if event_type not in ("ASSAULT",) else (),
+                 count=_count(token) if trigger.agreement else None,
+                 evidence=(sent.start_char, sent.end_char), confidence=confidence,
+                 trigger=token.text, source=quote_speaker)
+
+
+def _governed_by(token, markers: frozenset[str]) -> bool:
+    t = token
+    for _ in range(3):
+        if _case(t) in {fold(m) for m in markers}:
+            return True
+        if t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per act within an article: same type, parties and overlapping dates."""
+    merged: list[Event] = []
+    for ev in events:
+        for i, kept in enumerate(merged):
+            if (kept.type == ev.type and set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient)
+                    and (kept.date is None or ev.date is None or kept.date.overlaps(ev.date))):
+                merged[i] = replace(
+                    kept, sectors=tuple(dict.fromkeys(kept.sectors + ev.sectors)),
+                    location=kept.location or ev.location, count=kept.count or ev.count,
+                    mode=kept.mode or ev.mode, confidence=min(0.95, max(kept.confidence, ev.confidence) + 0.05),
+                    date=kept.date if kept.date and (ev.date is None or _width(kept.date) <= _width(ev.date)) else ev.date)
+                break
+        else:
+            merged.append(ev)
+    return merged
+
+
+def _width(p: Period) -> int:
+    try:
+        return (date.fromisoformat(p.end or p.begin) - date.fromisoformat(p.begin)).days
+    except (TypeError, ValueError):
+        return 10**6
+
+
+# -- quotes -------------------------------------------------------------------------
+
+QUOTE_PAIRS = (("«", "»"), ("“", "”"), ('"', '"'))
+
+
+def find_quotes(doc, entities: list[Entity], vocab: Vocabulary) -> list[Quote]:
+    """Direct quotes (« ... ») with the speaker named around them."""
+    text = doc.text
+    quotes = []
+    for opening, closing in QUOTE_PAIRS:
+        pos = 0
+        while True:
+            s = text.find(opening, pos)
+            if s < 0:
+                break
+            e = text.find(closing, s + 1)
+            if e < 0:
+                break
+            inner = text[s + 1:e].strip()
+            pos = e + 1
+            if len(inner.split()) < 4:
+                continue
+            quotes.append(Quote(speaker=_speaker_near(doc, e + 1, entities, vocab), text=inner, start=s, end=e + 1))
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _speaker_near(doc, offset: int, entities: list[Entity], vocab: Vocabulary) -> str | None:
+    span = doc.char_span(offset, min(len(doc.text), offset + 160), alignment_mode="expand")
+    if span is None:
+        return None
+    for token in span:
+        if _lemma(token) in vocab.speech_verbs and token.pos_ in ("VERB", "AUX"):
+            subject, _ = _subject(token)
+            if subject is not None:
+                who = _entity_at(subject, entities)
+                if who:
+                    return who
+            break
+        if token.text in (".", "\n"):
+            break
+    return None
+
+
+def _entity_at(token, entities: list[Entity]) -> str | None:
+    start, end = _span_of(token)
+    for ent in entities:
+        if ent.type == "PERSON" and any(s >= start and e <= end for s, e in ent.mentions):
+            return ent.id
+    if fold(token.text) in PRONOUNS:
+        before = [(s, ent.id) for ent in entities if ent.type == "PERSON" for s, _ in ent.mentions if s < token.idx]
+        if before:
+            return max(before)[1]
+    return None
+
+
+def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes: list[Timex],
+                   published: str | None) -> tuple[list[Event], list[Quote]]:
+    """Events and quotes of a parsed article."""
+    vocab = vocabulary()
+    parties = build_parties(entities, places)
+    ctx = Context(text=doc.text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
+                  published=published, story_date=None, story_place=_story_place(parties), vocab=vocab)
+    ctx.story_date = _story_date(ctx.timexes, doc.text, published)
+    quotes = find_quotes(doc, entities, vocab)
+    events: list[Event] = []
+    for sent in doc.sents:
+        quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
+        for token, trigger in find_triggers(sent, vocab):
+            ev = _event_from(token, trigger, sent, ctx, quote.speaker if quote else None)
+            if ev is not None:
+                events.append(ev)
+    return merge_events(events), quotes

@@ -1,0 +1,438 @@
+"""A small grammar of French time expressions over folded text.
+
+Two steps. `find_atoms` matches the building blocks ("9 mai", "mars", "2030",
+"la semaine dernière", "quatre jours", "au début du mois") with regexes built
+once from `fr/time.yaml`. `compose` then reads the words just before each atom
+and between neighbours: "depuis", "d'ici", "à partir de", "en", "il y a",
+"de … à", "entre … et". A bare year or month counts only with such a word
+("en 2030", not "Agenda 2030"). Both steps keep the longest of overlapping matches.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from text_to_num import text2num
+
+from .vocab import Vocab, alternation, vocab
+
+B = r"(?<!\w)"
+E = r"(?!\w)"
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A building block of a time expression: its span in the text, kind and parsed parts."""
+
+    start: int
+    end: int
+    kind: str
+    fields: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A time expression: one atom, or two for a range, and the role its marker gives it.
+
+    Roles: plain, within ("en mars"), licence ("avant 2030", span left out),
+    from ("à partir de juin"), since ("depuis 2014"), by ("d'ici 2030"),
+    until ("jusqu'en 2025"), ago ("il y a deux ans"), after ("dans trois mois"),
+    comparison ("le plus élevé depuis février 2022": the date alone),
+    range ("de janvier à septembre"), since_unknown ("depuis le début …").
+    """
+
+    start: int
+    end: int
+    role: str
+    atoms: tuple[Atom, ...] = ()
+
+
+def number(words: str) -> float | None:
+    """The value of a count in digits or French words: "vingt-deux" -> 22.0."""
+    words = words.strip()
+    if words[:1].isdigit():
+        return float(words.replace(" ", "").replace(",", "."))
+    try:
+        return float(text2num(re.sub(r"\s+", " ", words), "fr"))
+    except ValueError:
+        return None
+
+
+def _year(name: str, blockers: str) -> str:
+    return (rf"(?<![\d.,])(?<!\d\s)(?P<{name}>1\d{{3}}|20\d{{2}}|21\d{{2}}|2200)"
+            rf"(?!\d|[.,]\d)(?!\s*(?:{blockers})(?!\w))")
+
+
+def _words(words) -> str:
+    return f"(?:{alternation(words)})"
+
+
+class Grammar:
+    """The compiled atom patterns and marker patterns of one vocabulary."""
+
+    def __init__(self, v: Vocab):
+        self.v = v
+        blockers = alternation(v.year_blockers)
+        year = lambda name="year": _year(name, blockers)  # noqa: E731
+        month = lambda name="month": rf"(?P<{name}>{alternation(v.months)})"  # noqa: E731
+        day = lambda name="day": rf"(?P<{name}>{alternation(v.day_words)}|3[01]|[12]\d|0?[1-9])(?!\d)"  # noqa: E731
+        weekday = _words(v.weekdays)
+        rel = _words({**v.relatives, **v.context_relatives})
+        moves = _words(w for w, k in v.relatives.items() if k)
+        dem = _words(v.demonstratives)
+        parts = _words(v.day_parts)
+        num_word = rf"{_words(v.number_words)}{E}"
+        self.num = (rf"(?<![\d.,])(?<!\d\s)(?:\d{{1,3}}(?: \d{{3}})+|\d+)(?:[.,]\d+)?"
+                    rf"|{num_word}(?:(?:-|\s+)(?:et(?:-|\s+))?{num_word})*")
+        num = self.num
+        qual = _words(v.duration_qualifiers)
+        apx = _words(v.approximations)
+        art = _words(v.approximation_articles)
+        cal_units = r"annee|an|mois|semaine|trimestre|semestre"
+        self.patterns: list[tuple[str, re.Pattern, callable]] = [
+            ("day_date", rf"{B}(?:le\s+)?(?:(?P<wd>{weekday})\s+)?{day()}\s+{month()}{E}"
+                         rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._day_date),
+            ("day_range", rf"{B}(?P<open>du|entre\s+le|entre|les)\s+{day('day1')}"
+                          rf"(?:\s+{month('month1')}{E})?(?:\s+{year('year1')})?"
+                          rf"\s*(?P<close>au|et\s+le|et|-|–)\s*{day()}\s+{month()}{E}"
+                          rf"(?:\s+{year()})?", self._day_range),
+            ("numeric", rf"{B}(?:le\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.])"
+                        rf"(?P<mon>0?[1-9]|1[0-2])(?P=sep)(?P<year>\d{{4}})(?!\d|[.,/]\d)",
+             self._numeric),
+            ("numeric", rf"{B}(?P<year>\d{{4}})-(?P<mon>\d\d)-(?P<day>\d\d)(?!\d)", self._numeric),
+            ("month_year", rf"{B}{month()}\s+{year()}", self._month_year),
+            ("month", rf"{B}{month()}{E}(?:\s+(?P<rel>{moves}){E})?", self._month),
+            ("year", rf"{B}{year()}", self._year),
+            ("year_range", rf"{B}{year('year1')}\s*[-–/]\s*{year()}", self._year_range),
+            ("decade", rf"{B}(?:les|des|aux|dans\s+les)\s+annees\s+(?P<dec>(?:19|20)?\d0){E}",
+             self._decade),
+            ("quarter", rf"{B}(?:(?:au|le|du|ce|un)\s+)?(?P<ord>{_words(v.ordinals)})\s+"
+                        rf"(?P<unit>trimestre|semestre){E}"
+                        rf"(?:\s+(?:de\s+l'annee\s+|de\s+)?{year()}"
+                        rf"|\s+(?:de\s+l'|d')(?:annee|an){E}(?:\s+(?P<rel>{rel}){E})?"
+                        rf"|\s+de\s+(?P<this>cette)\s+annee{E})?", self._quarter),
+            ("quarter", rf"{B}(?P<tq>[ts])(?P<tn>[1-4])\s+(?P<year>\d{{4}})(?!\d)", self._quarter_code),
+            ("first_last", rf"{B}(?:les|des|ces)\s+(?P<n>{num})\s+"
+                           rf"(?P<which>premiers|premieres|derniers|dernieres)\s+"
+                           rf"(?P<unit>mois|jours|semaines|annees|ans|trimestres|decennies){E}"
+                           rf"(?:\s+(?:de\s+l'annee(?:\s+(?P<rel>{rel}){E})?{E}|de\s+{year()}"
+                           rf"|de\s+(?P<this>cette)\s+annee{E}))?", self._first_last),
+            ("relative", rf"{B}(?P<det>l'|(?:la|le|{dem})\s+)(?P<unit>{_words(v.relative_units)}){E}"
+                         rf"(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?", self._relative),
+            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})(?:-|\s+)"
+                       rf"(?:de\s+|d'|du\s+mois\s+de\s+|du\s+mois\s+d')?{month()}{E}"
+                       rf"(?:\s+{year()}|\s+(?P<mrel>{moves}){E})?", self._approx_month),
+            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})(?:-|\s+)"
+                       rf"(?:de\s+l'annee\s+|de\s+l'an\s+|de\s+)?{year()}", self._approx_year),
+            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})\s+"
+                       rf"(?P<det>de\s+l'|de\s+la\s+|de\s+{dem}\s+|du\s+|d'|de\s+)"
+                       rf"(?P<unit>{cal_units}){E}(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?",
+             self._approx_unit),
+            ("season", rf"{B}(?P<art>{_words(v.season_articles)})\s*(?P<season>{_words(v.seasons)}){E}"
+                       rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._season),
+            ("weekday", rf"{B}(?:(?P<det>ce)\s+)?(?P<wd>{weekday}){E}(?:\s+(?P<rel>{moves}){E})?"
+                        rf"(?:\s+(?P<part>{parts}){E})?", self._weekday),
+            ("deictic", rf"{B}(?P<deictic>{_words(v.deictics)}){E}(?:\s+(?P<part>{parts}){E})?",
+             self._deictic),
+            ("deictic", rf"{B}(?P<thispart>{_words(v.this_day_parts)}){E}", self._this_part),
+            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?P<n>{num})\s*(?P<unit>{_words(v.units)}){E}"
+                         rf"(?:\s+et\s+(?P<half>demie?){E})?", self._duration),
+            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?:un|une)\s+"
+                         rf"(?P<halfunit>{_words(v.half_units)}){E}", self._half_duration),
+            ("anchor", rf"{B}(?:l'|la\s+|le\s+|les\s+)?(?P<anchor>{_words(v.anchors)}){E}",
+             self._anchor),
+            ("since_unknown", rf"{B}depuis\s+le\s+debut{E}", lambda m: {}),
+        ]
+        self.patterns = [(kind, re.compile(p), parse) for kind, p, parse in self.patterns]
+        roles = ("since_start", "since", "by", "from", "until", "ago", "after", "within", "licence")
+        groups = "|".join(f"(?P<{r}>{alternation(v.markers[r])})" for r in roles)
+        self.prefix = re.compile(rf"{B}(?:{groups})\s*$")
+        self.range_open = re.compile(rf"{B}(?:{alternation(v.markers['range_open'])})\s*$")
+        self.range_close = re.compile(rf"\s*(?:{alternation(v.markers['range_close'])})\s*")
+        self.between_open = re.compile(rf"{B}(?:{alternation(v.markers['between_open'])})\s*$")
+        self.between_close = re.compile(rf"\s*(?:{alternation(v.markers['between_close'])})\s*")
+        self.age = re.compile(rf"{B}(?:{alternation(v.age_markers)})\s*$")
+        self.clock = re.compile(rf"{B}(?:a|vers)\s*$")
+        self.coordination = re.compile(r"\s*(?:,|et|ou|puis)\s*")
+        self.comparison = re.compile(rf"{B}(?:{alternation(v.comparison_cues)}){E}")
+
+    # -- parsers: match -> fields, or None to reject ------------------------------
+
+    def _month_of(self, m: re.Match, name: str = "month") -> int | None:
+        text = m.group(name)
+        return self.v.months.get(text) if text else None
+
+    @staticmethod
+    def _int(m: re.Match, name: str) -> int | None:
+        text = m.group(name)
+        return int(text) if text else None
+
+    def _day_of(self, m: re.Match, name: str = "day") -> int:
+        text = m.group(name)
+        return self.v.day_words.get(text) or int(text)
+
+    def _rel(self, m: re.Match, name: str = "rel") -> tuple[int | None, bool]:
+        text = m.group(name)
+        if not text:
+            return None, False
+        text = " ".join(text.split())
+        if text in self.v.context_relatives:
+            return self.v.context_relatives[text], True
+        return self.v.relatives.get(text), False
+
+    def _day_date(self, m):
+        return {"day": self._day_of(m), "month": self._month_of(m), "year": self._int(m, "year"),
+                "weekday": self.v.weekdays.get(m.group("wd")) if m.group("wd") else None,
+                "rel": self._rel(m)[0]}
+
+    def _day_range(self, m):
+        opening, closing = m.group("open").split()[0], m.group("close").split()[0]
+        if (opening in ("entre", "les")) != (closing == "et"):
+            return None
+        return {"day1": self._day_of(m, "day1"), "month1": self._month_of(m, "month1"),
+                "year1": self._int(m, "year1"), "day": self._day_of(m),
+                "month": self._month_of(m), "year": self._int(m, "year")}
+
+    def _numeric(self, m):
+        year = int(m.group("year"))
+        if not 1000 <= year <= 2200:
+            return None
+        return {"day": int(m.group("day")), "month": int(m.group("mon")), "year": year}
+
+    def _month_year(self, m):
+        return {"month": self._month_of(m), "year": self._int(m, "year")}
+
+    def _month(self, m):
+        return {"month": self._month_of(m), "rel": self._rel(m)[0]}
+
+    def _year(self, m):
+        return {"year": self._int(m, "year")}
+
+    def _year_range(self, m):
+        first, last = self._int(m, "year1"), self._int(m, "year")
+        return {"year1": first, "year": last} if first < last <= first + 30 else None
+
+    def _decade(self, m):
+        text = m.group("dec")
+        year = int(text) if len(text) == 4 else (1900 if int(text) >= 20 else 2000) + int(text)
+        return {"year": year}
+
+    def _quarter(self, m):
+        n = self.v.ordinals.get(m.group("ord"))
+        unit = "quarter" if m.group("unit") == "trimestre" else "half"
+        if not n or n > (4 if unit == "quarter" else 2):
+            return None
+        offset, context = self._rel(m)
+        if m.group("this"):
+            offset = 0
+        elif m.group(0).rstrip().endswith(("annee", "an")) and offset is None:
+            offset = 0
+        return {"unit": unit, "n": n, "year": self._int(m, "year"), "offset": offset,
+                "context": context}
+
+    def _quarter_code(self, m):
+        unit = "quarter" if m.group("tq") == "t" else "half"
+        n = int(m.group("tn"))
+        if (unit == "half" and n > 2) or not 1000 <= int(m.group("year")) <= 2200:
+            return None
+        return {"unit": unit, "n": n, "year": self._int(m, "year"), "offset": None,
+                "context": False}
+
+    def _first_last(self, m):
+        n = number(m.group("n"))
+        if not n or n != int(n):
+            return None
+        offset, context = self._rel(m)
+        if m.group("this"):
+            offset = 0
+        unit = self.v.units.get(m.group("unit"))
+        return {"n": int(n), "first": m.group("which").startswith("premi"), "unit": unit,
+                "year": self._int(m, "year"), "offset": offset, "context": context}
+
+    def _relative(self, m):
+        det = m.group("det").strip()
+        offset, context = self._rel(m)
+        this = det in self.v.demonstratives
+        if offset is None and not this and not m.group("ci"):
+            return None
+        return {"unit": self.v.relative_units[m.group("unit")],
+                "offset": 0 if offset is None else offset, "context": context}
+
+    def _approx_month(self, m):
+        return {"part": self.v.approximations[m.group("approx")], "base": "month",
+                "month": self._month_of(m), "year": self._int(m, "year"),
+                "rel": self._rel(m, "mrel")[0]}
+
+    def _approx_year(self, m):
+        return {"part": self.v.approximations[m.group("approx")], "base": "year",
+                "year": self._int(m, "year")}
+
+    def _approx_unit(self, m):
+        offset, context = self._rel(m)
+        return {"part": self.v.approximations[m.group("approx")], "base": "unit",
+                "unit": self.v.relative_units[m.group("unit")],
+                "offset": 0 if offset is None else offset, "context": context}
+
+    def _season(self, m):
+        first, last = self.v.seasons[m.group("season")]
+        return {"first": first, "last": last, "year": self._int(m, "year"),
+                "rel": self._rel(m)[0], "this": m.group("art") in ("cet", "ce")}
+
+    def _weekday(self, m):
+        return {"weekday": self.v.weekdays[m.group("wd")], "rel": self._rel(m)[0]}
+
+    def _deictic(self, m):
+        return {"offset": self.v.deictics[m.group("deictic")]}
+
+    def _this_part(self, m):
+        return {"offset": 0}
+
+    def _duration(self, m):
+        unit = self.v.units[m.group("unit")]
+        text = m.group("n")
+        if unit.digits_only and not text[:1].isdigit():
+            return None
+        n = number(text)
+        if not n:
+            return None
+        return {"n": n + (0.5 if m.group("half") else 0), "unit": unit}
+
+    def _half_duration(self, m):
+        return {"iso": self.v.half_units[m.group("halfunit")]}
+
+    def _anchor(self, m):
+        return {"day": self.v.anchors[" ".join(m.group("anchor").split())]}
+
+    # -- finding --------------------------------------------------------------------
+
+    def find_atoms(self, folded: str) -> list[Atom]:
+        """Every atom of `folded`, the longest of overlapping ones, sorted by start.
+
+        "fin 2024" gives one approx atom, not a year inside it.
+        """
+        found = []
+        for kind, pattern, parse in self.patterns:
+            for m in pattern.finditer(folded):
+                if kind == "anchor" and not self._after_since(folded, m.start()):
+                    continue
+                fields = parse(m)
+                if fields is not None:
+                    found.append(Atom(m.start(), m.end(), kind, fields))
+        return longest(found)
+
+    def _after_since(self, folded: str, start: int) -> bool:
+        marker = self.prefix.search(folded[max(0, start - 48):start])
+        return bool(marker) and marker.lastgroup in ("since", "since_start")
+
+    def compose(self, folded: str, original: str, atoms: list[Atom]) -> list[Expr]:
+        """Expressions built from `atoms` and the markers around them, longest kept.
+
+        "De janvier à septembre" -> one range; "d'ici 2030" -> by; "Agenda 2030" -> nothing.
+        """
+        out: list[Expr] = []
+        i = 0
+        while i < len(atoms):
+            pair = self._range(folded, atoms[i], atoms[i + 1]) if i + 1 < len(atoms) else None
+            if pair:
+                out.append(pair)
+                i += 2
+                continue
+            single = self._single(folded, original, atoms[i])
+            if single is None and out and self._coordinated(folded, out[-1], atoms[i]):
+                single = Expr(atoms[i].start, atoms[i].end, "licence", (atoms[i],))
+            if single:
+                out.append(single)
+            i += 1
+        return sorted(longest(out), key=lambda e: e.start)
+
+    def _coordinated(self, folded: str, previous: Expr, a: Atom) -> bool:
+        """A bare year or month joined to the one before: "en 2022 et 2023", "en mars ou avril"."""
+        return (a.kind in ("month", "year") and len(previous.atoms) == 1
+                and previous.atoms[0].kind == a.kind and previous.role != "range"
+                and bool(self.coordination.fullmatch(folded, previous.end, a.start)))
+
+    def _range(self, folded: str, a: Atom, b: Atom) -> Expr | None:
+        if a.kind not in RANGED or b.kind not in RANGED or b.start - a.end > 14:
+            return None
+        gap = folded[a.end:b.start]
+        before = folded[max(0, a.start - 12):a.start]
+        if self.range_close.fullmatch(gap):
+            opening = self.range_open.search(before)
+            if opening:
+                return Expr(a.start - len(before) + opening.start(), b.end, "range", (a, b))
+            if gap.strip() in ("-", "–") and a.kind == b.kind == "year":
+                return Expr(a.start, b.end, "range", (a, b))
+        elif self.between_close.fullmatch(gap):
+            opening = self.between_open.search(before)
+            if opening:
+                return Expr(a.start - len(before) + opening.start(), b.end, "range", (a, b))
+        return None
+
+    def _single(self, folded: str, original: str, a: Atom) -> Expr | None:
+        offset = max(0, a.start - 48)
+        window = folded[offset:a.start]
+        marker = self.prefix.search(window)
+        role, start = (marker.lastgroup, offset + marker.start()) if marker else (None, a.start)
+        if role == "from" and folded[start:start + 3] == "des" and original[start + 1:start + 2].lower() != "è":
+            role, start = None, a.start
+        if a.kind == "since_unknown":
+            return Expr(a.start, a.end, "since_unknown", (a,))
+        if a.kind == "anchor":
+            return Expr(start, a.end, "since", (a,)) if role in ("since", "since_start") else None
+        if a.kind == "duration":
+            if self.age.search(window) or (a.fields.get("unit") and a.fields["unit"].time
+                                           and self.clock.search(window)):
+                return None
+            if role in ("ago", "after", "since", "by", "within"):
+                return Expr(start, a.end, role, (a,))
+            return Expr(a.start, a.end, "plain", (a,))
+        if role in ("ago", "after"):
+            role = None
+        elif role == "since_start":
+            role = "since"
+        if a.kind in ("month", "year") and role is None and a.fields.get("rel") is None:
+            return None
+        if a.kind == "month" and _capitalised_inside(original, a.start):
+            return None
+        if role is None or role == "licence":
+            return Expr(a.start, a.end, "licence" if role else "plain", (a,))
+        if role == "since":
+            role = self._since(folded, start)
+            if role == "comparison":
+                return Expr(a.start, a.end, role, (a,))
+        return Expr(start, a.end, role, (a,))
+
+    def _since(self, folded: str, start: int) -> str:
+        before = folded[max(0, start - 60):start]
+        before = re.split(r"[.!?;\n]", before)[-1]
+        return "comparison" if self.comparison.search(before) else "since"
+
+
+def _capitalised_inside(original: str, start: int) -> bool:
+    """A capital inside a sentence: French months take none, so "vers Mars" is the planet."""
+    before = original[:start].rstrip()
+    return original[start:start + 1].isupper() and bool(before) and before[-1] not in ".!?\n«\"“"
+
+
+RANGED = frozenset({"day_date", "numeric", "month_year", "month", "year", "quarter", "season"})
+
+
+def longest(items: list) -> list:
+    """The longest of overlapping spans (earliest first on ties), sorted by start."""
+    starts: list[int] = []
+    ends: list[int] = []
+    kept = []
+    for item in sorted(items, key=lambda x: (x.start - x.end, x.start)):
+        i = bisect.bisect_left(starts, item.start)
+        if i > 0 and ends[i - 1] > item.start:
+            continue
+        if i < len(starts) and starts[i] < item.end:
+            continue
+        starts.insert(i, item.start)
+        ends.insert(i, item.end)
+        kept.insert(i, item)
+    return kept
+
+
+GRAMMAR = Grammar(vocab())

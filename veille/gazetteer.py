@@ -1,0 +1,211 @@
+"""The gazetteer: canonical entities and every name they go by, loaded from data.
+
+States come from pycountry (ISO 3166-1 codes, English and French names)
+enriched by resources/gazetteer/states.yaml (Wikidata ids, press names in four
+languages, demonyms, capitals). Every other file of resources/gazetteer/ lists
+places, organisations, companies, projects, named events and people with their
+offices and tenure dates. Names are indexed by their folded token sequence
+(case, accents and apostrophes aside); acronyms keep their exact case.
+"""
+from __future__ import annotations
+
+import gettext
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+
+from veille.resources import listing, load
+from veille.text import fold
+
+TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(folded token, start, end) of every word and punctuation mark."""
+    folded = fold(text)
+    same_length = len(folded) == len(text)
+    return [(m.group(0) if same_length else fold(text[m.start():m.end()]), m.start(), m.end())
+            for m in TOKEN.finditer(folded if same_length else text)]
+
+
+def key_of(name: str) -> tuple[str, ...]:
+    """Lookup key of a name: its folded tokens, hyphens and apostrophes as tokens."""
+    return tuple(t for t, _, _ in tokens(name))
+
+
+def slug(name: str) -> str:
+    """Stable id of an entity with no Wikidata id: "Ryan Woo" -> "ryan-woo"."""
+    words = re.findall(r"\w+", fold(name))
+    return "-".join(words) or "unnamed"
+
+
+@dataclass(frozen=True)
+class Office:
+    office: str
+    country: str | None
+    start: str | None
+    end: str | None
+    org: str | None = None
+
+    def holds_on(self, day: str | None) -> bool:
+        if day is None:
+            return self.end is None
+        return (self.start or "0000") <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    id: str
+    name: str
+    type: str
+    kind: str | None = None
+    country: str | None = None
+    subdivision: str | None = None
+    countries: tuple[str, ...] = ()
+    offices: tuple[Office, ...] = ()
+    capital_of: str | None = None
+    iso3: str | None = None              # for states
+    prefix: str | None = None            # "sino" for China
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, GazEntry] = field(default_factory=dict)
+    names: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    acronyms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    shorts: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    demonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)       # iso3 -> entity id
+    max_len: int = 1
+
+    def add_name(self, entry_id: str, name: str, table: dict | None = None) -> None:
+        key = key_of(str(name))
+        if not key:
+            return
+        (self.names if table is None else table)[key].add(entry_id)
+        self.max_len = max(self.max_len, len(key))
+
+    def state(self, iso3: str | None) -> GazEntry | None:
+        entry_id = self.states.get(iso3 or "")
+        return self.entries.get(entry_id) if entry_id else None
+
+    office_index: dict[tuple[str, str | None], list[GazEntry]] = field(default_factory=lambda: defaultdict(list))
+
+    def holder(self, office: str, country: str | None, day: str | None) -> GazEntry | None:
+        """The person holding `office` of `country` on `day` (ISO), if the data knows."""
+        found = [e for e in self.office_index.get((office, country), ()) if any(
+            o.office == office and o.country == country and o.holds_on(day) for o in e.offices)]
+        return found[0] if len(found) == 1 else None
+
+    def offices_on(self, entry: GazEntry, day: str | None) -> list[Office]:
+        return [o for o in entry.offices if o.holds_on(day)]
+
+
+def _aliases(item: dict) -> list[str]:
+    names = [item.get("name")] if item.get("name") else []
+    for values in (item.get("aliases") or {}).values():
+        names.extend(values or [])
+    return [str(n) for n in names if n]
+
+
+def _french_state_names() -> dict[str, str]:
+    import pycountry
+
+    try:
+        fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:
+        return {}
+    return {c.alpha_3: fr.gettext(c.name) for c in pycountry.countries}
+
+
+def _add_states(gaz: Gazetteer) -> None:
+    import pycountry
+
+    extra = {s["iso3"]: s for s in (load("gazetteer/states.yaml") or [])} if _has("gazetteer/states.yaml") else {}
+    french = _french_state_names()
+    seen = set()
+    for country in pycountry.countries:
+        seen.add(country.alpha_3)
+        _add_state(gaz, country.alpha_3, getattr(country, "common_name", None) or country.name,
+                   [country.name, getattr(country, "official_name", None), french.get(country.alpha_3)],
+                   extra.get(country.alpha_3, {}))
+    for iso3, item in extra.items():
+        if iso3 not in seen:
+            _add_state(gaz, iso3, item.get("name") or iso3, [], item)
+
+
+def _add_state(gaz: Gazetteer, iso3: str, name: str, names: list, item: dict) -> None:
+    name = item.get("name") or name
+    entry_id = item.get("qid") or f"state-{iso3.lower()}"
+    entry = GazEntry(id=entry_id, name=name, type="COUNTRY", kind="state", country=iso3, iso3=iso3,
+                     prefix=item.get("prefix"))
+    gaz.entries[entry_id] = entry
+    gaz.states[iso3] = entry_id
+    for n in [name, *names, *_aliases(item)]:
+        if n:
+            gaz.add_name(entry_id, n)
+    for acronym in item.get("acronyms") or ():
+        gaz.acronyms[str(acronym)].add(entry_id)
+    for values in (item.get("demonyms") or {}).values():
+        for d in values or ():
+            gaz.demonyms[key_of(str(d))] = iso3
+    if item.get("prefix"):
+        for p in str(item["prefix"]).split("|"):
+            gaz.prefixes[fold(p)] = iso3
+
+
+def _has(relpath: str) -> bool:
+    return relpath in set(listing(relpath.split("/")[0]))
+
+
+def _add_entry(gaz: Gazetteer, item: dict) -> None:
+    entry_id = str(item.get("id") or slug(item["name"]))
+    offices = tuple(Office(office=o["office"], country=o.get("country"), start=_day(o.get("from")),
+                           end=_day(o.get("to")), org=o.get("org")) for o in item.get("offices") or ())
+    entry = GazEntry(id=entry_id, name=item["name"], type=item.get("type", "ORG"), kind=item.get("kind"),
+                     country=item.get("country"), subdivision=item.get("subdivision"),
+                     countries=tuple(item.get("countries") or ()), offices=offices)
+    gaz.entries[entry_id] = entry
+    for o in offices:
+        if entry not in gaz.office_index[(o.office, o.country)]:
+            gaz.office_index[(o.office, o.country)].append(entry)
+    for n in _aliases(item):
+        gaz.add_name(entry_id, n)
+    for acronym in item.get("acronyms") or ():
+        gaz.acronyms[str(acronym)].add(entry_id)
+    for short in item.get("short") or ():
+        gaz.add_name(entry_id, str(short), gaz.shorts)
+
+
+def _day(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The packaged gazetteer, built once per process."""
+    gaz = Gazetteer()
+    _add_states(gaz)
+    for path in listing("gazetteer"):
+        if path.endswith("states.yaml"):
+            continue
+        for item in load(path) or ():
+            _add_entry(gaz, item)
+    # capitals: the state a capital city stands for when used as a metonym
+    if _has("gazetteer/states.yaml"):
+        import pycountry
+
+        current = {c.alpha_3 for c in pycountry.countries}
+        states = sorted(load("gazetteer/states.yaml") or (), key=lambda s: s["iso3"] not in current)
+        for s in states:
+            capital = s.get("capital")
+            if capital and capital in gaz.entries and gaz.entries[capital].capital_of is None:
+                gaz.entries[capital] = replace(gaz.entries[capital], capital_of=s["iso3"])
+    return gaz
