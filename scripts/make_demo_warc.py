@@ -2,7 +2,7 @@
 
 The archive holds what a crawl of two news pages would leave behind: a
 ``warcinfo`` record, the HTTP request for the first page, the two HTML
-responses (articles 023 and 024, read from ``demo/warc-src/``), and a PNG
+responses (articles 023 and 024, read from ``scripts/demo-warc-src/``), and a PNG
 image response that ingestion must skip because it is not HTML.
 
 Record ids and dates are fixed, so running the script twice gives the same
@@ -25,7 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 DEMO = Path(__file__).resolve().parent.parent / "veille" / "resources" / "demo"
 
-# (source file under warc-src/, target URI, WARC-Date)
+# (source file under scripts/demo-warc-src/, target URI, WARC-Date)
 PAGES = [
     (
         "023_voitures-chinoises-russie.html",
@@ -90,7 +90,7 @@ def build(out: Path) -> None:
         writer.write_record(info)
 
         for name, uri, date in PAGES:
-            body = (DEMO / "warc-src" / name).read_bytes()
+            body = (Path(__file__).resolve().parent / "demo-warc-src" / name).read_bytes()
             if uri == PAGES[0][1]:
                 path = uri.split("/", 3)[3]
                 host = uri.split("/")[2]

@@ -79,6 +79,8 @@ class Gazetteer:
     demonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)       # iso3 -> entity id
+    lower_ok: set[tuple[str, ...]] = field(default_factory=set)  # names written lower-case in data ("kraï de Khabarovsk")
+    codes: dict[str, str] = field(default_factory=dict)        # body id -> party code ("Q458" -> "EU")
     max_len: int = 1
 
     def add_name(self, entry_id: str, name: str, table: dict | None = None) -> None:
@@ -86,6 +88,8 @@ class Gazetteer:
         if not key:
             return
         (self.names if table is None else table)[key].add(entry_id)
+        if str(name)[:1].islower():
+            self.lower_ok.add(key)
         self.max_len = max(self.max_len, len(key))
 
     def state(self, iso3: str | None) -> GazEntry | None:
@@ -169,6 +173,11 @@ def _add_entry(gaz: Gazetteer, item: dict) -> None:
                      country=item.get("country"), subdivision=item.get("subdivision"),
                      countries=tuple(item.get("countries") or ()), offices=offices)
     gaz.entries[entry_id] = entry
+    if item.get("code"):
+        gaz.codes[entry_id] = str(item["code"])
+    for values in (item.get("demonyms") or {}).values():
+        for d in values or ():
+            gaz.demonyms[key_of(str(d))] = str(item.get("code") or entry_id)
     for o in offices:
         if entry not in gaz.office_index[(o.office, o.country)]:
             gaz.office_index[(o.office, o.country)].append(entry)

@@ -11,6 +11,7 @@ event layers use.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,8 +21,11 @@ from veille.resources import load
 from veille.text import fold
 
 # spaCy labels kept for names the gazetteer does not know, and their types
+ROMAN = re.compile(r"^[IVXLCDM]+(e|er|ème|eme)?$")
 NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 LEADING_WORDS = {"le", "la", "les", "l", "'", "du", "de", "des", "d", "au", "aux", "un", "une", "m", ".", "mme", "ce", "cette"}
+OFFICE_RANK = {"head_of_state": 0, "head_of_government": 1, "foreign_minister": 2, "defence_minister": 3,
+               "trade_minister": 4, "economy_minister": 5, "energy_minister": 6, "finance_minister": 7}
 TYPE_RANK = {"COUNTRY": 0, "PERSON": 1, "ORG": 2, "PLACE": 3, "PROJECT": 4, "EVENT_NAME": 5}
 
 
@@ -127,18 +131,27 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
             key = tuple(keys[i:i + length])
             start, end = toks[i][1], toks[i + length - 1][2]
             surface = text[start:end]
-            if (key in tt.fixed or key in tt.phrases or key in tt.counterpart) and not (i and keys[i - 1] in tt.past):
+            if (key in tt.fixed or key in tt.phrases or key in tt.counterpart) and not (i and keys[i - 1] in tt.past) \
+                    and not _plural_title(key, tt):
                 resolved = _resolve_title(key, toks, keys, i + length, text, published, gaz, tt, last_person)
+                if resolved is None and length == 1:
+                    resolved = _title_with_inner_demonym(toks, keys, i, published, gaz, tt)
                 if resolved:
                     entry, stop = resolved
                     end = toks[stop - 1][2]
+                    for j in range(i + 1, stop):
+                        for dl in (3, 2, 1):
+                            demonym = tuple(keys[j:j + dl])
+                            if j + dl <= stop and demonym in gaz.demonyms:
+                                places.append(PlaceRef(toks[j][1], toks[j + dl - 1][2], gaz.demonyms[demonym], "demonym"))
+                                break
                     mentions.append(Mention(start, end, entry, text[start:end], how="title"))
                     last_person = entry
                     i = stop
                     matched = True
                     break
             ids = gaz.names.get(key)
-            if ids and _is_capitalised(text, start):
+            if ids and (_is_capitalised(text, start) or key in gaz.lower_ok):
                 entry = _choose(ids, gaz, published, full_ids)
                 if entry:
                     mentions.append(Mention(start, end, entry, surface))
@@ -200,7 +213,7 @@ def _resolve_title(key, toks, keys, after, text, published, gaz, tt, last_person
     if key in tt.counterpart:
         if last_person is None:
             return None
-        offices = gaz.offices_on(last_person, published)
+        offices = sorted(gaz.offices_on(last_person, published), key=lambda o: OFFICE_RANK.get(o.office, 99))
         for office in offices:
             person = gaz.holder(office.office, country, published)
             if person and person.id != last_person.id:
@@ -209,6 +222,26 @@ def _resolve_title(key, toks, keys, after, text, published, gaz, tt, last_person
     office = _office_for(key, country, published, tt)
     person = gaz.holder(office, country, published) if office else None
     return (person, stop) if person else None
+
+
+def _plural_title(key: tuple[str, ...], tt: Titles) -> bool:
+    """"les dirigeants chinois" names a group, not the office holder."""
+    head = key[0]
+    return head.endswith(("s", "x")) and (head[:-1],) + key[1:] in tt.phrases
+
+
+def _title_with_inner_demonym(toks, keys, i, published, gaz: Gazetteer, tt: Titles):
+    """"le ministre russe de la Défense": head noun, demonym, then the rest of the title."""
+    country, after = _country_after(toks, keys, i + 1, gaz)
+    if country is None or after == i + 1 or keys[i + 1] in ("de", "du", "des", "la", "l"):
+        return None
+    for length in range(min(8, len(keys) - after), 0, -1):
+        key = (keys[i],) + tuple(keys[after:after + length])
+        office = _office_for(key, country, published, tt) if key in tt.phrases or (key, country) in tt.exceptions else None
+        if office:
+            person = gaz.holder(office, country, published)
+            return (person, after + length) if person else None
+    return None
 
 
 def _country_after(toks, keys, i, gaz: Gazetteer) -> tuple[str | None, int]:
@@ -272,6 +305,8 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
         start, end = ent.start_char + span[0], ent.start_char + span[1]
         surface = doc.text[start:end]
         if len(surface) < 2 or not surface[0].isupper() or fold(surface) in tt.stop:
+            continue
+        if ROMAN.match(surface):
             continue
         if surface.isupper() and len(surface) > 5 and label != "ORG":
             continue  # shouted credits ("XINHUA"), not names

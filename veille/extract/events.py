@@ -184,17 +184,27 @@ def _codes_of(token, parties: Parties) -> list[str]:
     return codes
 
 
-def _subject(token, depth: int = 0):
-    """The logical subject of a verb: its own, else its governor's (xcomp, conj, advcl)."""
-    for child in token.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return child, False
-        if child.dep_ == "nsubj:pass":
-            agent = next((c for c in token.children if c.dep_ == "obl:agent"), None)
-            return (agent, False) if agent is not None else (child, True)
+def _subjects(token, depth: int = 0) -> tuple[list, bool]:
+    """The logical subjects of a verb: its own, else its governor's (xcomp, conj, advcl).
+
+    Returns the subject tokens and whether they are passive subjects (then the
+    agent, "par X", is the logical subject when there is one).
+    """
+    active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+    if active:
+        return active, False
+    passive = [c for c in token.children if c.dep_ == "nsubj:pass"]
+    if passive:
+        agents = [c for c in token.children if c.dep_ == "obl:agent"]
+        return (agents, False) if agents else (passive, True)
     if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
-        return _subject(token.head, depth + 1)
-    return None, False
+        return _subjects(token.head, depth + 1)
+    return [], False
+
+
+def _subject(token):
+    subjects, passive = _subjects(token)
+    return (subjects[0] if subjects else None), passive
 
 
 def _is_reflexive(token) -> bool:
@@ -367,8 +377,8 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
     place_states: list[str] = []
     co: list[str] = []
     if trigger.pos == "VERB":
-        subject, passive = _subject(token)
-        subject_codes = _codes_of(subject, parties) if subject is not None else []
+        subjects, passive = _subjects(token)
+        subject_codes = [c for subject in subjects for c in _codes_of(subject, parties)]
         object_codes: list[str] = []
         for child in _objects(token):
             case = _case(child)
@@ -454,7 +464,7 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
     if event_type == "CONSULT" and mode in (None, "visit") and place and place[1]:
         host = place[1]
         parties_all = actors + recipients
-        if host in parties_all and len(parties_all) >= 2:
+        if host in parties_all and len(parties_all) == 2:
             actors = [c for c in parties_all if c != host]
             recipients = [host]
             mode = "visit"
