@@ -244,9 +244,10 @@ def eval_command(gold_dir: Path, corpus: Path | None, predictions: Path | None, 
             item = miss.item
             label = item.get("text") or item.get("name") or item.get("names") or item.get("type")
             detail = {k: v for k, v in item.items() if k in ("id", "type", "value", "unit", "begin", "end_date",
-                                                             "value", "actor", "recipient", "date", "status")}
-            err.print(f"{miss.article} {miss.layer:12s} {miss.kind:8s} {label!s:40.40s} {json.dumps(detail, ensure_ascii=False)}",
-                      highlight=False, markup=False)
+                                                             "actor", "recipient", "date", "status", "trigger",
+                                                             "evidence", "mode")}
+            click.echo(f"{miss.article} {miss.layer:12s} {miss.kind:8s} {label!s:40.40s} "
+                       f"{json.dumps(detail, ensure_ascii=False)}", err=True)
 
 
 @main.command()
@@ -286,3 +287,4 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+from veille.cli_batch import register as _register_batch; _register_batch(main)  # noqa: E402

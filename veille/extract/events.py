@@ -11,6 +11,7 @@ future and conditional auxiliaries, background recalled by the article.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -56,6 +57,15 @@ class Vocabulary:
     speech_verbs: frozenset[str]
     according_to: tuple[str, ...]
     sectors: tuple[tuple[str, tuple[str, ...]], ...]
+    pair_nouns: frozenset[str]
+    metonym_bodies: dict[str, str]
+    light_verbs: frozenset[str]
+    purpose_heads: frozenset[str]
+    purpose_marks: frozenset[str]
+    topic_cases: frozenset[str]
+    object_pronouns: frozenset[str]
+    deal_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
 
 
 def _trigger(row: dict, pos: str) -> Trigger:
@@ -85,6 +95,14 @@ def vocabulary() -> Vocabulary:
         historical_markers=frozenset(data["historical_markers"]),
         speech_verbs=frozenset(data["speech_verbs"]), according_to=tuple(data["according_to"]),
         sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
+        pair_nouns=frozenset(fold(w) for w in data["pair_nouns"]),
+        metonym_bodies={fold(k): v for k, v in data["metonym_bodies"].items()},
+        light_verbs=frozenset(data["light_verbs"]), purpose_heads=frozenset(data["purpose_heads"]),
+        purpose_marks=frozenset(fold(w) for w in data["purpose_marks"]),
+        topic_cases=frozenset(fold(w) for w in data["topic_cases"]),
+        object_pronouns=frozenset(fold(w) for w in data["object_pronouns"]),
+        deal_nouns=frozenset(fold(w) for w in data["deal_nouns"]),
+        statement_nouns=frozenset(fold(w) for w in data["statement_nouns"]),
     )
 
 
@@ -111,17 +129,46 @@ class Parties:
                 return name, kind, state
         return None
 
-    def person_before(self, offset: int) -> str | None:
-        before = [p for p in self.persons if p[1] <= offset]
+    def person_before(self, offset: int, exclude: list[str] | tuple = ()) -> str | None:
+        before = [p for p in self.persons if p[1] <= offset and p[2] not in exclude]
         return before[-1][2] if before else None
 
 
-def build_parties(entities: list[Entity], places: list[PlaceRef]) -> Parties:
+PAIR = re.compile(r"\b(?:les|des|aux|leurs|ces)\s+deux\s+([a-zéèêàâîôûç' -]{3,30})", re.IGNORECASE)
+
+
+def _main_pair(places: list[PlaceRef], entities: list[Entity]) -> tuple[str, ...]:
+    """The two states an article is most about: most mentioned by name, capital, demonym or person."""
+    counts: dict[str, int] = {}
+    for ref in places:
+        if len(ref.code) == 3 and ref.kind in ("name", "capital", "demonym"):
+            counts[ref.code] = counts.get(ref.code, 0) + 1
+    for ent in entities:
+        if ent.type == "PERSON" and ent.country and ent.role == "actor":
+            counts[ent.country] = counts.get(ent.country, 0) + len(ent.mentions)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+    return tuple(code for code, _ in top) if len(top) == 2 else ()
+
+
+def build_parties(entities: list[Entity], places: list[PlaceRef], text: str = "",
+                  vocab: Vocabulary | None = None) -> Parties:
     gaz = gazetteer()
     parties = Parties()
+    bodies = (vocab.metonym_bodies if vocab else {})
     for ref in places:
-        if ref.kind in ("name", "capital", "demonym") and len(ref.code) == 3:
+        if ref.kind == "capital" and ref.entity_id and fold(text[ref.start:ref.end]) in bodies:
+            parties.spans.append((ref.start, ref.end, bodies[fold(text[ref.start:ref.end])], "body"))
+        elif ref.kind in ("name", "capital", "demonym") and (len(ref.code) == 3 or ref.code.isupper() and "-" not in ref.code):
             parties.spans.append((ref.start, ref.end, ref.code, ref.kind))
+    pair = _main_pair(places, entities)
+    if vocab and pair:
+        for m in PAIR.finditer(text):
+            words = m.group(1).split()
+            noun = fold(words[0])
+            if noun in vocab.pair_nouns or fold(" ".join(words[:2])) in vocab.pair_nouns:
+                end = m.start(1) + len(words[0])
+                for code in pair:
+                    parties.spans.append((m.start(), end, code, "pair"))
     for ent in entities:
         if ent.role != "actor":
             continue
@@ -131,12 +178,12 @@ def build_parties(entities: list[Entity], places: list[PlaceRef]) -> Parties:
                 parties.spans.append((s, e, ent.country, "person"))
                 parties.persons.append((s, e, ent.country))
             elif ent.type == "ORG":
-                code = ent.country or (entry.name if entry else None)
                 kind = entry.kind if entry else None
-                if ent.country and kind in ("government", "agency", "ministry", "military", "company", "bank", None):
+                body = gaz.codes.get(ent.id)
+                if body:
+                    parties.spans.append((s, e, body, "body"))
+                elif ent.country and kind not in ("news_agency", "media"):
                     parties.spans.append((s, e, ent.country, "org"))
-                elif not ent.country and kind == "intergovernmental" and code:
-                    parties.spans.append((s, e, code, "body"))
             if ent.type in ("PLACE", "COUNTRY"):
                 state = ent.country if ent.type == "PLACE" else ent.country
                 kind = (entry.kind if entry else None) or ent.type.lower()
@@ -174,14 +221,41 @@ def _case(token) -> str | None:
     return None
 
 
-def _codes_of(token, parties: Parties) -> list[str]:
-    start, end = _span_of(token, CLAUSE_BOUNDARIES | {"acl"})
-    codes = parties.codes(start, end)
-    if not codes and fold(token.text) in PRONOUNS:
-        person = parties.person_before(token.idx)
+def _codes_of(token, parties: Parties, exclude: list[str] | None = None) -> list[str]:
+    """States named in a token's phrase, leaving out embedded clauses and topic phrases."""
+    vocab = vocabulary()
+    ranges = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        ranges.append((t.idx, t.idx + len(t.text)))
+        for child in t.children:
+            if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
+                continue
+            if child is not token and _case(child) in vocab.topic_cases:
+                continue
+            stack.append(child)
+    codes: list[str] = []
+    for start, end in _merge_ranges(ranges):
+        for code in parties.codes(start, end):
+            if code not in codes:
+                codes.append(code)
+    word = fold(token.text).rstrip("'")
+    if not codes and (word in PRONOUNS or (word in vocab.object_pronouns and token.pos_ == "PRON")):
+        person = parties.person_before(token.idx, exclude or [])
         if person:
             codes = [person]
     return codes
+
+
+def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
 
 
 def _subjects(token, depth: int = 0) -> tuple[list, bool]:
@@ -195,8 +269,7 @@ def _subjects(token, depth: int = 0) -> tuple[list, bool]:
         return active, False
     passive = [c for c in token.children if c.dep_ == "nsubj:pass"]
     if passive:
-        agents = [c for c in token.children if c.dep_ == "obl:agent"]
-        return (agents, False) if agents else (passive, True)
+        return passive, True
     if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
         return _subjects(token.head, depth + 1)
     return [], False
@@ -274,6 +347,7 @@ class Context:
     story_date: Period | None
     story_place: tuple[str, str | None] | None
     vocab: Vocabulary
+    pair: tuple[str, ...] = ()
 
 
 def _story_date(timexes: list[Timex], text: str, published: str | None) -> Period | None:
@@ -334,7 +408,8 @@ def _count(token) -> int | None:
                     try:
                         from text_to_num import text2num
 
-                        return int(child.text) if child.text.isdigit() else int(text2num(child.text.lower(), "fr"))
+                        n = int(child.text) if child.text.isdigit() else int(text2num(child.text.lower(), "fr"))
+                        return n if n >= 2 else None
                     except (ValueError, TypeError):
                         return None
     return None
@@ -369,6 +444,45 @@ def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
     return found
 
 
+def _left_window_codes(token, parties: Parties) -> list[str]:
+    """Parties named between the clause's start (sentence start or last comma) and the verb.
+
+    A fallback when the parse did not attach the subject ("MM. Xi et Poutine ont signé").
+    """
+    sent = token.sent
+    start = sent.start_char
+    for t in sent:
+        if t.i >= token.i:
+            break
+        if t.text in (",", ";", ":", "«", "»") :
+            start = t.idx + 1
+    verb_start = min([token.idx] + [c.idx for c in token.children if c.dep_.startswith(("aux", "expl")) and c.i < token.i])
+    return parties.codes(start, verb_start)
+
+
+def _par_window(token, parties: Parties) -> list[str]:
+    """States in a "par ..." phrase right after a nominal trigger ("l'invasion de l'Ukraine par les forces russes")."""
+    sent = token.sent
+    for t in sent[token.i - sent.start + 1: token.i - sent.start + 10]:
+        if t.text in (",", ";", ".", "(", ")"):
+            break
+        if t.lower_ == "par":
+            end = t.idx + 60
+            for u in sent[t.i - sent.start + 1:]:
+                if u.text in (",", ";", ".") or u.idx > end:
+                    end = u.idx
+                    break
+            return parties.codes(t.idx, end)
+    return []
+
+
+def _is_purpose(token, vocab: Vocabulary) -> bool:
+    """"visant à intensifier", "pour renforcer": an aim, not an act."""
+    if any(fold(c.text) in vocab.purpose_marks for c in token.children if c.dep_ == "mark"):
+        return True
+    return token.dep_ in ("xcomp", "acl", "advcl") and _lemma(token.head) in vocab.purpose_heads
+
+
 def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
     """(actors, recipients) of a trigger, by its kind of roles."""
     parties = ctx.parties
@@ -382,16 +496,27 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         object_codes: list[str] = []
         for child in _objects(token):
             case = _case(child)
-            codes = _codes_of(child, parties)
+            codes = _codes_of(child, parties, exclude=subject_codes)
             if case in ("avec", "aupres de") or case == "aupres":
                 co += codes
             elif case in ("a", "au", "en", "aux", "vers") and any(parties.place_at(*_span_of(child))
                                                                   for _ in [0]) and trigger.roles == "visit":
                 place_states += codes
-            elif child.dep_ in ("obj", "iobj", "obl:arg") or case in ("contre", "envers", "a", "au", "aux", "sur"):
+            elif (child.dep_ in ("obj", "iobj") or case in ("contre", "envers")
+                  or (child.dep_ == "obl:arg" and case in (None, "a", "au", "aux", "de", "d", "du", "des"))):
                 object_codes += codes
+            elif child.dep_ == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
+                object_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
+                                 for c in _codes_of(g, parties, exclude=subject_codes)]
         if passive:
-            subject_codes, object_codes = object_codes, subject_codes
+            agents = [c for c in token.children if c.dep_ == "obl:agent" or (_case(c) == "par" and c.dep_.startswith("obl"))]
+            agent_codes = [c for a in agents for c in _codes_of(a, parties)]
+            object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
+            subject_codes = agent_codes
+        if len(subject_codes) < (2 if trigger.roles == "reciprocal" else 1):
+            for code in _left_window_codes(token, parties):
+                if code not in subject_codes and (trigger.roles == "reciprocal" or code not in object_codes):
+                    subject_codes.append(code)
         if trigger.roles == "reciprocal":
             actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
         elif trigger.roles == "host":
@@ -405,6 +530,9 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         for child in token.children:
             case = _case(child)
             codes = _codes_of(child, parties)
+            if child.dep_ == "det" and fold(child.text) in ("leur", "leurs", "nos") and trigger.roles == "reciprocal":
+                between += list(ctx.pair)
+                continue
             if child.dep_ == "amod":
                 codes = parties.codes(child.idx, child.idx + len(child.text))
                 of += codes
@@ -421,32 +549,39 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         elif trigger.roles == "reciprocal":
             actors = of + between + to
         elif trigger.type in ("ASSAULT", "COERCE"):
-            actors, recipients = by or [c for c in of if c not in to][:0], of + to
-            if by:
-                recipients = [c for c in of + to if c not in by]
+            by = by or _par_window(token, parties)
+            actors, recipients = by, [c for c in of + to if c not in by]
         else:
             actors, recipients = of + by, to
         if not actors and token.head is not token and token.dep_ in ("obj", "nsubj", "obl:arg", "obl:mod", "obl"):
             verb = token.head
-            subject, _ = _subject(verb) if verb.pos_ in ("VERB", "AUX") else (None, False)
-            if subject is not None and subject is not token:
-                actors = _codes_of(subject, parties)
+            if verb.pos_ in ("VERB", "AUX") and _lemma(verb) in ctx.vocab.light_verbs and token.dep_ != "nsubj":
+                subject, _ = _subject(verb)
+                if subject is not None and subject is not token:
+                    actors = _codes_of(subject, parties)
     actors = list(dict.fromkeys(actors))
     recipients = [c for c in dict.fromkeys(recipients) if c not in actors]
     return actors, recipients
 
 
 def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None) -> Event | None:
+    if trigger.pos == "VERB" and _is_purpose(token, ctx.vocab):
+        return None
     actors, recipients = _roles(token, trigger, ctx)
-    if not actors and not recipients:
+    if not actors and not recipients and trigger.agreement and ctx.pair:
+        actors = list(ctx.pair)
+    if not actors:
+        # an act with no known doer ("l'invasion de l'Ukraine") cannot be coded reliably
         return None
     if trigger.background_only:
         return None
     vocab = ctx.vocab
     words = _sentence_words(sent)
     event_type, mode = trigger.type, trigger.mode
-    if trigger.agreement and any(f" {w} " in words for w in vocab.material):
-        event_type = "COOPERATE"
+    if trigger.agreement:
+        signed = _signed_kind(token, vocab)
+        if signed == "deal" or (signed is None and any(f" {w} " in words for w in vocab.material)):
+            event_type = "COOPERATE"
     status = _status(token, trigger, vocab, words)
     if event_type == "SUPPORT" and trigger.agreement and status == "future":
         event_type = "AGREE"
@@ -496,6 +631,23 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
                  count=_count(token) if trigger.agreement else None,
                  evidence=(sent.start_char, sent.end_char), confidence=confidence,
                  trigger=token.text, source=quote_speaker)
+
+
+def _signed_kind(token, vocab: Vocabulary) -> str | None:
+    """"deal" or "statement": what a signing verb or noun has as its object."""
+    candidates = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass", "nmod", "obl:arg")]
+    if token.pos_ in ("VERB", "AUX") and token.dep_ in ("acl", "acl:relcl") and token.head.pos_ == "NOUN":
+        candidates.append(token.head)
+    for noun in candidates:
+        word = fold(noun.lemma_ or noun.text)
+        if word in vocab.deal_nouns or fold(noun.text) in vocab.deal_nouns:
+            return "deal"
+        if word in vocab.statement_nouns or fold(noun.text) in vocab.statement_nouns:
+            return "statement"
+        for child in noun.children:  # "une série d'accords", "un paquet de documents"
+            if child.dep_ == "nmod" and (fold(child.lemma_) in vocab.deal_nouns or fold(child.text) in vocab.deal_nouns):
+                return "deal"
+    return None
 
 
 def _governed_by(token, markers: frozenset[str]) -> bool:
@@ -593,9 +745,10 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
                    published: str | None) -> tuple[list[Event], list[Quote]]:
     """Events and quotes of a parsed article."""
     vocab = vocabulary()
-    parties = build_parties(entities, places)
+    parties = build_parties(entities, places, doc.text, vocab)
     ctx = Context(text=doc.text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
-                  published=published, story_date=None, story_place=_story_place(parties), vocab=vocab)
+                  published=published, story_date=None, story_place=_story_place(parties), vocab=vocab,
+                  pair=_main_pair(places, entities))
     ctx.story_date = _story_date(ctx.timexes, doc.text, published)
     quotes = find_quotes(doc, entities, vocab)
     events: list[Event] = []
