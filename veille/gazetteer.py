@@ -82,15 +82,21 @@ class Gazetteer:
     lower_ok: set[tuple[str, ...]] = field(default_factory=set)  # names written lower-case in data ("kraï de Khabarovsk")
     codes: dict[str, str] = field(default_factory=dict)        # body id -> party code ("Q458" -> "EU")
     max_len: int = 1
+    starts: dict[str, int] = field(default_factory=dict)      # first token of a key -> longest key length
 
     def add_name(self, entry_id: str, name: str, table: dict | None = None) -> None:
         key = key_of(str(name))
         if not key:
             return
         (self.names if table is None else table)[key].add(entry_id)
+        self.note_start(key)
         if str(name)[:1].islower():
             self.lower_ok.add(key)
         self.max_len = max(self.max_len, len(key))
+
+    def note_start(self, key: tuple[str, ...]) -> None:
+        """Remember that a key begins with its first token (matching skips other tokens)."""
+        self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
 
     def state(self, iso3: str | None) -> GazEntry | None:
         entry_id = self.states.get(iso3 or "")
@@ -156,6 +162,7 @@ def _add_state(gaz: Gazetteer, iso3: str, name: str, names: list, item: dict) ->
     for values in (item.get("demonyms") or {}).values():
         for d in values or ():
             gaz.demonyms[key_of(str(d))] = iso3
+            gaz.note_start(key_of(str(d)))
     if item.get("prefix"):
         for p in str(item["prefix"]).split("|"):
             gaz.prefixes[fold(p)] = iso3
@@ -178,6 +185,7 @@ def _add_entry(gaz: Gazetteer, item: dict) -> None:
     for values in (item.get("demonyms") or {}).values():
         for d in values or ():
             gaz.demonyms[key_of(str(d))] = str(item.get("code") or entry_id)
+            gaz.note_start(key_of(str(d)))
     for o in offices:
         if entry not in gaz.office_index[(o.office, o.country)]:
             gaz.office_index[(o.office, o.country)].append(entry)

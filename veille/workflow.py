@@ -24,11 +24,14 @@ def extract(items: Iterable[Article | IngestError], settings: Settings,
     batch: list[Article] = []
 
     def flush() -> Iterator[Record | IngestError]:
+        done = 0
         try:
-            yield from pipeline.run(batch)
+            for record in pipeline.run(batch):
+                done += 1
+                yield record
         except Exception:
-            # one article broke a batch: redo it one by one to name the culprit
-            for article in batch:
+            # one article broke the batch: go on one by one from there, naming the culprit
+            for article in batch[done:]:
                 try:
                     yield pipeline.run_one(article)
                 except Exception as exc:

@@ -125,9 +125,15 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
     pending_shorts: list[tuple[int, int, set[str]]] = []
     last_person: GazEntry | None = None
     i = 0
+    starts = _starts(gaz, tt)
     while i < n:
         matched = False
-        for length in range(min(gaz.max_len, n - i), 0, -1):
+        longest = starts.get(keys[i], 0)
+        if not longest and text[toks[i][1]:toks[i][2]] not in gaz.acronyms:
+            _compound_demonym(keys[i], toks[i], places, gaz)
+            i += 1
+            continue
+        for length in range(min(max(longest, 1), n - i), 0, -1):
             key = tuple(keys[i:i + length])
             start, end = toks[i][1], toks[i + length - 1][2]
             surface = text[start:end]
@@ -193,6 +199,21 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
             places.append(ref)
     places.sort(key=lambda p: p.start)
     return mentions, places
+
+
+_STARTS: dict[int, dict[str, int]] = {}
+
+
+def _starts(gaz: Gazetteer, tt: Titles) -> dict[str, int]:
+    """First token -> longest key starting with it, over names, titles, shorts, demonyms."""
+    if id(gaz) in _STARTS:
+        return _STARTS[id(gaz)]
+    starts = dict(gaz.starts)
+    for table in (tt.phrases, tt.fixed, dict.fromkeys(tt.counterpart)):
+        for key in table:
+            starts[key[0]] = max(starts.get(key[0], 0), len(key) + 3)  # a demonym may follow
+    _STARTS[id(gaz)] = starts
+    return starts
 
 
 def _compound_demonym(key: str, tok: tuple[str, int, int], places: list[PlaceRef], gaz: Gazetteer) -> None:
@@ -293,6 +314,7 @@ def _strip_leading(span_tokens: list[tuple[str, int, int]], stop: frozenset[str]
 def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]:
     """spaCy's PER/LOC/ORG spans outside the gazetteer's, cleaned of leading words."""
     found = []
+    text = doc.text
     for ent in doc.ents:
         label = NER_TYPES.get(ent.label_)
         if label is None:
@@ -303,7 +325,7 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
         if span is None:
             continue
         start, end = ent.start_char + span[0], ent.start_char + span[1]
-        surface = doc.text[start:end]
+        surface = text[start:end]
         if len(surface) < 2 or not surface[0].isupper() or fold(surface) in tt.stop:
             continue
         if ROMAN.match(surface):

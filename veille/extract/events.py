@@ -444,12 +444,18 @@ def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
     return found
 
 
+def _sentence_of(token):
+    """The sentence of a token (cached by extract_events: Token.sent walks the doc)."""
+    cache = token.doc.user_data.get("veille_sents")
+    return cache[token.i] if cache else token.sent
+
+
 def _left_window_codes(token, parties: Parties) -> list[str]:
     """Parties named between the clause's start (sentence start or last comma) and the verb.
 
     A fallback when the parse did not attach the subject ("MM. Xi et Poutine ont signé").
     """
-    sent = token.sent
+    sent = _sentence_of(token)
     start = sent.start_char
     for t in sent:
         if t.i >= token.i:
@@ -462,7 +468,7 @@ def _left_window_codes(token, parties: Parties) -> list[str]:
 
 def _par_window(token, parties: Parties) -> list[str]:
     """States in a "par ..." phrase right after a nominal trigger ("l'invasion de l'Ukraine par les forces russes")."""
-    sent = token.sent
+    sent = _sentence_of(token)
     for t in sent[token.i - sent.start + 1: token.i - sent.start + 10]:
         if t.text in (",", ";", ".", "(", ")"):
             break
@@ -713,7 +719,7 @@ def find_quotes(doc, entities: list[Entity], vocab: Vocabulary) -> list[Quote]:
 
 
 def _speaker_near(doc, offset: int, entities: list[Entity], vocab: Vocabulary) -> str | None:
-    span = doc.char_span(offset, min(len(doc.text), offset + 160), alignment_mode="expand")
+    span = doc.char_span(offset, min(len(doc.text_with_ws), offset + 160), alignment_mode="expand")
     if span is None:
         return None
     for token in span:
@@ -745,14 +751,17 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
                    published: str | None) -> tuple[list[Event], list[Quote]]:
     """Events and quotes of a parsed article."""
     vocab = vocabulary()
-    parties = build_parties(entities, places, doc.text, vocab)
-    ctx = Context(text=doc.text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
+    text = doc.text
+    parties = build_parties(entities, places, text, vocab)
+    ctx = Context(text=text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
                   published=published, story_date=None, story_place=_story_place(parties), vocab=vocab,
                   pair=_main_pair(places, entities))
-    ctx.story_date = _story_date(ctx.timexes, doc.text, published)
+    ctx.story_date = _story_date(ctx.timexes, text, published)
     quotes = find_quotes(doc, entities, vocab)
     events: list[Event] = []
-    for sent in doc.sents:
+    sentences = list(doc.sents)
+    doc.user_data["veille_sents"] = [sent for sent in sentences for _ in range(len(sent))]
+    for sent in sentences:
         quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
         for token, trigger in find_triggers(sent, vocab):
             ev = _event_from(token, trigger, sent, ctx, quote.speaker if quote else None)

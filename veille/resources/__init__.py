@@ -7,12 +7,15 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader when the build has it: the gazetteer loads ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @lru_cache(maxsize=None)
 def load(relpath: str) -> Any:
     """The parsed YAML file `relpath` under veille/resources (e.g. "fr/time.yaml")."""
     text = files("veille.resources").joinpath(relpath).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)
 
 
 def listing(folder: str) -> list[str]:
