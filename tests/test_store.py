@@ -81,3 +81,25 @@ def test_database_survives_reopening(tmp_path):
         assert store.counts()["articles"] == 1
     with Store(path, read_only=True) as store:
         assert store.counts()["records"] == 1
+
+
+def test_put_many_is_one_transaction_and_falls_back_one_by_one(tmp_path, monkeypatch):
+    recs = [record(text=f"Article numéro {i} sur le gaz russe livré à la Chine.", source=f"s{i}") for i in range(5)]
+    with Store(tmp_path / "a.duckdb") as store:
+        results = store.put_many(recs + [recs[0]])
+        assert [r.outcome for r in results] == ["new"] * 5 + ["unchanged"]
+        assert store.counts()["articles"] == 5
+        bad = [record(text=f"Autre article {i}, assez long pour compter.", source=f"t{i}") for i in range(3)]
+        original = store._insert
+
+        def fail_on_second(rec, *args):
+            if rec.doc.source == "t1":
+                raise RuntimeError("disk full")
+            original(rec, *args)
+
+        monkeypatch.setattr(store, "_insert", fail_on_second)
+        with pytest.raises(RuntimeError):
+            store.put_many(bad)
+        # the batch rolled back, then t0 went in alone before t1 failed alone; t1 left no trace
+        assert store.has(bad[0].doc.id) and not store.has(bad[1].doc.id)
+        assert store.counts()["articles"] == 6

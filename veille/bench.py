@@ -161,11 +161,18 @@ def run_bench(n: int, processes: int, settings: Settings) -> BenchResult:
                 results = ((Record.from_dict(d), count)
                            for chunk in pool.imap(_worker_run, _chunks(varied(raws, n), settings.batch_size))
                            for d, count in chunk)
+            pending: list = []
             for record, count in results:
                 words += count
-                t0 = time.perf_counter()
-                store.put(record, PIPELINE_VERSION)
-                storage += time.perf_counter() - t0
+                pending.append(record)
+                if len(pending) >= settings.batch_size:
+                    t0 = time.perf_counter()
+                    store.put_many(pending, PIPELINE_VERSION)
+                    storage += time.perf_counter() - t0
+                    pending = []
+            t0 = time.perf_counter()
+            store.put_many(pending, PIPELINE_VERSION)
+            storage += time.perf_counter() - t0
             if pool is not None:
                 pool.close()
                 pool.join()

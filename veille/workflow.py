@@ -7,7 +7,7 @@ naming it, and the batch goes on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from veille.errors import IngestError
 from veille.ingest import articles as read_articles
@@ -15,6 +15,9 @@ from veille.pipeline import PIPELINE_VERSION, Pipeline
 from veille.records import Article, Record
 from veille.settings import Settings
 from veille.store import Store
+
+if TYPE_CHECKING:
+    from veille.fusion import FusionReport
 
 
 def extract(items: Iterable[Article | IngestError], settings: Settings,
@@ -62,6 +65,7 @@ class IngestReport:
     unchanged: int = 0
     versions: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    fusion: FusionReport | None = None
 
     @property
     def stored(self) -> int:
@@ -74,7 +78,8 @@ class IngestReport:
 
 def ingest(targets: list[str], settings: Settings, store: Store,
            progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
-    """Ingest the named inputs into `store`, one transaction per article."""
+    """Ingest the named inputs into `store`, one transaction per article, then fuse them
+    with the articles already there (veille.fusion, one transaction)."""
     report = IngestReport()
 
     def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
@@ -104,4 +109,11 @@ def ingest(targets: list[str], settings: Settings, store: Store,
                     report.unchanged += 1
         if progress:
             progress(item)
+    from veille.fusion import fuse
+
+    try:
+        # one fusion call for the run: every stored article not yet fused (also those a failed run left)
+        report.fusion = fuse(store)
+    except Exception as exc:
+        report.errors.append(IngestError("fusion", f"fusion across articles failed: {type(exc).__name__}: {exc}"))
     return report
