@@ -94,6 +94,12 @@ class Gazetteer:
             self.lower_ok.add(key)
         self.max_len = max(self.max_len, len(key))
 
+    def add_acronym(self, entry_id: str, acronym: str) -> None:
+        """Acronyms match in their exact case; those of 4+ letters also in title case ("Otan", "Brics")."""
+        self.acronyms[acronym].add(entry_id)
+        if len(acronym) >= 4 and acronym.isupper() and acronym.isalpha():
+            self.acronyms[acronym.capitalize()].add(entry_id)
+
     def note_start(self, key: tuple[str, ...]) -> None:
         """Remember that a key begins with its first token (matching skips other tokens)."""
         self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
@@ -134,17 +140,16 @@ def _french_state_names() -> dict[str, str]:
 def _add_states(gaz: Gazetteer) -> None:
     import pycountry
 
-    extra = {s["iso3"]: s for s in (load("gazetteer/states.yaml") or [])} if _has("gazetteer/states.yaml") else {}
+    # The states are those of states.yaml (sovereign states, Taiwan, Palestine, Kosovo, the
+    # Soviet Union); pycountry adds their ISO names. Dependent territories that pycountry also
+    # lists (Hong Kong, Macau, Greenland...) are places in the other files, not states.
     french = _french_state_names()
-    seen = set()
-    for country in pycountry.countries:
-        seen.add(country.alpha_3)
-        _add_state(gaz, country.alpha_3, getattr(country, "common_name", None) or country.name,
-                   [country.name, getattr(country, "official_name", None), french.get(country.alpha_3)],
-                   extra.get(country.alpha_3, {}))
-    for iso3, item in extra.items():
-        if iso3 not in seen:
-            _add_state(gaz, iso3, item.get("name") or iso3, [], item)
+    for item in load("gazetteer/states.yaml") or ():
+        iso3 = item["iso3"]
+        country = pycountry.countries.get(alpha_3=iso3)
+        names = [country.name, getattr(country, "official_name", None), french.get(iso3)] if country else []
+        default = (getattr(country, "common_name", None) or country.name) if country else iso3
+        _add_state(gaz, iso3, default, names, item)
 
 
 def _add_state(gaz: Gazetteer, iso3: str, name: str, names: list, item: dict) -> None:
@@ -158,7 +163,7 @@ def _add_state(gaz: Gazetteer, iso3: str, name: str, names: list, item: dict) ->
         if n:
             gaz.add_name(entry_id, n)
     for acronym in item.get("acronyms") or ():
-        gaz.acronyms[str(acronym)].add(entry_id)
+        gaz.add_acronym(entry_id, str(acronym))
     for values in (item.get("demonyms") or {}).values():
         for d in values or ():
             gaz.demonyms[key_of(str(d))] = iso3
@@ -192,7 +197,7 @@ def _add_entry(gaz: Gazetteer, item: dict) -> None:
     for n in _aliases(item):
         gaz.add_name(entry_id, n)
     for acronym in item.get("acronyms") or ():
-        gaz.acronyms[str(acronym)].add(entry_id)
+        gaz.add_acronym(entry_id, str(acronym))
     for short in item.get("short") or ():
         gaz.add_name(entry_id, str(short), gaz.shorts)
 

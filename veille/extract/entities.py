@@ -22,6 +22,7 @@ from veille.text import fold
 
 # spaCy labels kept for names the gazetteer does not know, and their types
 ROMAN = re.compile(r"^[IVXLCDM]+(e|er|ème|eme)?$")
+PRODUCT_CODE = re.compile(r"\b[A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Z]*\b")   # Tu-95MS, A320, F-35, Su-30SM
 NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 LEADING_WORDS = {"le", "la", "les", "l", "'", "du", "de", "des", "d", "au", "aux", "un", "une", "m", ".", "mme", "ce", "cette"}
 OFFICE_RANK = {"head_of_state": 0, "head_of_government": 1, "foreign_minister": 2, "defence_minister": 3,
@@ -328,8 +329,11 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
         surface = text[start:end]
         if len(surface) < 2 or not surface[0].isupper() or fold(surface) in tt.stop:
             continue
-        if ROMAN.match(surface):
+        if ROMAN.match(surface) or PRODUCT_CODE.search(surface):
             continue
+        span_tokens = [t for t in ent if t.idx >= start and t.idx < end]
+        if not any(t.pos_ == "PROPN" for t in span_tokens) and (ent.start == ent.sent.start or len(span_tokens) == 1):
+            continue  # a capitalised common word ("Converti", "Vendredi"), not a name
         if surface.isupper() and len(surface) > 5 and label != "ORG":
             continue  # shouted credits ("XINHUA"), not names
         found.append(Mention(start, end, None, surface, label=label, how="ner"))
