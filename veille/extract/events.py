@@ -536,7 +536,9 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         for child in token.children:
             case = _case(child)
             codes = _codes_of(child, parties)
-            if child.dep_ == "det" and fold(child.text) in ("leur", "leurs", "nos") and trigger.roles == "reciprocal":
+            if trigger.roles == "reciprocal" and (
+                    (child.dep_ == "det" and fold(child.text) in ("leur", "leurs", "nos"))
+                    or (child.dep_ == "amod" and fold(child.lemma_ or child.text) in ("bilateral", "bilaterale"))):
                 between += list(ctx.pair)
                 continue
             if child.dep_ == "amod":
@@ -613,6 +615,14 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         recipients = [place[1]]
     if trigger.roles == "visit" and not recipients:
         return None
+    if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
+            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST")):
+        # a one-sided act by one of the article's two states, with no target named in the clause:
+        # in a bilateral story it is aimed at the other when that one is named close by
+        other = next(c for c in ctx.pair if c != actors[0])
+        start = max(ctx.text.rfind("\n", 0, sent.start_char), 0)
+        if other in ctx.parties.codes(start, sent.end_char):
+            recipients = [other]
     if place is None and ctx.story_place and date_ and ctx.story_date and date_ == ctx.story_date:
         name, state = ctx.story_place
         if state is None or state in actors + recipients:
