@@ -212,3 +212,19 @@ def test_never_raises_on_arbitrary_text(text, published, precision):
 def test_never_raises_on_french_fragments(bits, published):
     text = " ".join(bits)
     _check_offsets(text, extract_timexes(text, published))
+
+
+def test_the_clock_is_never_read(monkeypatch):
+    """Results depend on the publication date only: a clock read would fail here."""
+    from veille.extract import timexes as module
+    from veille.extract.time import calendar, resolve
+
+    class NoClock(date):
+        @classmethod
+        def today(cls):
+            raise AssertionError("the clock was read")
+
+    for mod in (module, calendar, resolve):
+        monkeypatch.setattr(mod, "date", NoClock)
+    found = extract_timexes(ARTICLE, "2023-10-23") + extract_timexes(ARTICLE, None)
+    assert len(found) == 14

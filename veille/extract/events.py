@@ -309,6 +309,8 @@ def _status(token, trigger: Trigger, vocab: Vocabulary, sent_text: str) -> str:
         else:
             break
     words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
+    words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
+              for d in c.children if d.dep_ == "det"}
     if words & vocab.negation:
         return "negated"
     for t in chain[1:]:
@@ -575,6 +577,9 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
 def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None) -> Event | None:
     if trigger.pos == "VERB" and _is_purpose(token, ctx.vocab):
         return None
+    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not any(
+            c.dep_ in ("obl:agent", "aux:pass", "aux:tense") for c in token.children):
+        return None  # a participle describing a noun ("une délégation fournie", "le gaz livré")
     actors, recipients = _roles(token, trigger, ctx)
     if not actors and not recipients and trigger.agreement and ctx.pair:
         actors = list(ctx.pair)

@@ -36,7 +36,8 @@ _PERIODS = frozenset({"range", "since", "by", "until", "since_unknown"})
 _PERIOD_ATOMS = frozenset({"day_range", "year_range", "decade", "first_last"})
 
 
-def reference_days(published: str | date | None, precision: str | None = "day") -> tuple[tuple[date, ...], str | None]:
+def reference_days(published: str | date | None,
+                   precision: str | None = "day") -> tuple[tuple[date, ...], str | None]:
     """The days a publication date may be, and the note for what it leaves unknown.
 
     "2023-10-23" -> ((2023-10-23,), None); "2023-10" -> ((2023-10-01, 2023-10-31),
@@ -76,16 +77,19 @@ def resolve_all(exprs: list[Expr], sentences: Sentences, ref: date) -> list[Valu
 
     Each sentence keeps an anchor: the last date in it with a place in the
     calendar, which a later bare month or weekday counts from ("En mai, …, à
-    partir de juin": June after that May).
+    partir de juin": June after that May). A bound, target or baseline ("fixé
+    pour 2024", "par rapport à 2021") is no anchor: the sentence is not about it.
+    The text keeps the last single day it named, which "la veille" and "le
+    lendemain" count from.
     """
     values = []
-    anchor, sentence = None, -1
+    anchor, sentence, last_day = None, -1, None
     for e in exprs:
         index = sentences.index(e.start)
         if index != sentence:
             anchor, sentence = None, index
         direction, cued = sentences.direction(e.start, e.end)
-        ctx = Context(ref, direction, anchor, cued=cued)
+        ctx = Context(ref, direction, anchor, cued=cued, last_day=last_day)
         try:
             v = RESOLVER.expr(e, ctx)
         except Unresolved as exc:
@@ -93,7 +97,9 @@ def resolve_all(exprs: list[Expr], sentences: Sentences, ref: date) -> list[Valu
         except (ValueError, OverflowError):
             v = Value(expression_type(e), note="outside the calendar")
         values.append(v)
-        if (e.role in ("plain", "within", "licence", "from", "comparison")
+        if v.type == "DATE" and v.granularity == "day" and v.begin is not None and v.begin == v.end:
+            last_day = v.begin
+        if (e.role in ("plain", "within", "from", "comparison")
                 and e.atoms[0].kind in ANCHORING and v.begin is not None):
             anchor = v
     return values

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from text_to_num import text2num
@@ -35,7 +36,8 @@ class Atom:
 class Expr:
     """A time expression: one atom, or two for a range, and the role its marker gives it.
 
-    Roles: plain, within ("en mars"), licence ("avant 2030", span left out),
+    Roles: plain, within ("en mars"), licence ("avant 2030", "par rapport à 2021":
+    a bound, target or baseline, span left out),
     from ("à partir de juin"), since ("depuis 2014"), by ("d'ici 2030"),
     until ("jusqu'en 2025"), ago ("il y a deux ans"), after ("dans trois mois"),
     comparison ("le plus élevé depuis février 2022": the date alone),
@@ -60,7 +62,9 @@ def number(words: str) -> float | None:
 
 
 def _year(name: str, blockers: str) -> str:
-    return (rf"(?<![\d.,])(?<!\d\s)(?P<{name}>1\d{{3}}|20\d{{2}}|21\d{{2}}|2200)"
+    # The lookbehinds follow the four digits (so that a search can start on a digit):
+    # no digit, comma or point before, nor a digit and a space ("1 2023").
+    return (rf"(?P<{name}>1\d{{3}}|20\d{{2}}|21\d{{2}}|2200)(?<![\d.,]\d{{4}})(?<!\d\s\d{{4}})"
             rf"(?!\d|[.,]\d)(?!\s*(?:{blockers})(?!\w))")
 
 
@@ -76,74 +80,88 @@ class Grammar:
         blockers = alternation(v.year_blockers)
         year = lambda name="year": _year(name, blockers)  # noqa: E731
         month = lambda name="month": rf"(?P<{name}>{alternation(v.months)})"  # noqa: E731
-        day = lambda name="day": rf"(?P<{name}>{alternation(v.day_words)}|3[01]|[12]\d|0?[1-9])(?!\d)"  # noqa: E731
+        day_words = alternation(v.day_words)
+        day = lambda name="day": rf"(?P<{name}>{day_words}|3[01]|[12]\d|0?[1-9])(?!\d)"  # noqa: E731
         weekday = _words(v.weekdays)
         rel = _words({**v.relatives, **v.context_relatives})
         moves = _words(w for w, k in v.relatives.items() if k)
         dem = _words(v.demonstratives)
         parts = _words(v.day_parts)
         num_word = rf"{_words(v.number_words)}{E}"
-        self.num = (rf"(?<![\d.,])(?<!\d\s)(?:\d{{1,3}}(?: \d{{3}})+|\d+)(?:[.,]\d+)?"
-                    rf"|{num_word}(?:(?:-|\s+)(?:et(?:-|\s+))?{num_word})*")
-        num = self.num
+        num = (rf"(?<![\d.,])(?<!\d\s)(?:\d{{1,3}}(?: \d{{3}})+|\d+)(?:[.,]\d+)?"
+               rf"|{num_word}(?:(?:-|\s+)(?:et(?:-|\s+))?{num_word})*")
         qual = _words(v.duration_qualifiers)
         apx = _words(v.approximations)
         art = _words(v.approximation_articles)
-        cal_units = r"annee|an|mois|semaine|trimestre|semestre"
-        self.patterns: list[tuple[str, re.Pattern, callable]] = [
+        cal_units = alternation(w for w, u in v.relative_units.items() if u != "weekend")
+        plural_units = [w for w, u in v.units.items() if not u.time and w.endswith("s")]
+        since = alternation(v.markers["since_start"] + v.markers["since"])
+
+        # "octobre de l'an dernier", "mars de l'année suivante", "mai de cette année"
+        of_year = (rf"\s+(?:de\s+l'|d')(?:annee|an)\s+(?P<yrel>{rel}){E}"
+                   rf"|\s+de\s+(?P<this>cette)\s+annee{E}")
+        # a blocker ends as a word does, or with its apostrophe ("d'")
+        day_blockers = rf"\s+(?:{alternation(v.relative_day_blockers)})(?:(?<=')|{E})"
+        self.patterns: list[tuple[str, re.Pattern, Callable[[re.Match], dict | None]]] = [
             ("day_date", rf"{B}(?:le\s+)?(?:(?P<wd>{weekday})\s+)?{day()}\s+{month()}{E}"
-                         rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._day_date),
-            ("day_range", rf"{B}(?P<open>du|entre\s+le|entre|les)\s+{day('day1')}"
+                         rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E}|{of_year})?",
+             self._day_date),
+            ("day_range", rf"(?P<open>du|entre\s+le|entre|les)\s+{day('day1')}"
                           rf"(?:\s+{month('month1')}{E})?(?:\s+{year('year1')})?"
                           rf"\s*(?P<close>au|et\s+le|et|-|–)\s*{day()}\s+{month()}{E}"
                           rf"(?:\s+{year()})?", self._day_range),
             ("numeric", rf"{B}(?:le\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.])"
                         rf"(?P<mon>0?[1-9]|1[0-2])(?P=sep)(?P<year>\d{{4}})(?!\d|[.,/]\d)",
              self._numeric),
-            ("numeric", rf"{B}(?P<year>\d{{4}})-(?P<mon>\d\d)-(?P<day>\d\d)(?!\d)", self._numeric),
-            ("month_year", rf"{B}{month()}\s+{year()}", self._month_year),
-            ("month", rf"{B}{month()}{E}(?:\s+(?P<rel>{moves}){E})?", self._month),
-            ("year", rf"{B}{year()}", self._year),
-            ("year_range", rf"{B}{year('year1')}\s*[-–/]\s*{year()}", self._year_range),
-            ("decade", rf"{B}(?:les|des|aux|dans\s+les)\s+annees\s+(?P<dec>(?:19|20)?\d0){E}",
+            ("numeric", rf"(?P<year>\d{{4}})-(?P<mon>\d\d)-(?P<day>\d\d)(?!\d)", self._numeric),
+            ("month_year", rf"{month()}\s+{year()}", self._month_year),
+            ("month", rf"{month()}{E}(?:\s+(?P<rel>{moves}){E}|{of_year})?",
+             self._month),
+            ("year", rf"{year()}", self._year),
+            ("year_range", rf"{year('year1')}\s*[-–/]\s*{year()}", self._year_range),
+            ("decade", rf"(?:les|des|aux|dans\s+les)\s+annees\s+(?P<dec>(?:19|20)?\d0){E}",
              self._decade),
             ("quarter", rf"{B}(?:(?:au|le|du|ce|un)\s+)?(?P<ord>{_words(v.ordinals)})\s+"
                         rf"(?P<unit>trimestre|semestre){E}"
                         rf"(?:\s+(?:de\s+l'annee\s+|de\s+)?{year()}"
                         rf"|\s+(?:de\s+l'|d')(?:annee|an){E}(?:\s+(?P<rel>{rel}){E})?"
                         rf"|\s+de\s+(?P<this>cette)\s+annee{E})?", self._quarter),
-            ("quarter", rf"{B}(?P<tq>[ts])(?P<tn>[1-4])\s+(?P<year>\d{{4}})(?!\d)", self._quarter_code),
-            ("first_last", rf"{B}(?:les|des|ces)\s+(?P<n>{num})\s+"
-                           rf"(?P<which>premiers|premieres|derniers|dernieres)\s+"
-                           rf"(?P<unit>mois|jours|semaines|annees|ans|trimestres|decennies){E}"
+            ("quarter", rf"(?P<tq>[ts])(?P<tn>[1-4])\s+(?P<year>\d{{4}})(?!\d)", self._quarter_code),
+            ("first_last", rf"(?:les|des|ces)\s+(?P<n>{num})\s+"
+                           rf"(?:(?P<first>{_words(v.first_words)})|{_words(v.last_words)})\s+"
+                           rf"(?P<unit>{_words(plural_units)}){E}"
                            rf"(?:\s+(?:de\s+l'annee(?:\s+(?P<rel>{rel}){E})?{E}|de\s+{year()}"
                            rf"|de\s+(?P<this>cette)\s+annee{E}))?", self._first_last),
-            ("relative", rf"{B}(?P<det>l'|(?:la|le|{dem})\s+)(?P<unit>{_words(v.relative_units)}){E}"
+            ("relative", rf"(?P<det>l'|(?:la|le|{dem})\s+)(?P<unit>{_words(v.relative_units)}){E}"
                          rf"(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?", self._relative),
-            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})(?:-|\s+)"
-                       rf"(?:de\s+|d'|du\s+mois\s+de\s+|du\s+mois\s+d')?{month()}{E}"
-                       rf"(?:\s+{year()}|\s+(?P<mrel>{moves}){E})?", self._approx_month),
-            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})(?:-|\s+)"
-                       rf"(?:de\s+l'annee\s+|de\s+l'an\s+|de\s+)?{year()}", self._approx_year),
-            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})\s+"
-                       rf"(?P<det>de\s+l'|de\s+la\s+|de\s+{dem}\s+|du\s+|d'|de\s+)"
-                       rf"(?P<unit>{cal_units}){E}(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?",
-             self._approx_unit),
-            ("season", rf"{B}(?P<art>{_words(v.season_articles)})\s*(?P<season>{_words(v.seasons)}){E}"
+            ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})"
+                       rf"(?:(?:-|\s+)(?:de\s+|d'|du\s+mois\s+de\s+|du\s+mois\s+d')?{month()}{E}"
+                       rf"(?:\s+{year('myear')}|\s+(?P<mrel>{moves}){E}|{of_year})?"
+                       rf"|(?:-|\s+)(?:de\s+l'annee\s+|de\s+l'an\s+|de\s+)?{year()}"
+                       rf"|\s+(?:de\s+l'|de\s+la\s+|de\s+{dem}\s+|du\s+|d'|de\s+)"
+                       rf"(?P<unit>{cal_units}){E}(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?)",
+             self._approx),
+            ("season", rf"(?P<art>{_words(v.season_articles)})\s*(?P<season>{_words(v.seasons)}){E}"
                        rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._season),
             ("weekday", rf"{B}(?:(?P<det>ce)\s+)?(?P<wd>{weekday}){E}(?:\s+(?P<rel>{moves}){E})?"
                         rf"(?:\s+(?P<part>{parts}){E})?", self._weekday),
-            ("deictic", rf"{B}(?P<deictic>{_words(v.deictics)}){E}(?:\s+(?P<part>{parts}){E})?",
+            ("deictic", rf"(?P<deictic>{_words(v.deictics)}){E}(?:\s+(?P<part>{parts}){E})?",
              self._deictic),
-            ("deictic", rf"{B}(?P<thispart>{_words(v.this_day_parts)}){E}", self._this_part),
+            ("deictic", rf"(?P<thispart>{_words(v.this_day_parts)}){E}", self._this_part),
+            ("relative_day", rf"{B}(?P<relday>{_words(v.relative_days)}){E}(?!{day_blockers})"
+                             rf"(?:\s+(?:au\s+)?(?P<part>{parts}){E})?", self._relative_day),
             ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?P<n>{num})\s*(?P<unit>{_words(v.units)}){E}"
                          rf"(?:\s+et\s+(?P<half>demie?){E})?", self._duration),
             ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?:un|une)\s+"
                          rf"(?P<halfunit>{_words(v.half_units)}){E}", self._half_duration),
-            ("anchor", rf"{B}(?:l'|la\s+|le\s+|les\s+)?(?P<anchor>{_words(v.anchors)}){E}",
+            ("anchor", rf"(?:{since})\s*"
+                       rf"(?P<body>(?:l'|la\s+|le\s+|les\s+)?(?P<anchor>{_words(v.anchors)})){E}",
              self._anchor),
-            ("since_unknown", rf"{B}depuis\s+le\s+debut{E}", lambda m: {}),
+            ("since_unknown", rf"(?:{alternation(v.markers['since_unknown'])}){E}", lambda m: {}),
         ]
+        # A pattern whose first token is required starts without the word-start
+        # lookbehind, which would keep the regex engine from skipping ahead to its
+        # possible first characters; `_scan` checks word starts for those.
         self.patterns = [(kind, re.compile(p), parse) for kind, p, parse in self.patterns]
         roles = ("since_start", "since", "by", "from", "until", "ago", "after", "within", "licence")
         groups = "|".join(f"(?P<{r}>{alternation(v.markers[r])})" for r in roles)
@@ -153,8 +171,9 @@ class Grammar:
         self.between_open = re.compile(rf"{B}(?:{alternation(v.markers['between_open'])})\s*$")
         self.between_close = re.compile(rf"\s*(?:{alternation(v.markers['between_close'])})\s*")
         self.age = re.compile(rf"{B}(?:{alternation(v.age_markers)})\s*$")
-        self.clock = re.compile(rf"{B}(?:a|vers)\s*$")
-        self.coordination = re.compile(r"\s*(?:,|et|ou|puis)\s*")
+        self.clock = re.compile(rf"{B}(?:{alternation(v.markers['clock'])})\s*$")
+        self.coordination = re.compile(rf"\s*(?:{alternation(v.markers['coordination'])})\s*")
+        self.joining = re.compile(r"\s+et\s+")
         self.comparison = re.compile(rf"{B}(?:{alternation(v.comparison_cues)}){E}")
 
     # -- parsers: match -> fields, or None to reject ------------------------------
@@ -181,10 +200,18 @@ class Grammar:
             return self.v.context_relatives[text], True
         return self.v.relatives.get(text), False
 
+    def _of_year(self, m: re.Match) -> dict:
+        """The year a month is said to be in, from the year it names or the one before:
+        "octobre de l'an dernier" -> offset -1; "de l'année suivante" counts from the anchor."""
+        if m.group("this"):
+            return {"year_offset": 0, "year_context": False}
+        offset, context = self._rel(m, "yrel")
+        return {"year_offset": offset, "year_context": context} if offset is not None else {}
+
     def _day_date(self, m):
         return {"day": self._day_of(m), "month": self._month_of(m), "year": self._int(m, "year"),
                 "weekday": self.v.weekdays.get(m.group("wd")) if m.group("wd") else None,
-                "rel": self._rel(m)[0]}
+                "rel": self._rel(m)[0], **self._of_year(m)}
 
     def _day_range(self, m):
         opening, closing = m.group("open").split()[0], m.group("close").split()[0]
@@ -204,7 +231,7 @@ class Grammar:
         return {"month": self._month_of(m), "year": self._int(m, "year")}
 
     def _month(self, m):
-        return {"month": self._month_of(m), "rel": self._rel(m)[0]}
+        return {"month": self._month_of(m), "rel": self._rel(m)[0], **self._of_year(m)}
 
     def _year(self, m):
         return {"year": self._int(m, "year")}
@@ -247,31 +274,29 @@ class Grammar:
         if m.group("this"):
             offset = 0
         unit = self.v.units.get(m.group("unit"))
-        return {"n": int(n), "first": m.group("which").startswith("premi"), "unit": unit,
+        return {"n": int(n), "first": bool(m.group("first")), "unit": unit,
                 "year": self._int(m, "year"), "offset": offset, "context": context}
 
     def _relative(self, m):
         det = m.group("det").strip()
         offset, context = self._rel(m)
-        this = det in self.v.demonstratives
-        if offset is None and not this and not m.group("ci"):
-            return None
-        return {"unit": self.v.relative_units[m.group("unit")],
-                "offset": 0 if offset is None else offset, "context": context}
+        unit = self.v.relative_units[m.group("unit")]
+        if offset is None and det not in self.v.demonstratives and not m.group("ci"):
+            if unit not in ("year", "month"):
+                return None
+            # "l'année" alone: the year of the sentence, kept after "au cours de" only.
+            return {"unit": unit, "offset": 0, "context": True, "bare": True}
+        return {"unit": unit, "offset": 0 if offset is None else offset, "context": context}
 
-    def _approx_month(self, m):
-        return {"part": self.v.approximations[m.group("approx")], "base": "month",
-                "month": self._month_of(m), "year": self._int(m, "year"),
-                "rel": self._rel(m, "mrel")[0]}
-
-    def _approx_year(self, m):
-        return {"part": self.v.approximations[m.group("approx")], "base": "year",
-                "year": self._int(m, "year")}
-
-    def _approx_unit(self, m):
+    def _approx(self, m):
+        part = self.v.approximations[m.group("approx")]
+        if m.group("month"):
+            return {"part": part, "base": "month", "month": self._month_of(m),
+                    "year": self._int(m, "myear"), "rel": self._rel(m, "mrel")[0], **self._of_year(m)}
+        if m.group("year"):
+            return {"part": part, "base": "year", "year": self._int(m, "year")}
         offset, context = self._rel(m)
-        return {"part": self.v.approximations[m.group("approx")], "base": "unit",
-                "unit": self.v.relative_units[m.group("unit")],
+        return {"part": part, "base": "unit", "unit": self.v.relative_units[m.group("unit")],
                 "offset": 0 if offset is None else offset, "context": context}
 
     def _season(self, m):
@@ -288,6 +313,9 @@ class Grammar:
     def _this_part(self, m):
         return {"offset": 0}
 
+    def _relative_day(self, m):
+        return {"offset": self.v.relative_days[" ".join(m.group("relday").split())]}
+
     def _duration(self, m):
         unit = self.v.units[m.group("unit")]
         text = m.group("n")
@@ -296,7 +324,9 @@ class Grammar:
         n = number(text)
         if not n:
             return None
-        return {"n": n + (0.5 if m.group("half") else 0), "unit": unit}
+        if unit.also_ordinal and n == 1 and _ORDINAL_NEXT.match(m.string, m.end()):
+            return None
+        return {"n": n + (0.5 if m.group("half") else 0), "unit": unit, "qual": bool(m.group("qual"))}
 
     def _half_duration(self, m):
         return {"iso": self.v.half_units[m.group("halfunit")]}
@@ -313,17 +343,29 @@ class Grammar:
         """
         found = []
         for kind, pattern, parse in self.patterns:
-            for m in pattern.finditer(folded):
-                if kind == "anchor" and not self._after_since(folded, m.start()):
-                    continue
+            matches = pattern.finditer(folded) if pattern.pattern.startswith(B) else _scan(pattern, folded)
+            for m in matches:
                 fields = parse(m)
                 if fields is not None:
-                    found.append(Atom(m.start(), m.end(), kind, fields))
-        return longest(found)
+                    start = m.start("body") if kind == "anchor" else m.start()
+                    found.append(Atom(start, m.end(), kind, fields))
+        return self._joined(folded, longest(found))
 
-    def _after_since(self, folded: str, start: int) -> bool:
-        marker = self.prefix.search(folded[max(0, start - 48):start])
-        return bool(marker) and marker.lastgroup in ("since", "since_start")
+    def _joined(self, folded: str, atoms: list[Atom]) -> list[Atom]:
+        """Counts of ever smaller units joined by "et" as one duration:
+        "une heure et trente-cinq minutes", "deux ans et trois mois"."""
+        out: list[Atom] = []
+        for a in atoms:
+            last = out[-1] if out else None
+            if (last and last.kind == a.kind == "duration" and "unit" in last.fields
+                    and "unit" in a.fields and not a.fields.get("qual")
+                    and _days(a.fields["unit"]) < _days(_parts(last.fields)[-1][1])
+                    and self.joining.fullmatch(folded, last.end, a.start)):
+                more = (*last.fields.get("more", ()), (a.fields["n"], a.fields["unit"]))
+                out[-1] = Atom(last.start, a.end, "duration", {**last.fields, "more": more})
+                continue
+            out.append(a)
+        return out
 
     def compose(self, folded: str, original: str, atoms: list[Atom]) -> list[Expr]:
         """Expressions built from `atoms` and the markers around them, longest kept.
@@ -340,7 +382,7 @@ class Grammar:
                 continue
             single = self._single(folded, original, atoms[i])
             if single is None and out and self._coordinated(folded, out[-1], atoms[i]):
-                single = Expr(atoms[i].start, atoms[i].end, "licence", (atoms[i],))
+                single = Expr(atoms[i].start, atoms[i].end, "plain", (atoms[i],))
             if single:
                 out.append(single)
             i += 1
@@ -369,29 +411,34 @@ class Grammar:
                 return Expr(a.start - len(before) + opening.start(), b.end, "range", (a, b))
         return None
 
+    def _marker(self, folded: str, original: str, start: int) -> tuple[str | None, int]:
+        """The role of the marker ending right before `start`, and where it begins."""
+        offset = max(0, start - 48)
+        marker = self.prefix.search(folded, offset, start)
+        if not marker:
+            return None, start
+        role, begin = marker.lastgroup, marker.start()
+        # Folding made "dès" and "des" one word; only "dès" is a marker.
+        if role == "from" and folded.startswith("des", begin) and original[begin + 1] not in "èÈ":
+            return None, start
+        return role, begin
+
     def _single(self, folded: str, original: str, a: Atom) -> Expr | None:
-        offset = max(0, a.start - 48)
-        window = folded[offset:a.start]
-        marker = self.prefix.search(window)
-        role, start = (marker.lastgroup, offset + marker.start()) if marker else (None, a.start)
-        if role == "from" and folded[start:start + 3] == "des" and original[start + 1:start + 2].lower() != "è":
-            role, start = None, a.start
+        role, start = self._marker(folded, original, a.start)
         if a.kind == "since_unknown":
             return Expr(a.start, a.end, "since_unknown", (a,))
         if a.kind == "anchor":
             return Expr(start, a.end, "since", (a,)) if role in ("since", "since_start") else None
         if a.kind == "duration":
-            if self.age.search(window) or (a.fields.get("unit") and a.fields["unit"].time
-                                           and self.clock.search(window)):
-                return None
-            if role in ("ago", "after", "since", "by", "within"):
-                return Expr(start, a.end, role, (a,))
-            return Expr(a.start, a.end, "plain", (a,))
+            return self._counted(folded, a, role, start)
         if role in ("ago", "after"):
             role = None
         elif role == "since_start":
             role = "since"
-        if a.kind in ("month", "year") and role is None and a.fields.get("rel") is None:
+        if (a.kind in ("month", "year") and role is None and a.fields.get("rel") is None
+                and a.fields.get("year_offset") is None):
+            return None
+        if a.kind == "relative" and a.fields.get("bare") and role != "within":
             return None
         if a.kind == "month" and _capitalised_inside(original, a.start):
             return None
@@ -403,10 +450,53 @@ class Grammar:
                 return Expr(a.start, a.end, role, (a,))
         return Expr(start, a.end, role, (a,))
 
+    def _counted(self, folded: str, a: Atom, role: str | None, start: int) -> Expr | None:
+        """A count of units: an age ("âgé de 70 ans") or a clock time ("à 14 heures") is none."""
+        before = folded[max(0, a.start - 24):a.start]
+        unit = a.fields.get("unit")
+        if self.age.search(before) or (unit and unit.time and self.clock.search(before)):
+            return None
+        if role in ("ago", "after", "since", "by", "within"):
+            return Expr(start, a.end, role, (a,))
+        return Expr(a.start, a.end, "plain", (a,))
+
     def _since(self, folded: str, start: int) -> str:
+        """since, or comparison when a superlative comes before ("le plus élevé depuis")."""
         before = folded[max(0, start - 60):start]
         before = re.split(r"[.!?;\n]", before)[-1]
         return "comparison" if self.comparison.search(before) else "since"
+
+
+_WORD_CHAR = re.compile(r"\w")
+# A word after "une seconde" other than "de": the ordinal ("une seconde chaîne").
+_ORDINAL_NEXT = re.compile(r"\s+(?!de\b|d')[^\W\d_]")
+
+# Rough length in days of one of each kind of unit, to tell a smaller unit from a larger one.
+_UNIT_DAYS = {(False, "Y"): 365.0, (False, "M"): 30.0, (False, "W"): 7.0, (False, "D"): 1.0,
+              (True, "H"): 1 / 24, (True, "M"): 1 / 1440, (True, "S"): 1 / 86400}
+
+
+def _days(unit) -> float:
+    return unit.size * _UNIT_DAYS.get((unit.time, unit.iso), 0.0)
+
+
+def _parts(fields: dict) -> list:
+    return [(fields["n"], fields["unit"]), *fields.get("more", ())]
+
+
+def _scan(pattern: re.Pattern, folded: str):
+    """The matches of `pattern` that start a word."""
+    pos, search = 0, pattern.search
+    while True:
+        m = search(folded, pos)
+        if m is None:
+            return
+        s = m.start()
+        if s and _WORD_CHAR.match(folded, s - 1):
+            pos = s + 1
+            continue
+        yield m
+        pos = max(m.end(), s + 1)
 
 
 def _capitalised_inside(original: str, start: int) -> bool:

@@ -20,6 +20,11 @@ from .vocab import Unit
 # other year is taken: "a confirmé sa venue le 9 novembre" published 23 October.
 TENSE_SLACK = 31
 
+# Months a bare month may lie after its sentence anchor in the next year: "En
+# décembre, …, puis en janvier" is the next January; otherwise it stays in the
+# anchor's year, as text tells events in order ("en mars …, puis en octobre").
+YEAR_CROSSING = 3
+
 
 class Unresolved(Exception):
     """The expression has no value; the message says why."""
@@ -44,6 +49,7 @@ class Context:
     A sentence anchor draws a bare month or day to the occurrence nearest it;
     an `ordered` anchor is the other end of a range, counted from in `direction`.
     `cued` says a tense cue of the sentence gave `direction` (else it is the default).
+    `last_day` is the last single day named before in the text ("la veille" counts from it).
     """
 
     ref: date
@@ -51,6 +57,7 @@ class Context:
     anchor: Value | None = None
     ordered: bool = False
     cued: bool = False
+    last_day: date | None = None
 
 
 def _date(year: int, month: int, day: int) -> date:
@@ -71,31 +78,49 @@ def _anchor_year(ctx: Context) -> int | None:
     return a.begin.year if a and a.begin and a.granularity == "year" else None
 
 
-def _anchor_day(ctx: Context) -> date:
+def _anchor_day(ctx: Context, granularities: tuple[str, ...] = ("day", "month")) -> date | None:
+    """The sentence anchor's first day, if it is as fine as `granularities`."""
     a = ctx.anchor
-    return a.begin if a and a.begin and a.granularity in ("day", "month") else ctx.ref
+    return a.begin if a and a.begin and a.granularity in granularities else None
 
 
-def _nearest_month_year(month: int, anchor: date, ctx: Context) -> int:
-    """The year putting `month` nearest the anchor, not after the reference in a past sentence."""
+def _anchored_month_year(month: int, anchor: date, ctx: Context) -> int:
+    """The anchor's year, or the next one when that puts `month` at most `YEAR_CROSSING`
+    months after the anchor; never after the reference in a past sentence, where the
+    year nearest the anchor is taken instead."""
     years = [anchor.year - 1, anchor.year, anchor.year + 1]
     if ctx.direction == PAST:
         years = [y for y in years if date(y, month, 1) <= ctx.ref] or years
     here = anchor.year * 12 + anchor.month
-    return min(years, key=lambda y: (abs(y * 12 + month - here), y != anchor.year))
+    after = {y: y * 12 + month - here for y in years}
+    following = anchor.year + 1
+    if following in years and 0 < after[following] <= YEAR_CROSSING:
+        return following
+    if anchor.year in years:
+        return anchor.year
+    return min(years, key=lambda y: abs(after[y]))
+
+
+def _said_year(f: dict, ctx: Context) -> int | None:
+    """The year a month is said to be in: "octobre de l'an dernier" -> the year before the
+    reference; "mars de l'année suivante" -> the year after the anchor's."""
+    if f.get("year_offset") is None:
+        return None
+    base = ctx.anchor.begin if f["year_context"] and ctx.anchor and ctx.anchor.begin else ctx.ref
+    return base.year + f["year_offset"]
 
 
 def _month_year(month: int, rel: int | None, ctx: Context) -> int:
     """The year of a month named without one: "en mars" in a past sentence -> the last March."""
-    if rel is not None:
-        base = ctx.ref
-    else:
+    base = ctx.ref
+    if rel is None:
         year = _anchor_year(ctx)
         if year is not None:
             return year
-        base = _anchor_day(ctx)
-        if base is not ctx.ref and not ctx.ordered:
-            return _nearest_month_year(month, base, ctx)
+        anchor = _anchor_day(ctx)
+        if anchor and not ctx.ordered:
+            return _anchored_month_year(month, anchor, ctx)
+        base = anchor or ctx.ref
     if rel == -1:
         return base.year if month < base.month else base.year - 1
     if rel == 1:
@@ -111,21 +136,22 @@ def _day_month(day: int, month: int, ctx: Context) -> date:
     year = _anchor_year(ctx)
     if year is not None:
         return _date(year, month, day)
-    base = _anchor_day(ctx)
+    anchor = _anchor_day(ctx)
+    base = anchor or ctx.ref
     options = []
     for y in (base.year - 1, base.year, base.year + 1):
         try:
             options.append(date(y, month, day))
         except ValueError:
             continue
-    if ctx.ordered and base is not ctx.ref:
+    if ctx.ordered and anchor:
         ordered = [d for d in options if (d <= base if ctx.direction == PAST else d >= base)]
         options = ordered or options
     if not options:
         raise Unresolved(f"no such date: {day:02d}/{month:02d}")
     options.sort()
     nearest = min(options, key=lambda d: (abs((d - base).days), d < base))
-    if ctx.cued and base is ctx.ref:
+    if ctx.cued and not anchor:
         # What a past sentence reports cannot lie months ahead, nor a future one months behind.
         i = options.index(nearest)
         if ctx.direction == PAST and (nearest - base).days > TENSE_SLACK and i > 0:
@@ -137,8 +163,9 @@ def _day_month(day: int, month: int, ctx: Context) -> date:
 
 def day_date(f: dict, ctx: Context) -> Value:
     """ "le 3 juillet 2017" -> 2017-07-03; "9 mai" -> the 9 May nearest the reference."""
-    if f["year"]:
-        d = _date(f["year"], f["month"], f["day"])
+    said = _said_year(f, ctx)
+    if f["year"] or said:
+        d = _date(f["year"] or said, f["month"], f["day"])
     elif f.get("rel"):
         d = _day_month_moved(f["day"], f["month"], f["rel"], ctx.ref)
     else:
@@ -183,8 +210,9 @@ def month_year(f: dict, ctx: Context) -> Value:
 
 
 def month(f: dict, ctx: Context) -> Value:
-    """ "en mars" published 2023-10-23 in a past sentence -> March 2023."""
-    year = _month_year(f["month"], f.get("rel"), ctx)
+    """ "en mars" published 2023-10-23 in a past sentence -> March 2023;
+    "octobre de l'an dernier" -> October 2022."""
+    year = _said_year(f, ctx) or _month_year(f["month"], f.get("rel"), ctx)
     return _span("DATE", *cal.month_span(year, f["month"]), "month")
 
 
@@ -222,7 +250,7 @@ def quarter(f: dict, ctx: Context) -> Value:
         return _span("DATE", *_part_span(base.year + f["offset"], n, unit), granularity)
     year_ = _anchor_year(ctx)
     if year_ is None:
-        base = _anchor_day(ctx)
+        base = _anchor_day(ctx) or ctx.ref
         current = _part_index(base, unit)
         if ctx.direction == FUTURE:
             year_ = base.year if n >= current else base.year + 1
@@ -302,7 +330,7 @@ def approx(f: dict, ctx: Context, parts: dict) -> Value:
     """ "au début du mois" -> days 1-10; "fin 2024" -> 2024 Q4; "mi-mars" -> 11-20 March."""
     part = f["part"]
     if f["base"] == "month":
-        year_ = f["year"] or _month_year(f["month"], f.get("rel"), ctx)
+        year_ = f["year"] or _said_year(f, ctx) or _month_year(f["month"], f.get("rel"), ctx)
         begin, end, granularity, base = *cal.month_span(year_, f["month"]), "month", "month"
     elif f["base"] == "year":
         begin, end, granularity, base = *cal.year_span(f["year"]), "year", "year"
@@ -337,7 +365,7 @@ def season(f: dict, ctx: Context) -> Value:
 
     if f["year"]:
         return _span("DATE", *span(f["year"]), "month")
-    ref = _anchor_day(ctx)
+    ref = ctx.ref if f["rel"] else (_anchor_day(ctx) or ctx.ref)
     options = [span(y) for y in (ref.year - 2, ref.year - 1, ref.year, ref.year + 1)]
     rel = f["rel"]
     holding = [s for s in options if s[0] <= ref <= s[1]]
@@ -357,10 +385,10 @@ def season(f: dict, ctx: Context) -> Value:
 def weekday(f: dict, ctx: Context) -> Value:
     """ "lundi" in a past sentence published Monday 2023-10-23 -> 2023-10-23;
     "jeudi prochain" -> the Thursday after."""
-    a = ctx.anchor
-    base = a.begin if a and a.begin and a.granularity == "day" else ctx.ref
     wd, rel = f["weekday"], f["rel"]
-    if base is not ctx.ref and rel is None and not ctx.ordered:
+    anchor = _anchor_day(ctx, ("day",)) if rel is None else None
+    base = anchor or ctx.ref
+    if anchor and not ctx.ordered:
         d = base + timedelta(days=(wd - base.weekday() + 3) % 7 - 3)
     elif rel == -1:
         d = cal.weekday_on_or_before(base - timedelta(days=1), wd)
@@ -379,17 +407,41 @@ def deictic(f: dict, ctx: Context) -> Value:
     return _span("DATE", d, d, "day")
 
 
+def relative_day(f: dict, ctx: Context) -> Value:
+    """ "la veille" -> the day before the last day the text named, else before the reference."""
+    d = (ctx.last_day or ctx.ref) + timedelta(days=f["offset"])
+    return _span("DATE", d, d, "day")
+
+
 def _number(n: float) -> str:
     return str(int(n)) if n == int(n) else f"{n:g}"
 
 
+# The order of the parts of an ISO 8601 duration: (time unit, letter).
+_ISO_ORDER = ((False, "Y"), (False, "M"), (False, "W"), (False, "D"),
+              (True, "H"), (True, "M"), (True, "S"))
+
+
+def _parts(f: dict) -> list[tuple[float, Unit]]:
+    return [(f["n"], f["unit"]), *f.get("more", ())]
+
+
 def duration(f: dict, ctx: Context) -> Value:
-    """ "quatre jours" -> P4D; "48 heures" -> PT48H; "un demi-siècle" -> P50Y."""
+    """ "quatre jours" -> P4D; "48 heures" -> PT48H; "un demi-siècle" -> P50Y;
+    "une heure et trente-cinq minutes" -> PT1H35M."""
     if "iso" in f:
         return Value("DURATION", value=f["iso"])
-    unit: Unit = f["unit"]
-    n = f["n"] * unit.size
-    return Value("DURATION", value=f"P{'T' if unit.time else ''}{_number(n)}{unit.iso}")
+    parts = _parts(f)
+    if len(parts) > 1 and any(u.iso == "W" and not u.time for _, u in parts):
+        parts = [(n * 7, replace(u, iso="D")) if u.iso == "W" and not u.time else (n, u)
+                 for n, u in parts]
+    amounts: dict[tuple[bool, str], float] = {}
+    for n, unit in parts:
+        key = (unit.time, unit.iso)
+        amounts[key] = amounts.get(key, 0) + n * unit.size
+    days = "".join(f"{_number(amounts[k])}{k[1]}" for k in _ISO_ORDER if not k[0] and k in amounts)
+    times = "".join(f"{_number(amounts[k])}{k[1]}" for k in _ISO_ORDER if k[0] and k in amounts)
+    return Value("DURATION", value=f"P{days}{'T' + times if times else ''}")
 
 
 def anchor(f: dict, ctx: Context) -> Value:
@@ -400,11 +452,18 @@ def anchor(f: dict, ctx: Context) -> Value:
 # -- expressions ------------------------------------------------------------------------
 
 def _moved(ref: date, f: dict, sign: int) -> tuple[date, str]:
-    """The reference day moved by a counted duration, and that duration's granularity."""
+    """The reference day moved by a counted duration, and its last part's granularity:
+    "il y a deux ans et trois mois" is a month."""
     if "iso" in f:
         raise Unresolved("half units are not counted from a date")
-    unit: Unit = f["unit"]
-    n = f["n"] * unit.size * sign
+    day, granularity = ref, "day"
+    for n, unit in _parts(f):
+        day, granularity = _moved_by(day, n, unit, sign)
+    return day, granularity
+
+
+def _moved_by(ref: date, n: float, unit: Unit, sign: int) -> tuple[date, str]:
+    n = n * unit.size * sign
     if unit.time:
         hours = n * {"H": 1, "M": 1 / 60, "S": 1 / 3600}[unit.iso]
         return ref + timedelta(days=int(hours / 24)), "day"
@@ -436,7 +495,7 @@ class Resolver:
             "decade": decade, "quarter": quarter, "first_last": first_last,
             "relative": relative, "approx": lambda f, ctx: approx(f, ctx, parts),
             "season": season, "weekday": weekday, "deictic": deictic,
-            "duration": duration, "anchor": anchor,
+            "relative_day": relative_day, "duration": duration, "anchor": anchor,
         }
 
     def atom(self, a: Atom, ctx: Context) -> Value:

@@ -1,10 +1,12 @@
 """Sentences of a text and the tense cues in them.
 
 A date without a year ("en mars", "jeudi") is read as the most recent one in a
-past sentence and as the next one in a future sentence. The cue nearest to the
-date decides ("a déclaré M. Xi en septembre" is past even if the sentence goes
-on with "devrait"); past wins ties and a sentence without cues is past, as news
-mostly reports what happened.
+past sentence and as the next one in a future sentence. A cue or a past
+participle right before the date governs it ("le décret signé en mai prévoit",
+"Arrivé mardi, il doit ..."). Otherwise the cue nearest to the date in its own
+clause decides ("a déclaré M. Xi en septembre" is past even if the sentence goes
+on with "devrait", or "que l'an prochain ..."); past wins ties and a sentence
+without cues is past, as news mostly reports what happened.
 """
 from __future__ import annotations
 
@@ -19,11 +21,22 @@ PAST, FUTURE = "past", "future"
 
 _END = re.compile(r"[.!?…]+[\"»”')\]]*\s+(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])|\n")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+# The word just before an offset, with only spaces after it.
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_OPENING = re.compile(r"[\s«\"“(\[]*")
 
 
 def _words(words) -> str:
     forms = sorted({str(w).translate(APOSTROPHES) for w in words}, key=lambda w: (-len(w), w))
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in forms)
+
+
+def _bounded(words) -> str:
+    """An alternation of `words`, each a whole word where it begins or ends with a letter:
+    ["que", ";"] matches "que" but not "quelque", and any ";"."""
+    forms = sorted({str(w).translate(APOSTROPHES) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join((r"(?<!\w)" if re.match(r"\w", w) else "") + r"\s+".join(map(re.escape, w.split()))
+                    + (r"(?!\w)" if re.search(r"\w$", w) else "") for w in forms)
 
 
 class TenseCues:
@@ -39,6 +52,15 @@ class TenseCues:
         self.not_future = {fold_text(w) for w in t["not_future"]}
         past_endings = "|".join(re.escape(e) for e in t["past_endings"])
         self.past_endings = re.compile(rf"(?<!\w)\w+(?<!r)(?:{past_endings})(?!\w)")
+        self.imperfect_endings = tuple(t["imperfect_endings"])
+        self.conditional_endings = tuple(t["conditional_endings"])
+        self.clause_openers = re.compile(_bounded(t["clause_openers"]), re.I)
+        self.relative_openers = re.compile(_bounded(t["relative_openers"]), re.I)
+        self.participle_endings = tuple(t["participle_endings"])
+        self.participles = _inflected(t["participles"], ("", "e", "s", "es"))
+        self.not_participles = _inflected(t["not_participles"], ("", "s"))
+        self.not_participle_endings = tuple(t["not_participle_endings"])
+        self.participle_links = {str(w).lower() for w in t["participle_links"]}
 
     def sentence_starts(self, text: str) -> list[int]:
         """Offsets where sentences begin: "Il a dit lundi. Elle viendra." -> [0, 16]."""
@@ -61,8 +83,33 @@ class TenseCues:
         for m in self.future_endings.finditer(text):
             word = m.group()
             if len(word) >= 3 and not word[0].isupper() and fold_text(word) not in self.not_future:
-                found.append((m.start(), m.end(), FUTURE))
+                found.append((m.start(), m.end(), PAST if self.imperfect(word) else FUTURE))
         return sorted(found)
+
+    def imperfect(self, word: str) -> bool:
+        """An imperfect that ends like a conditional: "assurait", not "signerait" nor "saurait"."""
+        word = word.lower()
+        return word.endswith(self.imperfect_endings) and not word.endswith(self.conditional_endings)
+
+    def participle(self, word: str, first: bool) -> bool:
+        """A past participle by its form ("signé", "conclue", "arrivés", "mis"), not a noun
+        ("année", "activité"); capitalised only as the first word of a sentence (`first`)."""
+        if word[:1].isupper() and not first:
+            return False
+        word = word.lower()
+        if word in self.not_participles:
+            return False
+        if word in self.participles:
+            return True
+        return (len(word) > 3 and word.endswith(self.participle_endings)
+                and not word.endswith(self.not_participle_endings))
+
+    def clause_breaks(self, text: str) -> tuple[list[int], list[int]]:
+        """Offsets of the words that open another clause ("que", "lorsque", ";"), and of
+        those that open a relative clause ("qui", "dont", "où")."""
+        text = text.translate(APOSTROPHES)
+        return ([m.start() for m in self.clause_openers.finditer(text)],
+                [m.start() for m in self.relative_openers.finditer(text)])
 
 
 class Sentences:
@@ -72,10 +119,23 @@ class Sentences:
     """
 
     def __init__(self, text: str, cues: TenseCues | None = None):
-        cues = cues or CUES
-        self.starts = cues.sentence_starts(text)
-        self._cues = cues.cues(text)
-        self._cue_starts = [c[0] for c in self._cues]
+        self._text = text
+        self._finder = cues or CUES
+        self.starts = self._finder.sentence_starts(text)
+        self._cues: dict[int, list[tuple[int, int, str]]] = {}
+        self._breaks: dict[int, tuple[list[int], list[int]]] = {}
+
+    def _cues_of(self, index: int, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        if index not in self._cues:
+            found = self._finder.cues(self._text[lo:hi])
+            self._cues[index] = [(s + lo, e + lo, tense) for s, e, tense in found]
+        return self._cues[index]
+
+    def _breaks_of(self, index: int, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        if index not in self._breaks:
+            clauses, relatives = self._finder.clause_breaks(self._text[lo:hi])
+            self._breaks[index] = ([b + lo for b in clauses], [b + lo for b in relatives])
+        return self._breaks[index]
 
     def index(self, pos: int) -> int:
         """The number of the sentence holding offset `pos`."""
@@ -84,23 +144,76 @@ class Sentences:
     def bounds(self, pos: int) -> tuple[int, int]:
         """Start and end offsets of the sentence holding `pos`."""
         i = self.index(pos)
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else None
-        return self.starts[i], end if end is not None else 1 << 62
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self._text)
+        return self.starts[i], end
 
     def direction(self, start: int, end: int) -> tuple[str, bool]:
-        """(past or future, whether a cue said so): the tense of the cue nearest to
-        `start..end` in its sentence; (past, False) when the sentence has no cue."""
+        """(past or future, whether a cue said so): the tense of the cue or participle
+        governing `start..end`, else of the cue nearest to it in its clause (in its
+        sentence when its clause has none); (past, False) when the sentence has no cue."""
+        index = self.index(start)
         lo, hi = self.bounds(start)
-        first = bisect.bisect_left(self._cue_starts, lo)
+        cues = self._cues_of(index, lo, hi)
+        governing = self._governing(start, lo, cues)
+        if governing:
+            return governing, True
+        clauses, relatives = self._breaks_of(index, lo, hi)
+        own = [(s, e, tense) for s, e, tense in cues if not (
+            _between(clauses, e, start) or _between(relatives, e, start) or _between(clauses, end, s))]
         best, best_distance = PAST, None
-        for cue_start, cue_end, tense in self._cues[first:]:
-            if cue_start >= hi:
-                break
+        for cue_start, cue_end, tense in own or cues:
             distance = max(0, cue_start - end, start - cue_end)
             if best_distance is None or distance < best_distance or (
                     distance == best_distance and tense == PAST):
                 best, best_distance = tense, distance
         return best, best_distance is not None
+
+    def _word_before(self, pos: int, lo: int) -> re.Match | None:
+        return _LAST_WORD.search(self._text, max(lo, pos - 40), pos)
+
+    def _governing(self, start: int, lo: int, cues: list[tuple[int, int, str]]) -> str | None:
+        """The tense of the cue or past participle right before `start`, if any:
+        "se rendra jeudi" future, "Arrivé mardi" past, "devrait être signé en mai" future."""
+        word = self._word_before(start, lo)
+        if not word:
+            return None
+        tense = _cue_ending(cues, word.end(1))
+        if tense:
+            return tense
+        first = _OPENING.fullmatch(self._text, lo, word.start(1)) is not None
+        if self._text[word.start(1) - 1:word.start(1)] in ("'", "’") or not self._finder.participle(
+                word.group(1), first):
+            return None
+        pos, infinitive = word.start(1), False
+        while aux := self._word_before(pos, lo):
+            tense = _cue_ending(cues, aux.end(1))
+            if tense:
+                return tense
+            link = aux.group(1).lower()
+            if link not in self._finder.participle_links:
+                break
+            infinitive = infinitive or link == "être"
+            pos = aux.start(1)
+        return None if infinitive else PAST
+
+
+def _cue_ending(cues: list[tuple[int, int, str]], end: int) -> str | None:
+    return next((tense for _, cue_end, tense in cues if cue_end == end), None)
+
+
+def _between(breaks: list[int], lo: int, hi: int) -> bool:
+    """Whether a clause opens at an offset in lo..hi."""
+    i = bisect.bisect_left(breaks, lo)
+    return i < len(breaks) and breaks[i] < hi
+
+
+def _inflected(words, endings) -> frozenset:
+    """Lower-case `words` with their `endings` added: ("mis",) -> mis, mise, mises."""
+    out = set()
+    for w in words:
+        w = str(w).lower()
+        out.update(w + (e[1:] if w.endswith("s") and e.startswith("s") else e) for e in endings)
+    return frozenset(out)
 
 
 CUES = TenseCues(vocab())

@@ -47,13 +47,16 @@ def _folded_map(mapping: dict) -> dict:
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit of time: "mois" is ISO letter M, calendar granularity month."""
+    """A unit of time: "mois" is ISO letter M, calendar granularity month.
+
+    `also_ordinal`: its singular is also an ordinal ("une seconde chaîne")."""
 
     iso: str
     size: float
     time: bool
     granularity: str
     digits_only: bool
+    also_ordinal: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,14 @@ class Vocab:
     ordinals: dict
     number_words: tuple
     deictics: dict
+    relative_days: dict
+    relative_day_blockers: tuple
     day_parts: tuple
     this_day_parts: tuple
     units: dict
     half_units: dict
+    first_words: tuple
+    last_words: tuple
     duration_qualifiers: tuple
     age_markers: tuple
     relative_units: dict
@@ -104,7 +111,8 @@ def _units(entries) -> dict:
     for entry in entries:
         unit = Unit(iso=entry["iso"], size=float(entry.get("size", 1)),
                     time=bool(entry.get("time", False)), granularity=entry["granularity"],
-                    digits_only=bool(entry.get("digits_only", False)))
+                    digits_only=bool(entry.get("digits_only", False)),
+                    also_ordinal=bool(entry.get("also_ordinal", False)))
         for form in entry["forms"]:
             out[fold(form)] = unit
     return out
@@ -124,10 +132,14 @@ def vocab() -> Vocab:
         ordinals=_folded_map(data["ordinals"]),
         number_words=folded_list("number_words"),
         deictics=_folded_map(data["deictics"]),
+        relative_days=_folded_map(data["relative_days"]),
+        relative_day_blockers=folded_list("relative_day_blockers"),
         day_parts=folded_list("day_parts"),
         this_day_parts=folded_list("this_day_parts"),
         units=_units(data["units"]),
         half_units=_folded_map(data["half_units"]),
+        first_words=folded_list("first_words"),
+        last_words=folded_list("last_words"),
         duration_qualifiers=folded_list("duration_qualifiers"),
         age_markers=folded_list("age_markers"),
         relative_units=_folded_map(data["relative_units"]),
