@@ -46,6 +46,8 @@ class Titles:
     fixed: dict[tuple[str, ...], tuple[str, str | None]]      # phrase -> (office, country)
     exceptions: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str | None, str | None], ...]]
     counterpart: frozenset[tuple[str, ...]]                   # "homologue"
+    exception_keys: frozenset[tuple[str, ...]]                # phrases that are titles in some states only
+    heads: frozenset[str]                                     # first words of title phrases ("ministre")
     past: frozenset[str]                                      # "ancien président": not today's holder
     stop: frozenset[str]                                      # NER spans never taken as entities
 
@@ -76,6 +78,8 @@ def titles() -> Titles:
                 exceptions[key] = exceptions.get(key, ()) + ((row["office"], _day(row.get("from")), _day(row.get("to"))),)
     past = {fold(w) for w in (data.get("tense_modifiers") or {}).get("past") or ()}
     return Titles(phrases=phrases, fixed=fixed, exceptions=exceptions,
+                  exception_keys=frozenset(key for key, _ in exceptions),
+                  heads=frozenset(key[0] for key in list(phrases) + [k for k, _ in exceptions]),
                   counterpart=frozenset(key_of(w) for w in data.get("counterparts") or extra.get("counterpart") or ()),
                   past=frozenset(past),
                   stop=frozenset(fold(w) for w in extra.get("ner_stop") or ()))
@@ -138,9 +142,11 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
             key = tuple(keys[i:i + length])
             start, end = toks[i][1], toks[i + length - 1][2]
             surface = text[start:end]
-            if (key in tt.fixed or key in tt.phrases or key in tt.counterpart) and not (i and keys[i - 1] in tt.past) \
+            titled = key in tt.fixed or key in tt.phrases or key in tt.counterpart or key in tt.exception_keys
+            if (titled or (length == 1 and key[0] in tt.heads)) and not (i and keys[i - 1] in tt.past) \
                     and not _plural_title(key, tt):
-                resolved = _resolve_title(key, toks, keys, i + length, text, published, gaz, tt, last_person)
+                resolved = _resolve_title(key, toks, keys, i + length, text, published, gaz, tt, last_person) \
+                    if titled else None
                 if resolved is None and length == 1:
                     resolved = _title_with_inner_demonym(toks, keys, i, published, gaz, tt)
                 if resolved:
@@ -210,7 +216,7 @@ def _starts(gaz: Gazetteer, tt: Titles) -> dict[str, int]:
     if id(gaz) in _STARTS:
         return _STARTS[id(gaz)]
     starts = dict(gaz.starts)
-    for table in (tt.phrases, tt.fixed, dict.fromkeys(tt.counterpart)):
+    for table in (tt.phrases, tt.fixed, dict.fromkeys(tt.counterpart), dict.fromkeys(tt.exception_keys)):
         for key in table:
             starts[key[0]] = max(starts.get(key[0], 0), len(key) + 3)  # a demonym may follow
     _STARTS[id(gaz)] = starts
