@@ -569,6 +569,11 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
                 subject, _ = _subject(verb)
                 if subject is not None and subject is not token:
                     actors = _codes_of(subject, parties)
+                    if not recipients and trigger.roles != "reciprocal":
+                        # "a commencé la guerre en Ukraine": the complement may hang on the verb
+                        recipients = [c for child in verb.children if child is not token
+                                      and _case(child) in ("en", "contre", "a", "au", "aux", "vers")
+                                      for c in _codes_of(child, parties) if c not in actors]
     actors = list(dict.fromkeys(actors))
     recipients = [c for c in dict.fromkeys(recipients) if c not in actors]
     return actors, recipients
@@ -581,7 +586,9 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
             c.dep_ in ("obl:agent", "aux:pass", "aux:tense") for c in token.children):
         return None  # a participle describing a noun ("une délégation fournie", "le gaz livré")
     actors, recipients = _roles(token, trigger, ctx)
-    if not actors and not recipients and trigger.agreement and ctx.pair:
+    if not actors and not recipients and trigger.agreement and ctx.pair and \
+            set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair):
+        # "des accords ont été signés": between the article's two states, unless others are named
         actors = list(ctx.pair)
     if not actors:
         # an act with no known doer ("l'invasion de l'Ukraine") cannot be coded reliably
