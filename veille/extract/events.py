@@ -234,6 +234,9 @@ def _codes_of(token, parties: Parties, exclude: list[str] | None = None) -> list
                 continue
             if child is not token and _case(child) in vocab.topic_cases:
                 continue
+            if child is not token and child.dep_ in ("nmod", "obl:mod") and _case(child) in ("a", "au", "aux", "en", "dans") \
+                    and parties.place_at(child.idx, child.idx + len(child.text)) is not None:
+                continue  # "l'ambassade de Chine à Washington": Washington is where, not who
             stack.append(child)
     codes: list[str] = []
     for start, end in _merge_ranges(ranges):
@@ -582,8 +585,11 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
 def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None) -> Event | None:
     if trigger.pos == "VERB" and _is_purpose(token, ctx.vocab):
         return None
+    if trigger.pos == "VERB" and token.dep_ in ("xcomp", "ccomp") and _lemma(token.head) in ctx.vocab.verbs and any(
+            t.type in ("ACCUSE", "REQUEST", "THREATEN", "REJECT") for t in ctx.vocab.verbs[_lemma(token.head)]):
+        return None  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not any(
-            c.dep_ in ("obl:agent", "aux:pass", "aux:tense") for c in token.children):
+            c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or _case(c) == "par" for c in token.children):
         return None  # a participle describing a noun ("une délégation fournie", "le gaz livré")
     actors, recipients = _roles(token, trigger, ctx)
     if not actors and not recipients and trigger.agreement and ctx.pair and \
