@@ -166,6 +166,23 @@ def test_parser_cut_inside_a_compound_is_mended():
     assert (m.value, m.metric, m.evidence) == (10.0, "exports", (0, len(text)))
 
 
+def test_parser_cut_after_a_number_is_mended():
+    text = "Le commerce a totalisé 240 Mds $ en 2023."
+    cut = text.index("Mds")
+    timexes = make_timexes(text, [["en 2023", "2023-01-01", "2023-12-31"]])
+    (m,) = extract_measurements(text, [(0, cut), (cut, len(text))], [], timexes, None)
+    assert (m.value, m.unit, m.evidence) == (240e9, "USD", (0, len(text)))
+    assert (m.period.begin, m.period.end) == ("2023-01-01", "2023-12-31")
+
+
+def test_full_stop_the_parser_missed_ends_a_sentence():
+    text = "L'armée a reçu 12 Su-35S. L'état-major vise 30 avions de plus. M. Li a signé 4 accords."
+    ms = extract_measurements(text, [(0, len(text))], [], [], None)
+    assert [(m.value, m.status) for m in ms] == [(12.0, "actual"), (30.0, "target"), (4.0, "actual")]
+    assert text[ms[0].evidence[0]:ms[0].evidence[1]] == "L'armée a reçu 12 Su-35S."
+    assert text[ms[2].evidence[0]:ms[2].evidence[1]] == "M. Li a signé 4 accords."
+
+
 def test_paragraph_break_ends_a_sentence():
     text = "En mars, les ventes ont repris.\n\nLe forum a réuni 300 participants."
     timexes = make_timexes(text, [["En mars", "2024-03-01", "2024-03-31"]])
@@ -242,6 +259,17 @@ def test_figures_vocabulary_is_well_formed():
     assert set(v["metric_direction"]) <= set(v["metrics"])
     for q in v["qualifiers"].values():
         assert q in ("nearly", "about", "over", "under", "up_to")
+    named = set(v["metrics"]) | set(v["count_nouns"])
+    for table in ("unit_metrics", "share_metrics", "count_value_metrics", "physical_metrics"):
+        for metric in v[table].values():
+            assert re.fullmatch(r"[a-z][a-z0-9_]*", metric), (table, metric)
+    assert set(v["model_count_metrics"]) <= set(v["count_nouns"])
+    assert set(v["count_value_metrics"]) <= set(v["count_nouns"])
+    assert set(v["share_metrics"]) | set(v["physical_metrics"]) <= named
+    assert set(v["metric_nouns_after"]) <= named
+    units = {u["unit"] for u in v["physical_units"]}
+    assert set(v["unit_metrics"]) <= units
+    assert not any(u.endswith("/an") for u in units)     # a yearly flow keeps its plain unit
 
 
 def test_rates_cover_the_main_currencies():

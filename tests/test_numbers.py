@@ -112,6 +112,8 @@ FIND = [
     ("ses trois partenaires", []),
     ("trois partenaires", [("trois", 3, None, None)]),
     ("40 pour cent", [("40", 40, None, None)]),
+    ("de un pour cent", [("un", 1, None, None)]),     # "un" before a percent sign is a number
+    ("un accord", []),
     ("G20, COP28, A320, S-400", []),
     ("à 14h30", []),
     ("le XXe siècle, le 70e anniversaire", []),
@@ -149,3 +151,35 @@ def test_find_numbers_never_raises(text):
     for n in find_numbers(text):
         assert 0 <= n.start <= n.num_start < n.end <= len(text)
     parse_number(text)
+
+
+# --- phrase alternations (the regexes of every cue list) --------------------------
+
+from veille.extract.numbers import phrases_regex  # noqa: E402
+
+PHRASES = ["augment*", "en hausse", "en", "hausse", "a atteint", "a", "prévoi* de", "prévoi*", "%", "qu'"]
+ALTERNATION = [
+    # text, the first match
+    ("les ventes ont augmenté de 5", "augmente"),
+    ("un chiffre en  hausse", "en  hausse"),
+    ("en mai", "en"),
+    ("il a atteint 5", "a atteint"),
+    ("il a dit", "a"),
+    ("le plan prévoit de porter", "prevoit de"),
+    ("le plan prévoit une hausse", "prevoit"),
+    ("5 % de plus", "%"),
+    ("plus qu' en 2024", "qu' "),
+    ("la haussement", None),        # no phrase inside a longer word
+    ("entrée", None),
+]
+
+
+@pytest.mark.parametrize("text,first", ALTERNATION, ids=[a[0] for a in ALTERNATION])
+def test_phrase_alternation_matches_longest_whole_phrases(text, first):
+    from veille.text import fold
+    m = phrases_regex(PHRASES).search(fold(text))
+    assert (m.group() if m else None) == first
+
+
+def test_phrase_alternation_of_nothing_matches_nothing():
+    assert phrases_regex([]).search("tout texte") is None

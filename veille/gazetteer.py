@@ -80,6 +80,8 @@ class Gazetteer:
     prefixes: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)       # iso3 -> entity id
     lower_ok: set[tuple[str, ...]] = field(default_factory=set)  # names written lower-case in data ("kraï de Khabarovsk")
+    # which tokens of a name must be capitalised in text ("Le Cap": both; never "le cap")
+    capitals: dict[tuple[str, ...], tuple[bool, ...]] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)        # body id -> party code ("Q458" -> "EU")
     max_len: int = 1
     starts: dict[str, int] = field(default_factory=dict)      # first token of a key -> longest key length
@@ -92,6 +94,10 @@ class Gazetteer:
         self.note_start(key)
         if str(name)[:1].islower():
             self.lower_ok.add(key)
+        pattern = tuple(t[:1].isupper() for t in TOKEN.findall(str(name)))
+        if len(pattern) == len(key):
+            old = self.capitals.get(key)
+            self.capitals[key] = pattern if old is None else tuple(a and b for a, b in zip(old, pattern))
         self.max_len = max(self.max_len, len(key))
 
     def add_acronym(self, entry_id: str, acronym: str) -> None:

@@ -101,6 +101,17 @@ def _is_capitalised(text: str, start: int) -> bool:
     return ch.isupper() or ch.lower() == ch.upper()
 
 
+def _case_fits(gaz: Gazetteer, key: tuple[str, ...], span: list, text: str) -> bool:
+    """Every token the name capitalises is capitalised in the text (unless the text shouts)."""
+    pattern = gaz.capitals.get(key)
+    if not pattern or len(span) < 2:
+        return True
+    surface = text[span[0][1]:span[-1][2]]
+    if surface.isupper():
+        return True
+    return all(not must or _is_capitalised(text, tok[1]) for must, tok in zip(pattern, span))
+
+
 def _choose(ids: set[str], gaz: Gazetteer, day: str | None, full_ids: set[str]) -> GazEntry | None:
     """One entry for an ambiguous name: named in full already, in office on the day, else by type."""
     entries = [gaz.entries[i] for i in sorted(ids)]
@@ -164,7 +175,7 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
                     matched = True
                     break
             ids = gaz.names.get(key)
-            if ids and (_is_capitalised(text, start) or key in gaz.lower_ok):
+            if ids and (_is_capitalised(text, start) or key in gaz.lower_ok) and _case_fits(gaz, key, toks[i:i + length], text):
                 entry = _choose(ids, gaz, published, full_ids)
                 if entry:
                     mentions.append(Mention(start, end, entry, surface))

@@ -37,21 +37,46 @@ from veille.text import fold
 _V = load("fr/figures.yaml")
 
 
+def _atoms(phrase: str) -> tuple[str, ...]:
+    """A folded phrase as regex atoms: `*` is the rest of a word, a space any run of spaces."""
+    special = {"*": r"\w*", " ": r"\s+", "'": r"'\s*"}
+    return tuple(special.get(c) or re.escape(c) for c in phrase)
+
+
+def _trie_pattern(entries: list[tuple[tuple[str, ...], str, int]], depth: int) -> str:
+    """Alternatives sharing their first atoms, factored: longer phrases are tried first."""
+    ends = [tail for atoms, tail, _ in entries if len(atoms) == depth]
+    groups: dict[str, list] = {}
+    for e in entries:
+        if len(e[0]) > depth:
+            groups.setdefault(e[0][depth], []).append(e)
+    branches = sorted(groups.items(), key=lambda kv: -max(n for _, _, n in kv[1]))
+    alts = [atom + _trie_pattern(group, depth + 1) for atom, group in branches]
+    alts += sorted(set(ends), key=len, reverse=True)
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
 def phrase_alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of folded phrases, longest first.
 
     `*` stands for the rest of a word and a space for any run of spaces; word
     boundaries are added where a phrase starts or ends with a letter:
-    ["augment*", "en hausse"] matches "augmentation" and "en  hausse".
+    ["augment*", "en hausse"] matches "augmentation" and "en  hausse". The
+    phrases are factored by their common beginnings (a trie), which keeps long
+    lists fast to search.
     """
+    folded = {fold(str(p)).strip() for p in phrases if str(p).strip()}
+    worded, other = [], []
+    for p in folded:
+        tail = r"(?!\w)" if p[-1].isalnum() or p.endswith("*") else ""
+        (worded if p[0].isalnum() else other).append((_atoms(p), tail, len(p)))
     alts = []
-    for p in sorted({fold(str(p)).strip() for p in phrases if str(p).strip()}, key=len, reverse=True):
-        pat = re.escape(p).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", r"'\s*")
-        if p[0].isalnum():
-            pat = r"(?<!\w)" + pat
-        if p[-1].isalnum() or p.endswith("*"):
-            pat += r"(?!\w)"
-        alts.append(pat)
+    if worded:
+        alts.append(r"(?<!\w)" + _trie_pattern(worded, 0))
+    if other:
+        alts.append(_trie_pattern(other, 0))
     return "|".join(alts) or r"(?!x)x"
 
 
@@ -113,6 +138,7 @@ _APPROX_RE = re.compile(
     r"(?:\s+(?:de|d')\s*(?P<scale>milliers|millions|milliards)(?!\w))?"
 )
 _QUALIFIER_RE = re.compile(f"(?:{phrase_alternation(_QUALIFIERS)})\\s*$")
+_PERCENT_AFTER_RE = re.compile(rf"\s*(?:{phrase_alternation(_V['percent_signs'])})")
 _RANGE_GAP_RE = re.compile(r"^\s*(?P<w>et|a|-|\u2013|\u2014)\s*$")
 
 
@@ -216,8 +242,8 @@ def _word_numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[
             end = m.end("scale")
         single = len(tokens) == 1
         word = folded[m.start():tokens[0].end()]
-        if single and word in ("un", "une") and scale is None:
-            continue
+        if single and word in ("un", "une") and scale is None and not _PERCENT_AFTER_RE.match(folded, end):
+            continue                     # an article, unless a percentage: "de un pour cent"
         before = folded[max(0, m.start() - 12):m.start()].split()
         if word in ("cent", "cents") and before and before[-1] == "pour":
             continue
