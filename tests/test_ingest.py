@@ -293,3 +293,20 @@ def test_gzip_text_is_not_taken_for_text(tmp_path):
     (tmp_path / "x.bin").write_bytes(gzip.compress(b"hello"))
     got, [e] = run([tmp_path / "x.bin"])
     assert not got and e.source.endswith("x.bin")
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.35, 0.5, 0.97])
+def test_warc_cut_anywhere_is_reported(tmp_path, keep):
+    pages = [(f"https://q.example/{i}.html", HTML.format(body=BODY + f" Numéro {i}." + " Texte." * 200)) for i in range(3)]
+    write_warc(tmp_path / "full.warc.gz", pages)
+    data = (tmp_path / "full.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * keep)])
+    got, errors = run([tmp_path / "cut.warc.gz"])
+    assert len(got) <= 3  # the complete records before the cut are kept (the last record is an image)
+    assert errors and errors[-1].source.endswith("cut.warc.gz") and "truncated" in errors[-1].reason
+
+
+def test_complete_warc_is_not_reported_truncated(tmp_path):
+    write_warc(tmp_path / "full.warc.gz", [("https://q.example/1.html", HTML.format(body=BODY))])
+    got, errors = run([tmp_path / "full.warc.gz"])
+    assert len(got) == 1 and not errors

@@ -285,6 +285,13 @@ def run() -> None:
         sys.exit(2)
 
 
+# Commands defined in their own modules (fusion listings, Spark batch and load).
+from veille.cli_fusion import register as _register_fusion  # noqa: E402
+from veille.cli_batch import register as _register_batch  # noqa: E402
+
+_register_fusion(main)
+_register_batch(main)
+
 if __name__ == "__main__":
     run()
 from veille.cli_batch import register as _register_batch; _register_batch(main)  # noqa: E402

@@ -78,8 +78,8 @@ class IngestReport:
 
 def ingest(targets: list[str], settings: Settings, store: Store,
            progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
-    """Ingest the named inputs into `store`, one transaction per article, then fuse them
-    with the articles already there (veille.fusion, one transaction)."""
+    """Ingest the named inputs into `store`, a transaction per batch of articles (each article
+    alone if the batch fails), then fuse them with the articles already there (one transaction)."""
     report = IngestReport()
 
     def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
@@ -89,26 +89,42 @@ def ingest(targets: list[str], settings: Settings, store: Store,
                 continue
             yield item
 
+    pending: list[Record] = []
+
+    def store_pending() -> None:
+        try:
+            results = store.put_many(pending, PIPELINE_VERSION)
+        except Exception:
+            results = []
+            for record in pending:
+                try:
+                    results.append(store.put(record, PIPELINE_VERSION))
+                except Exception as exc:
+                    error = IngestError(record.doc.source, f"could not be stored: {type(exc).__name__}: {exc}")
+                    report.errors.append(error)
+                    if progress:
+                        progress(error)
+        for result in results:
+            if result.outcome == "new":
+                report.new += 1
+            elif result.outcome == "version":
+                report.versions += 1
+            else:
+                report.unchanged += 1
+        pending.clear()
+
     for item in extract(not_stored(read_articles(targets, settings)), settings):
         if isinstance(item, IngestError):
             report.errors.append(item)
             store.record_error(item.source, item.reason)
         else:
-            try:
-                result = store.put(item, PIPELINE_VERSION)
-            except Exception as exc:
-                error = IngestError(item.doc.source, f"could not be stored: {type(exc).__name__}: {exc}")
-                report.errors.append(error)
-                item = error
-            else:
-                if result.outcome == "new":
-                    report.new += 1
-                elif result.outcome == "version":
-                    report.versions += 1
-                else:
-                    report.unchanged += 1
+            pending.append(item)
+            if len(pending) >= settings.batch_size:
+                store_pending()
         if progress:
             progress(item)
+    if pending:
+        store_pending()
     from veille.fusion import fuse
 
     try:

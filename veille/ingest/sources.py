@@ -230,8 +230,28 @@ def _read_warc(data: bytes, source: str, meta: dict) -> Iterator[RawArticle | In
         if type(exc).__name__ == "ArchiveLoadFailed":
             raise IngestError(source, f"truncated or corrupt WARC after {count} HTML records ({exc})")
         raise
+    if data[:2] == b"\x1f\x8b" and _gzip_cut_short(data):
+        raise IngestError(source, f"truncated WARC: the archive ends inside a record, after {count} complete HTML records")
     if count == 0:
         raise IngestError(source, "WARC holds no HTML response records")
+
+
+def _gzip_cut_short(data: bytes) -> bool:
+    """True when a gzip file ends inside a member (warcio reads such a cut as a clean end)."""
+    import zlib
+
+    view = memoryview(data)
+    pos = 0
+    while pos < len(data):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            inflater.decompress(view[pos:])  # one member (a WARC record); its output is dropped
+        except zlib.error:
+            return True
+        if not inflater.eof:
+            return True
+        pos = len(data) - len(inflater.unused_data)
+    return False
 
 
 def _read_url(url: str, settings: Settings) -> Iterator[RawArticle | IngestError]:

@@ -1,0 +1,227 @@
+"""The fusion's commands: `veille events`, `veille figures`, `veille conflicts`, `veille series`,
+`veille copies`. Each parses its options and calls one query of veille.fusion; `register(main)`
+adds them to the command group of veille.cli."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from veille.cli import _settings, config_option, db_option, out
+
+
+def _filters(parties, type_, sector, since, until, metric, status, relation, min_sources, limit):
+    from veille.fusion import Filters
+
+    codes = tuple(p.strip().upper() for chunk in parties for p in chunk.split(",") if p.strip())
+    return Filters(parties=codes, type=type_, sector=sector, since=since, until=until, metric=metric,
+                   status=status, relation=relation, min_sources=min_sources, limit=limit or None)
+
+
+def _common(f):
+    options = [
+        db_option, config_option,
+        click.option("--parties", "-p", multiple=True, help="States or bodies that must all take part "
+                     "(ISO alpha-3, comma-separated or repeated): -p CHN,RUS."),
+        click.option("--since", help="Only items whose dates reach this day or later (YYYY-MM-DD)."),
+        click.option("--until", help="Only items whose dates start on this day or earlier (YYYY-MM-DD)."),
+        click.option("--min-sources", default=1, show_default=True, help="Only items reported by this many articles."),
+        click.option("--limit", default=100, show_default=True, help="At most this many (0: all)."),
+        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _figure_options(f):
+    for option in reversed([
+        click.option("--metric", "-m", help="Metric, e.g. trade_volume."),
+        click.option("--status", type=click.Choice(["actual", "target", "forecast"]), help="Figure status."),
+        click.option("--relation", type=click.Choice(["level", "change", "share"]), help="Figure relation."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _open(db: Path | None, config: Path | None):
+    from veille.store import Store
+
+    settings = _settings(config, db=db)
+    if not Path(settings.db).exists():
+        raise click.ClickException(f"no database at {settings.db}: run `veille ingest` first")
+    return Store(settings.db)
+
+
+def _json(rows) -> None:
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def amount(value: float | None, unit: str | None) -> str:
+    """A value for a reader: 240100000000 USD -> "240.1 bn USD", 26.3 % -> "26.3 %"."""
+    if value is None:
+        return "?"
+    if not math.isfinite(value):
+        return f"{value} {unit or ''}".strip()
+    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(value) >= size and unit not in ("%", "x"):
+            return f"{value / size:.4g} {word} {unit or ''}".strip()
+    return f"{value:.4g} {unit or ''}".strip()
+
+
+def _period(p) -> str:
+    if not p:
+        return "undated"
+    return p["begin"] if p["begin"] == p["end"] else f"{p['begin']}..{p['end']}"
+
+
+@click.command()
+@_common
+@click.option("--type", "type_", help="PLOVER type, e.g. CONSULT.")
+@click.option("--sector", help="Sector, e.g. energy.")
+@click.option("--status", type=click.Choice(["occurred", "future", "historical", "hypothetical", "negated"]))
+def events(db, config, parties, since, until, min_sources, limit, fmt, type_, sector, status) -> None:
+    """Fused events: one real-world event per row, with the articles that report it."""
+    from veille.fusion import list_events
+
+    with _open(db, config) as store:
+        rows = list_events(store, _filters(parties, type_, sector, since, until, None, status, None, min_sources, limit))
+    if fmt == "json":
+        return _json(rows)
+    table = Table("event", "type", "status", "parties", "date", "place", "sources", "conf.", "outlets",
+                  title=f"{len(rows)} fused events")
+    for r in rows:
+        parties_ = "+".join(r["actor"]) + (" > " + "+".join(r["recipient"]) if r["recipient"] else "")
+        table.add_row(r["event_id"][:9], r["type"] + (f" ({r['mode']})" if r["mode"] else ""), r["status"],
+                      parties_, _period(r["date"]), r["location"] or "",
+                      f"{r['source_count']} ({r['independent_sources']} indep.)", f"{r['confidence']:.2f}",
+                      ", ".join(r["outlets"]))
+    out.print(table)
+
+
+@click.command()
+@_common
+@_figure_options
+def figures(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
+    """Figure groups: one series point per row (metric, places, period), with who says what."""
+    from veille.fusion import list_figures
+
+    with _open(db, config) as store:
+        rows = list_figures(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    if fmt == "json":
+        return _json(rows)
+    table = Table("group", "metric", "places", "period", "value", "members", "sources", "conflict",
+                  title=f"{len(rows)} figure groups")
+    for r in rows:
+        sep = ">" if r["directed"] else "+"
+        table.add_row(r["group_id"][:9], f"{r['metric']} ({r['relation']}, {r['status']})",
+                      sep.join(p for p in r["places"] if p), _period(r["period"]), amount(r["value"], r["unit"]),
+                      str(r["member_count"]), f"{r['sources']} ({r['independent_sources']} indep.)",
+                      "CONFLICT" if r["conflict"] else "")
+    out.print(table)
+
+
+@click.command()
+@_common
+@_figure_options
+def conflicts(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
+    """Figures whose sources disagree beyond rounding: each position and who holds it."""
+    from veille.fusion import list_conflicts
+
+    with _open(db, config) as store:
+        rows = list_conflicts(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    if fmt == "json":
+        return _json(rows)
+    out.print(f"{len(rows)} conflicts")
+    for r in rows:
+        sep = ">" if r["directed"] else "+"
+        out.print(f"\n[bold]{r['metric']}[/bold] ({r['relation']}, {r['status']}) "
+                  f"{sep.join(p for p in r['places'] if p)}, {_period(r['period'])}")
+        for p in r["positions"]:
+            who = sorted({f"{c['claim_source']}" + (f" ({c['outlet']})" if c["claim_source"] != c["outlet"] else "")
+                          for c in p["claims"]})
+            out.print(f"  {'*' if p['position'] == 0 else ' '} {amount(p['value'], r['unit'])}: "
+                      f"{p['sources']} article(s), {p['independent_sources']} independent; says: {'; '.join(who)}")
+
+
+@click.command()
+@_common
+@_figure_options
+def series(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
+    """Series over time assembled from the figure groups (one point per period)."""
+    from veille.fusion import list_series
+
+    with _open(db, config) as store:
+        rows = list_series(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    if fmt == "json":
+        return _json(rows)
+    for s in rows:
+        sep = ">" if s["directed"] else "+"
+        out.print(f"\n[bold]{s['metric']}[/bold] ({s['relation']}, {s['status']}) "
+                  f"{sep.join(p for p in s['places'] if p)}, by {s['granularity']}")
+        for p in s["points"]:
+            out.print(f"  {_period(p['period'])}: {amount(p['value'], s['unit'])}"
+                      f" ({p['sources']} article(s)){'  CONFLICT' if p['conflict'] else ''}")
+
+
+@click.command()
+@db_option
+@config_option
+@click.option("--min-articles", default=2, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def copies(db, config, min_articles, fmt) -> None:
+    """Near-copies: stories run by several outlets (syndicated or lightly rewritten)."""
+    from veille.fusion import list_copy_groups
+
+    with _open(db, config) as store:
+        rows = list_copy_groups(store, min_articles)
+    if fmt == "json":
+        return _json(rows)
+    table = Table("group", "articles", "outlets", "first published", "title", title=f"{len(rows)} copy groups")
+    for r in rows:
+        founder = next((m for m in r["members"] if m["founder"]), r["members"][0])
+        table.add_row(r["group_id"][:9], str(r["articles"]), ", ".join(r["outlet_names"]),
+                      str(r["first_published"] or "?"), founder["title"] or founder["article_id"][:12])
+    out.print(table)
+
+
+@click.command(name="eval-fusion")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Articles of the gold (file or folder); default: the files the gold's doc.source names.")
+@click.option("--source", type=click.Choice(["pipeline", "gold"]), default="pipeline", show_default=True,
+              help="Fuse what the pipeline extracts, or the gold's own items (the fusion logic alone).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--errors", "show_errors", is_flag=True, help="List every wrong or missing pair.")
+@config_option
+def eval_fusion(gold_dir: Path, corpus: Path | None, source: str, as_json: bool, show_errors: bool,
+                config: Path | None) -> None:
+    """Score the fusion (pairwise precision and recall of clusters) against GOLD_DIR/fusion-*.yaml."""
+    from veille.fusion.evaluate import describe, evaluate_fusion
+
+    scores = evaluate_fusion(gold_dir, _settings(config), corpus, source)
+    result = describe(scores) if show_errors else scores.to_dict()
+    if as_json:
+        return _json(result)
+    table = Table("clusters", "P", "R", "R (extracted)", "tp", "fp", "fn",
+                  title=f"fusion of {source} records over {scores.articles} articles")
+    for name, s in scores.to_dict().items():
+        if isinstance(s, dict):
+            table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}",
+                          f"{s['recall_given_extraction']:.3f}" if "recall_given_extraction" in s else "",
+                          str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    out.print(table)
+    if show_errors:
+        for layer, errors in result["errors"].items():
+            for e in errors:
+                out.print(f"{layer}: {json.dumps(e, ensure_ascii=False, default=str)}", markup=False)
+
+
+def register(main: click.Group) -> None:
+    """Add the fusion's commands to the `veille` command group."""
+    for command in (events, figures, conflicts, series, copies, eval_fusion):
+        main.add_command(command)

@@ -1,0 +1,412 @@
+"""Figures: measurements about the same thing grouped into one series point, conflicts flagged.
+
+A figure's key is its metric, relation, status, places, period and dimension
+(money is compared in US dollars, after the article's own conversion). A figure
+stated without its period joins the best-supported dated group of its family
+whose value it agrees with, else the family's undated group.
+
+Every statement is read as an interval: "240,1 milliards" is 240.05-240.15,
+"240 milliards" 235-245 (two significant digits at least), "plus de 240" 240-300,
+"environ 218" 218 +- 3 % (widths in resources/fusion.yaml). Two figures agree
+when their intervals meet; a group is in conflict when no value agrees with all
+of its members, and its positions say who says what.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from veille.fusion.data import config, folded, hash_id
+from veille.records import Measurement
+
+CURRENCIES = ("USD", "EUR", "CNY", "RUB", "JPY", "GBP", "INR", "KZT", "HKD", "CHF", "KRW", "TRY", "BRL")
+_NUMBER = re.compile(r"(?<![\w,])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d+)|\.(\d{1,2}|\d{4,})(?!\d))?")
+
+
+def _cfg() -> dict:
+    return config()["figures"]
+
+
+# -- one statement ----------------------------------------------------------------
+
+def qualifier_of(m: Measurement) -> str | None:
+    """The approximation a figure's text carries: about, over, under, nearly, or None.
+
+    >>> qualifier_of(Measurement(0, 0, "plus de 240 milliards de dollars", 240e9, "USD", "amount"))
+    'over'
+    """
+    if m.qualifier:
+        return {"up_to": "under", "at_least": "over", "approximately": "about"}.get(m.qualifier, m.qualifier)
+    text = folded(m.text).replace("’", "'")
+    fr = config()["fr"]
+    for kind, words in fr["qualifiers"].items():
+        if any(text.startswith(folded(w)) for w in words):
+            return kind
+    if any(w in text for w in fr["approximate_numbers"]):
+        return "about"
+    return None
+
+
+def rounding_unit(m: Measurement) -> float:
+    """The unit the figure is rounded to, in the figure's own units (0 when written in words).
+
+    "240,1 milliards" -> 1e8; "240 milliards" -> 1e10; "200 milliards" -> 1e10
+    (read with two significant digits); "26,3 %" -> 0.1; "quatre réacteurs" -> 0.
+    """
+    match = _NUMBER.search(m.text or "")
+    if not match:
+        return 0.0
+    integer = re.sub(r"[ \u00a0\u202f.]", "", match.group(1))
+    decimals = match.group(2) or match.group(3) or ""
+    mantissa = float(f"{integer}.{decimals}" if decimals else integer)
+    if mantissa == 0 or not math.isfinite(m.value) or m.value == 0:
+        return 0.0
+    scale = abs(m.value / mantissa)
+    if decimals:
+        return 10.0 ** -len(decimals) * scale
+    digits = integer.lstrip("0") or "0"
+    zeros = len(digits) - len(digits.rstrip("0"))
+    significant = len(digits) - zeros
+    minimum = int(_cfg()["rounding"]["min_significant_digits"])
+    if significant < minimum:
+        zeros = max(len(digits) - minimum, 0)
+    return 10.0 ** zeros * scale
+
+
+def interval(m: Measurement) -> tuple[float, float]:
+    """The values the statement is compatible with, in the figure's own units.
+
+    >>> interval(Measurement(0, 0, "228 milliards de dollars", 228e9, "USD", "amount"))
+    (227500000000.0, 228500000000.0)
+    """
+    widths = _cfg()["rounding"]
+    v = float(m.value)
+    if not math.isfinite(v):
+        return (v, v)
+    half = rounding_unit(m) / 2
+    top = float(m.value_max) if m.value_max is not None and math.isfinite(m.value_max) else v
+    lo, hi = min(v, top) - half, max(v, top) + half
+    q = qualifier_of(m)
+    size = abs(v)
+    if q == "about":
+        lo, hi = lo - size * float(widths["about"]), hi + size * float(widths["about"])
+    elif q == "over":
+        lo, hi = v, max(hi, v + size * float(widths["over"]))
+    elif q == "under":
+        lo, hi = min(lo, v - size * float(widths["under"])), v
+    elif q == "nearly":
+        lo = min(lo, v - size * float(widths["nearly"]))
+    return (lo, hi)
+
+
+def dimension(m: Measurement) -> str:
+    """What the value is compared in: "USD" for money, else the unit without its "per year"."""
+    if m.kind == "amount" or m.unit in CURRENCIES:
+        return "USD"
+    return m.unit.removesuffix(_cfg()["per_year_suffix"])
+
+
+def comparable(m: Measurement) -> tuple[float, float] | None:
+    """The statement's interval in its dimension (USD for money), or None when it cannot be compared."""
+    lo, hi = interval(m)
+    if dimension(m) != "USD" or m.unit == "USD":
+        return (lo, hi)
+    if m.usd is None or not m.value:
+        return None
+    rate = float(m.usd) / float(m.value)
+    a, b = lo * rate, hi * rate
+    return (min(a, b), max(a, b))
+
+
+def plausible(m: Measurement) -> bool:
+    """False for values no real figure can have (1e30 dollars, a share of 300 %, NaN)."""
+    limits = _cfg()["plausible"]
+    v = float(m.value)
+    if not math.isfinite(v) or (m.usd is not None and not math.isfinite(float(m.usd))):
+        return False
+    if dimension(m) == "USD":
+        usd = float(m.usd) if m.usd is not None else (v if m.unit == "USD" else None)
+        if usd is not None and abs(usd) > float(limits["max_usd"]):
+            return False
+    if abs(v) > float(limits["max_abs_value"]):
+        return False
+    if m.unit == "%":
+        if m.relation == "share" and not 0 <= v <= 100:
+            return False
+        if abs(v) > float(limits["max_change_percent"]):
+            return False
+    return True
+
+
+def agree(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """True when two statements (intervals) can both be right."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def conflict(values: Iterable[tuple[float, float]]) -> bool:
+    """True when no single value agrees with every statement (intervals in one unit).
+
+    >>> conflict([(240.05e9, 240.15e9), (240e9, 300e9)])      # 240,1 and "plus de 240"
+    False
+    >>> conflict([(227.5e9, 228.5e9), (240.05e9, 240.15e9)])  # 228 and 240,1
+    True
+    """
+    values = [v for v in values if v is not None]
+    if len(values) < 2:
+        return False
+    return max(v[0] for v in values) > min(v[1] for v in values)
+
+
+def positions(values: Sequence[tuple[float, float]], weights: Sequence[float] | None = None) -> list[list[int]]:
+    """Split statements into positions: sets that agree on a common value, largest first.
+
+    Each round takes the value agreeing with the most remaining statements (ties:
+    the most weight, then the lowest value), so the result depends only on the input.
+    """
+    weights = list(weights) if weights is not None else [1.0] * len(values)
+    left = set(range(len(values)))
+    out: list[list[int]] = []
+    while left:
+        best: tuple | None = None
+        for point in sorted({values[i][0] for i in left} | {values[i][1] for i in left}):
+            members = [i for i in left if values[i][0] <= point <= values[i][1]]
+            score = (len(members), sum(weights[i] for i in members), -point)
+            if best is None or score > best[0]:
+                best = (score, members)
+        members = sorted(best[1]) if best else sorted(left)
+        out.append(members)
+        left -= set(members)
+    return out
+
+
+# -- keys -------------------------------------------------------------------------
+
+def places_of(m: Measurement) -> tuple[str, ...]:
+    """The places of a figure as its key holds them: sorted for symmetric metrics ("trade between")."""
+    places = tuple(p for p in (m.from_, m.to) if p)
+    if m.metric in set(_cfg()["symmetric_metrics"]):
+        return tuple(sorted(set(places)))
+    return (m.from_ or "", m.to or "") if places else ()
+
+
+def family_key(m: Measurement) -> tuple | None:
+    """Metric, relation, status, places and dimension; None when the figure cannot be grouped
+    (no metric, or no place: "2 600 kilomètres" alone says nothing of what is measured)."""
+    places = places_of(m)
+    if not m.metric or not places:
+        return None
+    return (m.metric, m.relation, m.status, places, dimension(m))
+
+
+def figure_key(m: Measurement) -> tuple | None:
+    """The full key of a figure: its family and its period (None when the figure has no period).
+
+    >>> figure_key(Measurement(0, 0, "240,1 milliards de dollars", 240.1e9, "USD", "amount",
+    ...     metric="trade_volume", from_="RUS", to="CHN", period=None))
+    ('trade_volume', 'level', 'actual', ('CHN', 'RUS'), 'USD', None)
+    """
+    family = family_key(m)
+    if family is None:
+        return None
+    period = (m.period.begin, m.period.end) if m.period and m.period.begin else None
+    return (*family, period)
+
+
+def family_id(family: tuple) -> str:
+    """The family as text: "trade_volume|level|actual|CHN,RUS|USD" ("RUS>CHN" for a directed flow)."""
+    metric, relation, status, places, dim = family
+    joiner = "," if metric in set(_cfg()["symmetric_metrics"]) else ">"
+    return "|".join([metric, relation, status, joiner.join(places), dim])
+
+
+def granularity(begin: str | None, end: str | None) -> str | None:
+    """day, month, quarter, year, or span, read from an inclusive period."""
+    if not begin:
+        return None
+    end = end or begin
+    if begin == end:
+        return "day"
+    if begin[8:] == "01" and begin[:7] == end[:7]:
+        return "month"
+    if begin[5:] == "01-01" and end[5:] == "12-31" and begin[:4] == end[:4]:
+        return "year"
+    if begin[8:] == "01" and begin[:4] == end[:4] and begin[5:7] in ("01", "04", "07", "10") \
+            and int(end[5:7]) - int(begin[5:7]) == 2:
+        return "quarter"
+    return "span"
+
+
+# -- groups -----------------------------------------------------------------------
+
+@dataclass
+class Member:
+    """One figure of one article, as the grouping sees it."""
+
+    article_id: str
+    idx: int
+    measurement: Measurement
+    published: str | None = None
+    copy_group: str | None = None
+    claim_source: str | None = None
+    claim_kind: str | None = None
+    claim_entity: str | None = None
+    outlet: str | None = None
+    evidence: str | None = None
+
+    @property
+    def key(self) -> tuple | None:
+        return figure_key(self.measurement)
+
+    @property
+    def rank(self) -> tuple:
+        return (self.article_id, self.idx)
+
+
+@dataclass
+class Group:
+    """A figure group: one series point and its members."""
+
+    family: tuple | None
+    period: tuple[str, str] | None
+    members: list[Member] = field(default_factory=list)
+    single: str | None = None      # for figures that cannot be grouped: "article:idx"
+
+    @property
+    def id(self) -> str:
+        if self.family is None:
+            return hash_id("f", "single", self.single)
+        return hash_id("f", family_id(self.family), *(self.period or ("", "")))
+
+
+@dataclass
+class Assessment:
+    """What a group's members say: its value, whether they conflict, and the positions."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    conflict: bool
+    positions: list[list[int]]          # indexes into the members; the first is the best supported
+    member_position: dict[int, int]     # member index -> position number (absent: not compared)
+    implausible: set[int]
+    intervals: dict[int, tuple[float, float]]
+
+
+def claims_conflict(claims: Iterable[Sequence[tuple[float, float]]]) -> bool:
+    """True when two articles disagree: no value one states agrees with any value the other states.
+
+    Each article is the list of the values it states under one key: one value
+    for most, several when it gives figures of several things the key does not
+    tell apart ("Lada 292 800, Haval 105 600"), which are not a disagreement.
+    """
+    sets = sorted({tuple(sorted(c)) for c in claims if c})
+    singles = [s[0] for s in sets if len(s) == 1]
+    if conflict(singles):
+        return True
+    for m in (s for s in sets if len(s) > 1):
+        for other in sets:
+            if other != m and not any(agree(a, b) for a in m for b in other):
+                return True
+    return False
+
+
+def assess(members: Sequence[Member]) -> Assessment:
+    """Value, conflict and positions of a group's members; implausible values are left out.
+
+    An article's own figures (a value and its conversion, a rounded repeat) are
+    first merged into its claims; articles conflict when their claims disagree
+    (`claims_conflict`). Positions group the claims that agree on a value, the
+    best supported first (copies of one story weigh as one).
+    """
+    implausible = {i for i, m in enumerate(members) if not plausible(m.measurement)}
+    intervals: dict[int, tuple[float, float]] = {}
+    for i, m in enumerate(members):
+        if i in implausible:
+            continue
+        c = comparable(m.measurement)
+        if c is not None and all(math.isfinite(x) for x in c):
+            intervals[i] = c
+    by_article: dict[str, list[int]] = {}
+    for i in sorted(intervals):
+        by_article.setdefault(members[i].article_id, []).append(i)
+    claims: list[tuple[list[int], tuple[float, float]]] = []
+    article_claims: list[list[tuple[float, float]]] = []
+    for article in sorted(by_article):
+        idxs = by_article[article]
+        own = []
+        for p in positions([intervals[i] for i in idxs]):
+            ms = [idxs[j] for j in p]
+            claim = (max(intervals[i][0] for i in ms), min(intervals[i][1] for i in ms))
+            claims.append((ms, claim))
+            own.append(claim)
+        article_claims.append(own)
+    copies: dict[str, set[str]] = {}
+    for ms, _ in claims:
+        m = members[ms[0]]
+        copies.setdefault(m.copy_group or m.article_id, set()).add(m.article_id)
+    weights = [1.0 / len(copies[members[ms[0]].copy_group or members[ms[0]].article_id]) for ms, _ in claims]
+    split = positions([c for _, c in claims], weights)
+    pos = [sorted(i for j in p for i in claims[j][0]) for p in split]
+    member_position = {i: n for n, p in enumerate(pos) for i in p}
+    value = low = high = None
+    if pos:
+        best = split[0]
+        low = max(claims[j][1][0] for j in best)
+        high = min(claims[j][1][1] for j in best)
+        # the value: the most precise statement of the best-supported position
+        precise = min(pos[0], key=lambda i: (intervals[i][1] - intervals[i][0], members[i].rank))
+        m = members[precise].measurement
+        value = float(m.usd) if dimension(m) == "USD" and m.unit != "USD" and m.usd is not None else float(m.value)
+    return Assessment(value=value, low=low, high=high, conflict=claims_conflict(article_claims), positions=pos,
+                      member_position=member_position, implausible=implausible, intervals=intervals)
+
+
+def group_family(members: Sequence[Member]) -> list[Group]:
+    """The groups of one family's members: one per stated period, undated figures attached.
+
+    An undated figure joins the dated group with the most independent sources
+    whose best-supported value it agrees with (ties: the most members, then the
+    earliest period); with none, it joins the family's undated group. The result
+    depends only on the set of members.
+    """
+    members = sorted(members, key=lambda m: m.rank)
+    if not members:
+        return []
+    family = members[0].key[:5] if members[0].key else None
+    dated: dict[tuple[str, str], Group] = {}
+    undated: list[Member] = []
+    for m in members:
+        key = m.key
+        if key is None:
+            continue
+        if key[5] is None:
+            undated.append(m)
+        else:
+            dated.setdefault(key[5], Group(family, key[5])).members.append(m)
+    assessments = {p: assess(g.members) for p, g in dated.items()}
+    leftover = Group(family, None) if undated else None
+    for m in undated:
+        c = comparable(m.measurement) if plausible(m.measurement) else None
+        choices = []
+        for period, g in dated.items():
+            a = assessments[period]
+            if c is None or a.low is None or not agree(c, (a.low, a.high)):
+                continue
+            independent = len({x.copy_group or x.article_id for x in g.members})
+            choices.append(((-independent, -len(g.members), period), period))
+        if choices:
+            dated[min(choices)[1]].members.append(m)
+        else:
+            leftover.members.append(m)
+    groups = [dated[p] for p in sorted(dated)]
+    if leftover and leftover.members:
+        groups.append(leftover)
+    for g in groups:
+        g.members.sort(key=lambda x: x.rank)
+    return groups
+
+
+def single_group(m: Member) -> Group:
+    return Group(None, None, [m], single=f"{m.article_id}:{m.idx}")

@@ -1,0 +1,500 @@
+"""Keeping the fusion tables up to date as articles arrive: `fuse(store, article_ids)`.
+
+One call is one transaction. It takes in the articles not yet fused, finds their
+near-copies, then recomputes only the event blocks (type and parties) and figure
+families (metric, relation, status, places, dimension) that they touch, or whose
+members changed copy group. Each block and family is recomputed from the set of
+its members, so the result does not depend on the order or the batches in which
+the articles came: ingesting a corpus in two halves gives the rows of one go.
+A corrected article (a new version) replaces the version it supersedes.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from veille.fusion import copies
+from veille.fusion.claims import Claim, claims_in, sentence_around
+from veille.fusion.data import hash_id, outlet_of
+from veille.fusion.events import Report, block_of, cluster_block, summary
+from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity,
+                                   group_family, qualifier_of, single_group)
+from veille.records import Event, Measurement, Period, Record
+
+CHUNK = 500
+# Articles taken in per step of one `fuse` call: memory stays bounded on a large backfill.
+STEP = 2000
+
+
+@dataclass
+class FusionReport:
+    """What one `fuse` call did."""
+
+    articles: int = 0                 # articles taken in
+    removed: int = 0                  # superseded versions taken out
+    copy_groups: int = 0              # copy groups created or changed
+    event_blocks: int = 0             # event blocks recomputed
+    figure_families: int = 0          # figure families recomputed
+    events: int = 0                   # fused events in those blocks
+    figure_groups: int = 0            # figure groups in those families
+    conflicts: int = 0                # of which in conflict
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def fuse(store, article_ids: Iterable[str] | None = None) -> FusionReport:
+    """Take the given stored articles (default: every article not yet fused) into the fusion.
+
+    Articles already fused are skipped, so calling it again changes nothing.
+    """
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        report = _fuse_all(con, None if article_ids is None else list(article_ids))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _fuse_all(con, ids: list[str] | None) -> FusionReport:
+    """Take the articles in steps of STEP; each step recomputes what it touches."""
+    pending = _pending(con, ids)
+    total = FusionReport()
+    for start in range(0, max(len(pending), 1), STEP):
+        step = _fuse(con, pending[start:start + STEP])
+        for name, value in step.to_dict().items():
+            setattr(total, name, getattr(total, name) + value)
+    return total
+
+
+def _pending(con, ids: list[str] | None) -> list[str]:
+    """The latest versions among `ids` (default: all articles) not fused yet."""
+    pending = ("SELECT a.id FROM articles a WHERE a.id NOT IN (SELECT article_id FROM fusion_articles)"
+               " AND a.id NOT IN (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)")
+    if ids is None:
+        return [r[0] for r in con.execute(pending + " ORDER BY a.id").fetchall()]
+    return sorted({r[0] for r in _in_list(con, pending + " AND a.id IN (SELECT unnest(?))", ids)})
+
+
+def rebuild(store) -> FusionReport:
+    """Drop every fusion row and fuse all stored articles again (after a change of thresholds)."""
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("figure_conflicts", "figure_members", "figure_groups", "fused_event_sources",
+                      "fused_events", "copy_members", "copy_bands", "copy_signatures", "fusion_articles"):
+            con.execute(f"DELETE FROM {table}")
+        report = _fuse_all(con, None)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+# -- bulk writes ------------------------------------------------------------------
+
+_TYPES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _columns(con, table: str) -> list[tuple[str, str]]:
+    if table not in _TYPES:
+        _TYPES[table] = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    return _TYPES[table]
+
+
+def _insert(con, table: str, rows: list[dict]) -> None:
+    """Insert dict rows in one statement (columns as typed lists, unnested side by side)."""
+    if not rows:
+        return
+    cols = _columns(con, table)
+    for start in range(0, len(rows), 20000):
+        chunk = rows[start:start + 20000]
+        selects, params = [], []
+        for name, typ in cols:
+            base = "VARCHAR" if typ == "JSON" else typ
+            selects.append(f"unnest(?::{base}[]) AS {name}")
+            params.append([r.get(name) for r in chunk])
+        con.execute(f"INSERT INTO {table} SELECT {', '.join(n for n, _ in cols)} FROM (SELECT {', '.join(selects)})",
+                    params)
+
+
+def _in_list(con, sql: str, values: list, *extra) -> list[tuple]:
+    """Run `sql` whose first parameter is a list of values, in chunks."""
+    out = []
+    for start in range(0, len(values), 20000):
+        out.extend(con.execute(sql, [values[start:start + 20000], *extra]).fetchall())
+    return out
+
+
+def _rows(con, sql: str, params: list) -> Iterator[dict]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    while True:
+        batch = cur.fetchmany(2048)
+        if not batch:
+            return
+        for row in batch:
+            yield dict(zip(names, row))
+
+
+# -- the update -------------------------------------------------------------------
+
+@dataclass
+class _Article:
+    id: str
+    record: Record
+    outlet: str
+    published: str | None
+
+
+@dataclass
+class _Touched:
+    blocks: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)
+
+
+def _fuse(con, new_ids: list[str]) -> FusionReport:
+    """One step: take out superseded versions, take in `new_ids` (pending latest versions)."""
+    report = FusionReport()
+    gone = sorted(r[0] for r in con.execute(
+        "SELECT article_id FROM fusion_articles WHERE article_id IN"
+        " (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)").fetchall())
+    touched = _Touched()
+
+    if gone:
+        report.removed = len(gone)
+        _remove(con, gone, touched)
+    articles = list(_load(con, new_ids))
+    report.articles = len(articles)
+    _insert(con, "fusion_articles", [{"article_id": a.id, "outlet": a.outlet, "published": a.published}
+                                     for a in articles])
+    changed = _link_copies(con, articles, gone, report)
+    if changed:
+        for row in _in_list(con, "SELECT DISTINCT block FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))",
+                            sorted(changed)):
+            touched.blocks.add(row[0])
+        for row in _in_list(con, "SELECT DISTINCT family FROM figure_members WHERE article_id IN (SELECT unnest(?))",
+                            sorted(changed)):
+            touched.families.add(row[0])
+    copy_of = dict(_in_list(con, "SELECT article_id, group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))",
+                            [a.id for a in articles]))
+
+    reports: dict[str, list[Report]] = {}
+    members: dict[str, list[Member]] = {}
+    for a in articles:
+        for block, r in _reports(a, copy_of.get(a.id)):
+            reports.setdefault(block, []).append(r)
+        for family, m in _members(a, copy_of.get(a.id)):
+            members.setdefault(family, []).append(m)
+    touched.blocks |= set(reports)
+    touched.families |= set(members)
+
+    _update_events(con, sorted(touched.blocks), reports, report)
+    _update_figures(con, sorted(touched.families), members, report)
+    return report
+
+
+def _load(con, ids: list[str]) -> Iterator[_Article]:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = con.execute(
+            "SELECT r.article_id, r.record FROM records r WHERE r.article_id IN (SELECT unnest(?)) "
+            "ORDER BY r.article_id", [chunk]).fetchall()
+        for aid, raw in rows:
+            record = Record.from_dict(json.loads(raw))
+            doc = record.doc
+            yield _Article(aid, record, outlet_of(doc.metadata, doc.source), doc.published)
+
+
+def _remove(con, gone: list[str], touched: _Touched) -> None:
+    """Take superseded versions out; the blocks, families and copy groups they were in are touched."""
+    for row in _in_list(con, "SELECT DISTINCT block FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))", gone):
+        touched.blocks.add(row[0])
+    for row in _in_list(con, "SELECT DISTINCT family FROM figure_members WHERE article_id IN (SELECT unnest(?))", gone):
+        touched.families.add(row[0])
+    for table in ("fused_event_sources", "figure_members", "copy_bands", "copy_signatures", "fusion_articles"):
+        _in_list(con, f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", gone)
+
+
+# -- near-copies --------------------------------------------------------------------
+
+def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionReport) -> set[str]:
+    """Sign the new articles, join or merge copy groups; returns the old articles whose group changed."""
+    changed: set[str] = set()
+    # groups that lost a superseded member are re-linked among their remaining members
+    broken = sorted({r[0] for r in _in_list(con, "SELECT group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)})
+    if gone:
+        _in_list(con, "DELETE FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)
+    relink: dict[str, np.ndarray] = {}
+    if broken:
+        rows = _in_list(con, "SELECT m.article_id, s.signature FROM copy_members m JOIN copy_signatures s USING (article_id)"
+                             " WHERE m.group_id IN (SELECT unnest(?))", broken)
+        relink = {aid: np.asarray(sig, dtype=np.uint64) for aid, sig in rows}
+        _in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", broken)
+        changed |= set(relink)
+
+    new: dict[str, np.ndarray] = {}
+    sig_rows, band_rows = [], []
+    for a in articles:
+        sig = copies.signature(a.record.doc.text)
+        new[a.id] = sig
+        sig_rows.append({"article_id": a.id, "shingles": len(copies.shingles(a.record.doc.text)),
+                         "signature": [int(x) for x in sig]})
+    _insert(con, "copy_signatures", sig_rows)
+    every = {**relink, **new}
+    buckets: dict[tuple[int, int], set[str]] = {}
+    for aid, sig in every.items():
+        for band, h in copies.bands(sig):
+            buckets.setdefault((band, h), set()).add(aid)
+            if aid in new:
+                band_rows.append({"band": band, "hash": h, "article_id": aid})
+    # stored articles in the same buckets
+    keys = sorted(buckets)
+    old_group: dict[str, str] = {}
+    if keys:
+        stored = []
+        for start in range(0, len(keys), 20000):
+            chunk = keys[start:start + 20000]
+            stored.extend(con.execute(
+                "SELECT b.band, b.hash, b.article_id, m.group_id FROM copy_bands b JOIN copy_members m USING (article_id)"
+                " JOIN (SELECT unnest(?::SMALLINT[]) AS band, unnest(?::UBIGINT[]) AS hash) q USING (band, hash)",
+                [[b for b, _ in chunk], [h for _, h in chunk]]).fetchall())
+        for band, h, aid, gid in stored:
+            if aid in every:
+                continue
+            buckets[(band, h)].add(aid)
+            old_group[aid] = gid
+    _insert(con, "copy_bands", band_rows)
+
+    def old_signature(ids: list[str]) -> dict:
+        rows = con.execute("SELECT article_id, signature FROM copy_signatures WHERE article_id IN (SELECT unnest(?))",
+                           [ids]).fetchall()
+        return {aid: np.asarray(sig, dtype=np.uint64) for aid, sig in rows}
+
+    components = copies.link(every, buckets, old_group, old_signature)
+    published = {a.id: a.published for a in articles}
+    rows = []
+    for new_ids, old_gids in components:
+        members = set(new_ids)
+        if old_gids:
+            olds = _in_list(con, "SELECT article_id FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
+            members |= {r[0] for r in olds}
+            _in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
+        missing = sorted(m for m in members if m not in published)
+        if missing:
+            published.update(dict(_in_list(con, "SELECT article_id, published FROM fusion_articles"
+                                                 " WHERE article_id IN (SELECT unnest(?))", missing)))
+        founder = min(members, key=lambda m: (published.get(m) or "9999", m))
+        gid = hash_id("c", founder)
+        if old_gids != {gid}:
+            changed |= members - set(new)
+        rows.extend({"article_id": m, "group_id": gid, "founder": m == founder} for m in sorted(members))
+        report.copy_groups += 1
+    _insert(con, "copy_members", rows)
+    return changed
+
+
+# -- events ---------------------------------------------------------------------------
+
+def _claims(a: _Article, spans: list[tuple[tuple[int, int], tuple[int, int] | None]]) -> list[Claim | None]:
+    text = a.record.doc.text
+    return claims_in(text, spans, a.record.entities)
+
+
+def _reports(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Report]]:
+    text = a.record.doc.text
+    events = a.record.events
+    spans = [(e.evidence, e.evidence) if e.evidence else ((0, 0), (0, 0)) for e in events]
+    claims = _claims(a, spans) if events else []
+    names = {e.id: e.name for e in a.record.entities}
+    for i, e in enumerate(events):
+        claim = claims[i] if e.evidence else None
+        if e.source:
+            source, kind = e.source, "cited"
+        elif claim:
+            source, kind = names.get(claim.entity, claim.source), claim.kind
+        else:
+            source, kind = a.outlet, "outlet"
+        block = block_of(e) or f"solo:{a.id}:{i}"
+        evidence = text[e.evidence[0]:e.evidence[1]] if e.evidence else None
+        yield block, Report(a.id, i, e, a.published, copy_group, source, kind, evidence)
+
+
+def _report_row(block: str, event_id: str, r: Report) -> dict:
+    e = r.event
+    return {
+        "event_id": event_id, "block": block, "article_id": r.article_id, "event_idx": r.idx,
+        "type": e.type, "mode": e.mode, "status": e.status, "actor": list(e.actor), "recipient": list(e.recipient),
+        "date_begin": e.date.begin if e.date else None, "date_end": e.date.end if e.date else None,
+        "location": e.location, "sectors": list(e.sectors), "count": e.count, "confidence": e.confidence,
+        "evidence_start": e.evidence[0] if e.evidence else None, "evidence_end": e.evidence[1] if e.evidence else None,
+        "evidence": r.evidence, "claim_source": r.claim_source, "claim_kind": r.claim_kind,
+        "copy_group": r.copy_group, "published": r.published,
+    }
+
+
+def _report_from_row(row: dict) -> Report:
+    date = Period(row["date_begin"], row["date_end"]) if row["date_begin"] or row["date_end"] else None
+    evidence = (row["evidence_start"], row["evidence_end"]) if row["evidence_start"] is not None else None
+    e = Event(type=row["type"], actor=tuple(row["actor"] or ()), recipient=tuple(row["recipient"] or ()),
+              mode=row["mode"], status=row["status"] or "occurred", date=date, location=row["location"],
+              sectors=tuple(row["sectors"] or ()), count=row["count"], evidence=evidence,
+              confidence=row["confidence"] if row["confidence"] is not None else 0.5)
+    return Report(row["article_id"], row["event_idx"], e, row["published"], row["current_group"],
+                  row["claim_source"], row["claim_kind"], row["evidence"])
+
+
+def _update_events(con, blocks: list[str], new: dict[str, list[Report]], report: FusionReport) -> None:
+    if not blocks:
+        return
+    existing: dict[str, list[Report]] = {}
+    for row in _iter_in(con, "SELECT s.*, m.group_id AS current_group FROM fused_event_sources s"
+                             " LEFT JOIN copy_members m USING (article_id) WHERE s.block IN (SELECT unnest(?))", blocks):
+        existing.setdefault(row["block"], []).append(_report_from_row(row))
+    _in_list(con, "DELETE FROM fused_event_sources WHERE block IN (SELECT unnest(?))", blocks)
+    _in_list(con, "DELETE FROM fused_events WHERE block IN (SELECT unnest(?))", blocks)
+    event_rows, source_rows = [], []
+    for block in blocks:
+        reps = existing.get(block, []) + new.get(block, [])
+        if not reps:
+            continue
+        for cluster in cluster_block(block, reps):
+            event_rows.append(summary(cluster))
+            source_rows.extend(_report_row(block, cluster.id, r) for r in cluster.reports)
+    _insert(con, "fused_events", event_rows)
+    _insert(con, "fused_event_sources", source_rows)
+    report.event_blocks += len(blocks)
+    report.events += len(event_rows)
+
+
+def _iter_in(con, sql: str, values: list) -> Iterator[dict]:
+    for start in range(0, len(values), 20000):
+        yield from _rows(con, sql, [values[start:start + 20000]])
+
+
+# -- figures --------------------------------------------------------------------------
+
+def _members(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Member]]:
+    text = a.record.doc.text
+    ms = a.record.measurements
+    spans = [((m.start, m.end), m.evidence or sentence_around(text, m.start, m.end)) for m in ms]
+    claims = _claims(a, spans) if ms else []
+    names = {e.id: e.name for e in a.record.entities}
+    for i, m in enumerate(ms):
+        claim = claims[i]
+        sentence = spans[i][1]
+        m = replace(m, evidence=tuple(sentence)) if not m.evidence else m
+        member = Member(a.id, i, m, a.published, copy_group, outlet=a.outlet,
+                        evidence=text[sentence[0]:sentence[1]])
+        if claim:
+            member.claim_source = names.get(claim.entity, claim.source) if claim.entity else claim.source
+            member.claim_kind, member.claim_entity = claim.kind, claim.entity
+        family = family_key(m)
+        yield (family_id(family) if family else f"single:{a.id}:{i}"), member
+
+
+def _member_from_row(row: dict) -> Member:
+    period = Period(row["period_begin"], row["period_end"]) if row["period_begin"] or row["period_end"] else None
+    evidence = (row["evidence_start"], row["evidence_end"]) if row["evidence_start"] is not None else None
+    m = Measurement(start=0, end=0, text=row["text"] or "", value=row["value"], unit=row["unit"], kind=row["kind"],
+                    relation=row["relation"], status=row["status"], metric=row["metric"], from_=row["place_from"],
+                    to=row["place_to"], period=period, usd=row["usd"], qualifier=row["qualifier"],
+                    value_max=row["value_max"], evidence=evidence)
+    return Member(row["article_id"], row["measurement_idx"], m, row["published"], row["current_group"],
+                  row["claim_source"], row["claim_kind"], row["claim_entity"], row["outlet"], row["evidence"])
+
+
+def _update_figures(con, families: list[str], new: dict[str, list[Member]], report: FusionReport) -> None:
+    if not families:
+        return
+    existing: dict[str, list[Member]] = {}
+    for row in _iter_in(con, "SELECT f.*, m.group_id AS current_group, a.outlet FROM figure_members f"
+                             " LEFT JOIN copy_members m USING (article_id) LEFT JOIN fusion_articles a USING (article_id)"
+                             " WHERE f.family IN (SELECT unnest(?))", families):
+        existing.setdefault(row["family"], []).append(_member_from_row(row))
+    _in_list(con, "DELETE FROM figure_conflicts WHERE group_id IN"
+                  " (SELECT group_id FROM figure_groups WHERE family IN (SELECT unnest(?)))", families)
+    _in_list(con, "DELETE FROM figure_members WHERE family IN (SELECT unnest(?))", families)
+    _in_list(con, "DELETE FROM figure_groups WHERE family IN (SELECT unnest(?))", families)
+    group_rows, member_rows, conflict_rows = [], [], []
+    for family in families:
+        ms = existing.get(family, []) + new.get(family, [])
+        if not ms:
+            continue
+        groups = [single_group(m) for m in ms] if family.startswith("single:") else group_family(ms)
+        for g in groups:
+            rows = _group_rows(family, g)
+            group_rows.append(rows[0])
+            member_rows.extend(rows[1])
+            conflict_rows.extend(rows[2])
+    _insert(con, "figure_groups", group_rows)
+    _insert(con, "figure_members", member_rows)
+    _insert(con, "figure_conflicts", conflict_rows)
+    report.figure_families += len(families)
+    report.figure_groups += len(group_rows)
+    report.conflicts += sum(1 for g in group_rows if g["conflict"])
+
+
+def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
+    a = assess(g.members)
+    gid = g.id
+    first = g.members[0].measurement
+    key = family_key(first) if g.family else None
+    places = list(key[3]) if key else [p for p in (first.from_, first.to) if p]
+    period = g.period or (None, None)
+    group = {
+        "group_id": gid, "family": family, "metric": first.metric, "relation": first.relation,
+        "status": first.status, "places": places, "directed": (">" in family.split("|")[3]) if g.family else None,
+        "period_begin": period[0], "period_end": period[1], "granularity": granularity(*period),
+        "unit": key[4] if key else first.unit, "value": a.value, "low": a.low, "high": a.high,
+        "members": len(g.members), "sources": len({m.article_id for m in g.members}),
+        "independent_sources": len({m.copy_group or m.article_id for m in g.members}),
+        "conflict": a.conflict, "implausible": len(a.implausible),
+    }
+    members = []
+    for i, m in enumerate(g.members):
+        x = m.measurement
+        interval = a.intervals.get(i)
+        if interval is None and i not in a.implausible:
+            interval = comparable(x)
+        position = a.member_position.get(i)
+        members.append({
+            "group_id": gid, "family": family, "article_id": m.article_id, "measurement_idx": m.idx,
+            "text": x.text, "value": x.value, "unit": x.unit, "usd": x.usd, "qualifier": qualifier_of(x),
+            "low": interval[0] if interval else None, "high": interval[1] if interval else None,
+            "metric": x.metric, "relation": x.relation, "status": x.status, "place_from": x.from_, "place_to": x.to,
+            "period_begin": x.period.begin if x.period else None, "period_end": x.period.end if x.period else None,
+            "kind": x.kind, "value_max": x.value_max,
+            "evidence_start": x.evidence[0] if x.evidence else None, "evidence_end": x.evidence[1] if x.evidence else None,
+            "evidence": m.evidence,
+            "claim_source": m.claim_source or m.outlet, "claim_kind": m.claim_kind or "outlet",
+            "claim_entity": m.claim_entity, "position": position,
+            "outlier": bool(a.conflict and position is not None and position > 0),
+            "implausible": i in a.implausible, "copy_group": m.copy_group, "published": m.published,
+        })
+    conflicts = []
+    if a.conflict:
+        for n, pos in enumerate(a.positions):
+            lo = max(a.intervals[i][0] for i in pos)
+            hi = min(a.intervals[i][1] for i in pos)
+            best = min(pos, key=lambda i: (a.intervals[i][1] - a.intervals[i][0], g.members[i].rank))
+            bm = g.members[best].measurement
+            value = float(bm.usd) if key and key[4] == "USD" and bm.unit != "USD" and bm.usd is not None else float(bm.value)
+            claims = [{"article_id": g.members[i].article_id, "outlet": g.members[i].outlet,
+                       "claim_source": g.members[i].claim_source or g.members[i].outlet,
+                       "claim_kind": g.members[i].claim_kind or "outlet", "text": g.members[i].measurement.text,
+                       "published": g.members[i].published} for i in pos]
+            conflicts.append({
+                "group_id": gid, "position": n, "value": value, "low": lo, "high": hi, "members": len(pos),
+                "sources": len({g.members[i].article_id for i in pos}),
+                "independent_sources": len({g.members[i].copy_group or g.members[i].article_id for i in pos}),
+                "claims": json.dumps(claims, ensure_ascii=False),
+            })
+    return group, members, conflicts
