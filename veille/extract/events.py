@@ -305,12 +305,18 @@ def _sentence_words(sent) -> str:
 def _status(token, trigger: Trigger, vocab: Vocabulary, sent_text: str) -> str:
     chain = [token]
     head = token
-    for _ in range(3):
-        if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head is not head:
-            head = head.head
-            chain.append(head)
-        else:
-            break
+    if trigger.pos == "NOUN":
+        # a noun takes the mood of its verb only when the verb just carries it ("n'a pas effectué
+        # de visite"), not when the noun is a circumstance of another act ("la visite n'a pas permis")
+        if token.dep_ in ("obj", "nsubj:pass") and _lemma(token.head) in vocab.light_verbs:
+            chain.append(token.head)
+    else:
+        for _ in range(3):
+            if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head is not head:
+                head = head.head
+                chain.append(head)
+            else:
+                break
     words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
     words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
               for d in c.children if d.dep_ == "det"}
