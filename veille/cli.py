@@ -168,8 +168,12 @@ def show(article_id: str, db, config, as_json: bool) -> None:
               help="Database for the demo (default: demo.duckdb beside the default database).")
 @config_option
 @click.option("--quiet", is_flag=True)
-def demo(db: Path | None, config: Path | None, quiet: bool) -> None:
-    """Run the whole pipeline on the bundled demo corpus and show what it found."""
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True,
+              help="End by serving the dashboard on the demo database until Ctrl-C.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port of the dashboard (another free one if taken).")
+def demo(db: Path | None, config: Path | None, quiet: bool, serve_after: bool, port: int) -> None:
+    """Run the whole pipeline on the bundled demo corpus, show what it found, then serve the dashboard."""
     from veille.store import Store
 
     settings = _settings(config)
@@ -179,6 +183,10 @@ def demo(db: Path | None, config: Path | None, quiet: bool) -> None:
     report = _ingest([str(corpus)], settings, quiet)
     with Store(settings.db) as store:
         _print_overview(store)
+    if serve_after:
+        from veille.cli_serve import run_server
+
+        run_server(settings.db, "127.0.0.1", port, None, fallback_port=True, config=config)
     sys.exit(0 if report.ok else 1)
 
 
@@ -285,13 +293,14 @@ def run() -> None:
         sys.exit(2)
 
 
-# Commands defined in their own modules (fusion listings, Spark batch and load).
-from veille.cli_fusion import register as _register_fusion  # noqa: E402
+# Commands defined in their own modules: fusion listings, the Spark job, the server and exports.
 from veille.cli_batch import register as _register_batch  # noqa: E402
+from veille.cli_fusion import register as _register_fusion  # noqa: E402
+from veille.cli_serve import register as _register_serve  # noqa: E402
 
 _register_fusion(main)
 _register_batch(main)
+_register_serve(main)
 
 if __name__ == "__main__":
     run()
-from veille.cli_batch import register as _register_batch; _register_batch(main)  # noqa: E402

@@ -1,0 +1,20 @@
+"""Read-only queries over a veille database, each returning `veille/1` shapes as plain dicts.
+
+Every function takes a DuckDB connection (or cursor) first; list functions take
+`Filters` and `Page` and return `{"items", "total", "limit", "offset"}`. The
+fusion tables (migration 003) are optional: without them the fused lists are
+empty and the per-article ones still answer.
+"""
+from __future__ import annotations
+
+from veille.api.queries.articles import get_article, list_articles
+from veille.api.queries.common import Filters, Page
+from veille.api.queries.entities import get_entity, list_entities
+from veille.api.queries.events import event_histogram, get_event, list_article_events, list_events
+from veille.api.queries.figures import get_figure, list_conflicts, list_figures, list_measurements, list_series
+from veille.api.queries.meta import fusion_ready, overview
+from veille.api.queries.quotes import list_quotes
+
+__all__ = ["Filters", "Page", "event_histogram", "fusion_ready", "get_article", "get_entity", "get_event",
+           "get_figure", "list_article_events", "list_articles", "list_conflicts", "list_entities", "list_events",
+           "list_figures", "list_measurements", "list_quotes", "list_series", "overview"]

@@ -1,0 +1,117 @@
+"""What every query shares: filters, paging, the fetch helper and the SQL fragments
+that say which articles are current and which sentences mention an entity."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+# Only the latest version of each article counts (a corrected text supersedes its first version).
+LATEST = "a.id NOT IN (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to list; every field is optional. Dates are ISO days, months or years.
+
+    `parties` must all take part (an event's actors and recipients, a figure's
+    places); `entity` is an entity id (a country by its code, anything else by a
+    mention in the evidence sentence); `source` is an outlet, or an article's
+    source or URL; `article` an article id.
+    """
+
+    parties: tuple[str, ...] = ()
+    type: str | None = None
+    sector: str | None = None
+    since: str | None = None
+    until: str | None = None
+    metric: str | None = None
+    status: str | None = None
+    relation: str | None = None
+    entity: str | None = None
+    source: str | None = None
+    article: str | None = None
+    conflict: bool | None = None
+    min_sources: int = 1
+    q: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    role: str | None = None
+    order: str = "date_desc"
+
+    @property
+    def until_bound(self) -> str | None:
+        """`until` as the last day it covers, for string comparison: 2024 -> 2024-12-31."""
+        if not self.until:
+            return None
+        return {4: self.until + "-12-31", 7: self.until + "-31"}.get(len(self.until), self.until)
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = 50
+    offset: int = 0
+
+    @property
+    def sql(self) -> str:
+        return f" LIMIT {int(self.limit)} OFFSET {int(self.offset)}"
+
+
+def fetch(con, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def scalar(con, sql: str, params: list | None = None) -> Any:
+    row = con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
+def page_of(items: list, total: int, page: Page) -> dict:
+    return {"items": items, "total": int(total or 0), "limit": page.limit, "offset": page.offset}
+
+
+def period(begin: str | None, end: str | None) -> dict | None:
+    if begin is None and end is None:
+        return None
+    return {"begin": begin, "end": end}
+
+
+def loads(value: Any, default: Any) -> Any:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return value
+
+
+def tables(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+
+
+def entity_row(con, entity_id: str) -> dict | None:
+    """The entity's name, type and codes, from its most frequent spelling."""
+    rows = fetch(con, "SELECT entity_id AS id, name, type, country, subdivision, count(*) AS n FROM entities"
+                      " WHERE entity_id = ? GROUP BY ALL ORDER BY n DESC, name LIMIT 1", [entity_id])
+    return rows[0] if rows else None
+
+
+def mention_spans(entity_param: str = "?") -> str:
+    """Rows (article_id, span) of every mention of one entity; `span` is [start, end]."""
+    return (f"(SELECT article_id, unnest(CAST(mentions AS INTEGER[][])) AS span FROM entities"
+            f" WHERE entity_id = {entity_param})")
+
+
+def source_match(alias_articles: str = "a", alias_outlet: str = "f") -> str:
+    """An article matches a `source` filter by its outlet, its source or its URL."""
+    return (f"({alias_outlet}.outlet = ? OR {alias_articles}.source = ? OR {alias_articles}.url = ?"
+            f" OR json_extract_string({alias_articles}.metadata, '$.site') = ?)")
+
+
+def codes(parties: tuple[str, ...]) -> list[str]:
+    return [p.strip().upper() for p in parties if p.strip()]

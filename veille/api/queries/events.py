@@ -1,0 +1,173 @@
+"""Events: fused (one real-world event, its reports and their sentences) and per article."""
+from __future__ import annotations
+
+from veille.api.queries.common import (LATEST, Filters, Page, codes, entity_row, fetch, mention_spans, page_of,
+                                       period, scalar, source_match)
+from veille.api.queries.meta import fusion_ready
+
+_ORDER = {
+    "date_desc": "coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
+    "date_asc": "coalesce(e.date_begin, e.first_reported) ASC NULLS LAST, e.event_id",
+    "sources": "e.sources DESC, coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
+    "confidence": "e.confidence DESC, coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
+}
+
+
+def event_conditions(con, f: Filters, fused: bool) -> tuple[list[str], list]:
+    """SQL conditions on `e` (fused_events, or events joined to its article `a`)."""
+    where: list[str] = []
+    params: list = []
+    if fused and f.min_sources > 1:
+        where.append("e.sources >= ?")
+        params.append(f.min_sources)
+    if f.parties:
+        where.append("list_has_all(list_concat(e.actor, e.recipient), ?::VARCHAR[])")
+        params.append(codes(f.parties))
+    if f.type:
+        where.append("e.type = ?")
+        params.append(f.type.upper())
+    if f.sector:
+        where.append("list_contains(e.sectors, ?)")
+        params.append(f.sector.lower())
+    if f.status:
+        where.append("e.status = ?")
+        params.append(f.status)
+    if f.since:
+        where.append("coalesce(e.date_end, e.date_begin) >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("e.date_begin <= ?")
+        params.append(f.until_bound)
+    if f.entity:
+        entity = entity_row(con, f.entity)
+        if entity is None:
+            where.append("FALSE")
+        elif entity["type"] == "COUNTRY" and entity["country"]:
+            where.append("list_contains(list_concat(e.actor, e.recipient), ?)")
+            params.append(entity["country"])
+        elif fused:
+            where.append("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN " + mention_spans()
+                         + " m ON m.article_id = s.article_id AND m.span[1] >= s.evidence_start"
+                         " AND m.span[2] <= s.evidence_end)")
+            params.append(f.entity)
+        else:
+            where.append("EXISTS (SELECT 1 FROM " + mention_spans() + " m WHERE m.article_id = e.article_id"
+                         " AND m.span[1] >= e.evidence_start AND m.span[2] <= e.evidence_end)")
+            params.append(f.entity)
+    if f.source:
+        if fused:
+            where.append("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN articles a"
+                         " ON a.id = s.article_id JOIN fusion_articles f ON f.article_id = s.article_id"
+                         f" WHERE {source_match()})")
+            params.extend([f.source] * 4)
+        else:
+            where.append("(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?)")
+            params.extend([f.source] * 3)
+    if f.article:
+        if fused:
+            where.append("e.event_id IN (SELECT event_id FROM fused_event_sources WHERE article_id = ?)")
+        else:
+            where.append("e.article_id = ?")
+        params.append(f.article)
+    return where, params
+
+
+def _sources(con, event_ids: list[str]) -> dict[str, list[dict]]:
+    rows = fetch(con, """
+        SELECT s.event_id, s.article_id, s.event_idx, s.status, s.date_begin, s.date_end, s.location,
+               s.evidence_start, s.evidence_end, s.evidence, s.claim_source, s.claim_kind, s.copy_group,
+               s.published, a.title, a.url, a.source, f.outlet
+        FROM fused_event_sources s JOIN articles a ON a.id = s.article_id
+        LEFT JOIN fusion_articles f ON f.article_id = s.article_id
+        WHERE s.event_id IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY s.published NULLS LAST, s.article_id, s.event_idx""", [event_ids])
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        r["date"] = period(r.pop("date_begin"), r.pop("date_end"))
+        out.setdefault(r.pop("event_id"), []).append(r)
+    return out
+
+
+def _shape(r: dict, sources: list[dict]) -> dict:
+    return {
+        "event_id": r["event_id"], "type": r["type"], "mode": r["mode"], "status": r["status"],
+        "actor": list(r["actor"] or []), "recipient": list(r["recipient"] or []),
+        "date": period(r["date_begin"], r["date_end"]), "location": r["location"],
+        "sectors": list(r["sectors"] or []), "count": r["count"],
+        "source_count": r["sources"], "independent_sources": r["independent_sources"],
+        "confidence": r["confidence"], "first_reported": r["first_reported"], "last_reported": r["last_reported"],
+        "sources": sources,
+    }
+
+
+def list_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
+    """Fused events matching `f`, newest first (or by `f.order`), each with its sources and their sentences.
+
+    Empty when the database has no fusion tables.
+    """
+    if not (fusion_ready(con) if fused is None else fused):
+        return page_of([], 0, page)
+    where, params = event_conditions(con, f, True)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    total = scalar(con, f"SELECT count(*) FROM fused_events e{clause}", params)
+    rows = fetch(con, f"SELECT e.* EXCLUDE (block) FROM fused_events e{clause}"
+                      f" ORDER BY {_ORDER.get(f.order, _ORDER['date_desc'])}{page.sql}", params)
+    sources = _sources(con, [r["event_id"] for r in rows]) if rows else {}
+    return page_of([_shape(r, sources.get(r["event_id"], [])) for r in rows], total, page)
+
+
+def get_event(con, event_id: str, fused: bool | None = None) -> dict | None:
+    """One fused event with all its sources, or None."""
+    if not (fusion_ready(con) if fused is None else fused):
+        return None
+    rows = fetch(con, "SELECT * EXCLUDE (block) FROM fused_events WHERE event_id = ?", [event_id])
+    if not rows:
+        return None
+    return _shape(rows[0], _sources(con, [event_id]).get(event_id, []))
+
+
+def event_histogram(con, f: Filters = Filters(), fused: bool | None = None) -> list[dict]:
+    """How many events match `f` in each month ("2024-05"); undated events are left out."""
+    fused = fusion_ready(con) if fused is None else fused
+    where, params = event_conditions(con, f, fused)
+    if fused:
+        sql = "SELECT substr(e.date_begin, 1, 7) AS month, count(*) AS events FROM fused_events e"
+    else:
+        sql = (f"SELECT substr(e.date_begin, 1, 7) AS month, count(*) AS events FROM events e"
+               f" JOIN articles a ON a.id = e.article_id")
+        where = [LATEST, *where]
+    where.append("e.date_begin IS NOT NULL")
+    return fetch(con, f"{sql} WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1", params)
+
+
+def list_article_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
+    """Events as each article reports them, with the sentence each was read from."""
+    fused = fusion_ready(con) if fused is None else fused
+    where, params = event_conditions(con, f, False)
+    where.insert(0, LATEST)
+    clause = " WHERE " + " AND ".join(where)
+    join = "FROM events e JOIN articles a ON a.id = e.article_id"
+    total = scalar(con, f"SELECT count(*) {join}{clause}", params)
+    fused_cols = ", s.event_id AS fused_event_id, fa.outlet" if fused else ", NULL AS fused_event_id, NULL AS outlet"
+    fused_join = (" LEFT JOIN fused_event_sources s ON s.article_id = e.article_id AND s.event_idx = e.idx"
+                  " LEFT JOIN fusion_articles fa ON fa.article_id = e.article_id") if fused else ""
+    order = "e.date_begin ASC NULLS LAST" if f.order == "date_asc" else "e.date_begin DESC NULLS LAST"
+    rows = fetch(con, f"""
+        SELECT e.*, a.title, a.published, a.source AS article_source, a.url,
+               substr(a.text, e.evidence_start + 1, e.evidence_end - e.evidence_start) AS evidence_text{fused_cols}
+        {join}{fused_join}{clause} ORDER BY {order}, e.article_id, e.idx{page.sql}""", params)
+    items = []
+    for r in rows:
+        items.append({
+            "article_id": r["article_id"], "idx": r["idx"], "type": r["type"], "mode": r["mode"],
+            "status": r["status"], "actor": list(r["actor"] or []), "recipient": list(r["recipient"] or []),
+            "date": period(r["date_begin"], r["date_end"]), "location": r["location"],
+            "sectors": list(r["sectors"] or []), "count": r["count"],
+            "evidence": [r["evidence_start"], r["evidence_end"]] if r["evidence_start"] is not None else None,
+            "confidence": r["confidence"], "trigger": r["trigger"], "source": r["claim_source"],
+            "evidence_text": r["evidence_text"] if r["evidence_start"] is not None else None,
+            "event_id": r["fused_event_id"],
+            "article": {"id": r["article_id"], "title": r["title"], "published": r["published"],
+                        "source": r["article_source"], "url": r["url"], "outlet": r["outlet"]},
+        })
+    return page_of(items, total, page)

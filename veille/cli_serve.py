@@ -1,0 +1,100 @@
+"""`veille serve` (the API and dashboard) and `veille export` (files for notebooks and spreadsheets).
+Each parses its options and calls one library function; `register(main)` adds them to `veille`."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from veille.cli import _settings, config_option, db_option, err
+
+
+def _existing_db(db: Path | None, config: Path | None) -> Path:
+    settings = _settings(config, db=db)
+    if not Path(settings.db).is_file():
+        err.print(f"error: no database at {settings.db}: run `veille ingest` or `veille demo` first", highlight=False)
+        sys.exit(2)
+    return Path(settings.db)
+
+
+def run_server(db: Path, host: str, port: int, token: str | None, fallback_port: bool = False, config=None) -> None:
+    """Serve `db` until Ctrl-C, printing where; exit 2 when the port or database cannot be had."""
+    from veille.api import serve as serve_app
+
+    def ready(url: str) -> None:
+        click.echo(f"veille dashboard: {url}  (API {url}api/, description {url}openapi.json;"
+                   f" database {db}; Ctrl-C to stop)")
+        if token is None:
+            click.echo("writing through the API is off (start with --token to allow ingesting)")
+        sys.stdout.flush()
+
+    try:
+        serve_app(db, host=host, port=port, token=token, ready=ready, fallback_port=fallback_port,
+                  settings=_settings(config, db=db))
+    except KeyboardInterrupt:
+        pass
+    except (OSError, ValueError) as exc:
+        err.print(f"error: cannot serve {db} on {host}:{port}: {exc}", highlight=False)
+        sys.exit(2)
+
+
+@click.command()
+@db_option
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
+@click.option("--token", default=None, metavar="TOKEN",
+              help="Allow ingesting through the API (POST /api/articles) with `Authorization: Bearer TOKEN`; "
+                   "without it the database is opened read-only.")
+def serve(db: Path | None, config: Path | None, host: str, port: int, token: str | None) -> None:
+    """Serve the HTTP API (/api/, described at /openapi.json) and the dashboard (/) until Ctrl-C."""
+    run_server(_existing_db(db, config), host, port, token, config=config)
+
+
+@click.command()
+@db_option
+@config_option
+@click.option("--what", type=click.Choice(["events", "figures", "entities", "articles"]), required=True,
+              help="events: fused events with their reports; figures: every statement of a figure with its group; "
+                   "entities; articles: text and metadata.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output; Parquet needs a file).")
+def export(db: Path | None, config: Path | None, what: str, fmt: str, out: Path | None) -> None:
+    """Export events, figures, entities or articles as JSON Lines, CSV or Parquet."""
+    import duckdb
+
+    from veille.export import export as run_export
+
+    path = _existing_db(db, config)
+    if out is None and fmt == "parquet":
+        err.print("error: --format parquet needs --out FILE", highlight=False)
+        sys.exit(2)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        err.print(f"error: cannot open database {path}: {exc}", highlight=False)
+        sys.exit(2)
+    try:
+        if out is not None:
+            rows = run_export(con, what, fmt, out)
+            err.print(f"{rows} {what} written to {out}", highlight=False)
+            return
+        with tempfile.TemporaryDirectory(prefix="veille-export-") as tmp:
+            target = Path(tmp) / f"export.{fmt}"
+            run_export(con, what, fmt, target)
+            with target.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+    finally:
+        con.close()
+
+
+def register(main: click.Group) -> None:
+    """Add `serve` and `export` to the `veille` command group."""
+    main.add_command(serve)
+    main.add_command(export)
