@@ -662,6 +662,9 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         status = "historical"
     if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
         status = "future"
+    if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
+            set(actors) & set(gazetteer().codes.values())):
+        return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
     reciprocal = trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE")
     if reciprocal or (event_type == "CONSULT" and mode != "visit"):
         actors, recipients = sorted(set(actors) | set(recipients)), []
