@@ -263,13 +263,12 @@ def find_corpus_files(gold: dict[str, Item], gold_dir: Path) -> list[str]:
     return found
 
 
-def run_evaluation(gold_dir: str | Path, settings, corpus: str | Path | None = None) -> Evaluation:
-    """Extract the gold's articles (with the gold publication date) and score them."""
+def gold_articles(gold_dir: str | Path, settings, corpus: str | Path | None = None) -> list:
+    """The articles a gold folder annotates, read and cleaned, with the gold's publication date."""
     from dataclasses import replace
 
     from veille.errors import IngestError
     from veille.ingest import articles as read_articles
-    from veille.pipeline import Pipeline
 
     gold_dir = Path(gold_dir)
     gold = load_gold(gold_dir)
@@ -286,5 +285,13 @@ def run_evaluation(gold_dir: str | Path, settings, corpus: str | Path | None = N
             item = replace(item, published=doc["published"],
                            published_precision=doc.get("published_precision") or "day", published_from="input")
         chosen.append(item)
-    predictions = [r.to_dict() for r in Pipeline(settings).run(chosen)]
-    return score_records(predictions, gold)
+    return chosen
+
+
+def run_evaluation(gold_dir: str | Path, settings, corpus: str | Path | None = None) -> Evaluation:
+    """Extract the gold's articles (with the gold publication date) and score them."""
+    from veille.pipeline import Pipeline
+
+    articles = gold_articles(gold_dir, settings, corpus)
+    predictions = [r.to_dict() for r in Pipeline(settings).run(articles)]
+    return score_records(predictions, load_gold(gold_dir))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -144,26 +144,9 @@ def gold_record(doc, gold: dict) -> Record:
 
 def demo_articles(gold_dir: str | Path, settings, corpus: str | Path | None = None) -> list:
     """The gold's articles, read and cleaned (no NLP), with the gold's publication date."""
-    from veille.errors import IngestError
-    from veille.evaluate import find_corpus_files
-    from veille.ingest import articles as read_articles
+    from veille.evaluate import gold_articles
 
-    gold_dir = Path(gold_dir)
-    gold = load_gold(gold_dir)
-    targets = [str(corpus)] if corpus else find_corpus_files(gold, gold_dir)
-    out = []
-    for item in read_articles(targets, settings):
-        if isinstance(item, IngestError):
-            continue
-        g = gold.get(stem_of(item.source))
-        if g is None:
-            continue
-        doc = g.get("doc") or {}
-        if doc.get("published"):
-            item = replace(item, published=doc["published"],
-                           published_precision=doc.get("published_precision") or "day", published_from="input")
-        out.append(item)
-    return out
+    return gold_articles(gold_dir, settings, corpus)
 
 
 def gold_records(gold_dir: str | Path, settings, corpus: str | Path | None = None) -> list[Record]:
