@@ -115,6 +115,7 @@ class Gazetteer:
         return self.entries.get(entry_id) if entry_id else None
 
     office_index: dict[tuple[str, str | None], list[GazEntry]] = field(default_factory=lambda: defaultdict(list))
+    capitals_of: dict[str, list[GazEntry]] = field(default_factory=lambda: defaultdict(list))  # iso3 -> capital
 
     def holder(self, office: str, country: str | None, day: str | None) -> GazEntry | None:
         """The person holding `office` of `country` on `day` (ISO), if the data knows."""
@@ -236,4 +237,5 @@ def gazetteer() -> Gazetteer:
             capital = s.get("capital")
             if capital and capital in gaz.entries and gaz.entries[capital].capital_of is None:
                 gaz.entries[capital] = replace(gaz.entries[capital], capital_of=s["iso3"])
+                gaz.capitals_of[s["iso3"]].append(gaz.entries[capital])
     return gaz

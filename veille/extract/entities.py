@@ -193,6 +193,10 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
                     matched = True
                     break
             if key in gaz.demonyms:
+                capital = _capital_before(keys, toks, i, gaz)
+                if capital is not None:
+                    # "la capitale chinoise": the capital city, as a place and as a metonym
+                    mentions.append(Mention(toks[i - 1][1], end, capital, text[toks[i - 1][1]:end], how="title"))
                 places.append(PlaceRef(start, end, gaz.demonyms[key], "demonym"))
                 i += length
                 matched = True
@@ -232,6 +236,16 @@ def _starts(gaz: Gazetteer, tt: Titles) -> dict[str, int]:
             starts[key[0]] = max(starts.get(key[0], 0), len(key) + 3)  # a demonym may follow
     _STARTS[id(gaz)] = starts
     return starts
+
+
+def _capital_before(keys, toks, i, gaz: Gazetteer):
+    """The capital named by "capitale" + demonym ("la capitale chinoise" -> Beijing)."""
+    if i == 0 or keys[i - 1] not in ("capitale", "capitales"):
+        return None
+    state = gaz.demonyms[tuple(keys[i:i + 1])] if tuple(keys[i:i + 1]) in gaz.demonyms else None
+    for entry in gaz.capitals_of.get(state or "", ()):
+        return entry
+    return None
 
 
 def _compound_demonym(key: str, tok: tuple[str, int, int], places: list[PlaceRef], gaz: Gazetteer) -> None:
