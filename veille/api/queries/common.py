@@ -6,12 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from veille.fusion.query import Filters as FusionFilters
+
 # Only the latest version of each article counts (a corrected text supersedes its first version).
 LATEST = "a.id NOT IN (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)"
 
 
 @dataclass(frozen=True)
-class Filters:
+class Filters(FusionFilters):
     """What to list; every field is optional. Dates are ISO days, months or years.
 
     `parties` must all take part (an event's actors and recipients, a figure's
@@ -20,19 +22,10 @@ class Filters:
     source or URL; `article` an article id.
     """
 
-    parties: tuple[str, ...] = ()
-    type: str | None = None
-    sector: str | None = None
-    since: str | None = None
-    until: str | None = None
-    metric: str | None = None
-    status: str | None = None
-    relation: str | None = None
     entity: str | None = None
     source: str | None = None
     article: str | None = None
     conflict: bool | None = None
-    min_sources: int = 1
     q: str | None = None
     kind: str | None = None
     language: str | None = None
