@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from veille.evaluate import event_fits, score_records
+from veille.evaluate import event_fits
 from veille.pipeline import extract_layers
 from veille.records import Article
 

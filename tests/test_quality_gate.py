@@ -6,7 +6,6 @@ Raise a floor when a change improves a layer; never lower one to let a change pa
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -55,7 +55,7 @@ class Vocabulary:
     hypothetical_aux: frozenset[str]
     historical_markers: frozenset[str]
     speech_verbs: frozenset[str]
-    according_to: tuple[str, ...]
+    still_to_do: frozenset[str]
     sectors: tuple[tuple[str, tuple[str, ...]], ...]
     pair_nouns: frozenset[str]
     metonym_bodies: dict[str, str]
@@ -93,7 +93,7 @@ def vocabulary() -> Vocabulary:
         negation=frozenset(data["negation"]), future_aux=frozenset(data["future_aux"]),
         hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
-        speech_verbs=frozenset(data["speech_verbs"]), according_to=tuple(data["according_to"]),
+        speech_verbs=frozenset(data["speech_verbs"]), still_to_do=frozenset(fold(w) for w in data["still_to_do"]),
         sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
         pair_nouns=frozenset(fold(w) for w in data["pair_nouns"]),
         metonym_bodies={fold(k): v for k, v in data["metonym_bodies"].items()},
@@ -302,7 +302,7 @@ def _sentence_words(sent) -> str:
 
 # -- status -----------------------------------------------------------------------
 
-def _status(token, trigger: Trigger, vocab: Vocabulary, sent_text: str) -> str:
+def _status(token, trigger: Trigger, vocab: Vocabulary) -> str:
     chain = [token]
     head = token
     if trigger.pos == "NOUN":
@@ -323,7 +323,7 @@ def _status(token, trigger: Trigger, vocab: Vocabulary, sent_text: str) -> str:
     if words & vocab.negation:
         return "negated"
     for t in chain[1:]:
-        if _lemma(t) == "devoir" and any(fold(c.text) == "encore" for c in t.children):
+        if _lemma(t) == "devoir" and any(fold(c.text) in vocab.still_to_do for c in t.children):
             return "negated"
     for t in chain:
         morph = t.morph
@@ -614,7 +614,7 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         signed = _signed_kind(token, vocab)
         if signed == "deal" or (signed is None and any(f" {w} " in words for w in vocab.material)):
             event_type = "COOPERATE"
-    status = _status(token, trigger, vocab, words)
+    status = _status(token, trigger, vocab)
     if event_type == "SUPPORT" and trigger.agreement and status == "future":
         event_type = "AGREE"
     if event_type == "CONSULT":
