@@ -23,6 +23,41 @@ class Filters:
     min_sources: int = 1
     limit: int | None = 100
 
+    @property
+    def until_bound(self) -> str | None:
+        """`until` as the last day it covers, for string comparison: 2024 -> 2024-12-31."""
+        if not self.until:
+            return None
+        return {4: self.until + "-12-31", 7: self.until + "-31"}.get(len(self.until), self.until)
+
+
+def event_conditions(f: Filters, alias: str = "") -> tuple[list[str], list]:
+    """SQL conditions on an events table (fused or per article) for parties, type, sector, status, dates.
+
+    `alias` prefixes the columns ("e." when the table is aliased `e`).
+    """
+    where: list[str] = []
+    params: list = []
+    if f.parties:
+        where.append(f"list_has_all(list_concat({alias}actor, {alias}recipient), ?::VARCHAR[])")
+        params.append([p.strip().upper() for p in f.parties if p.strip()])
+    if f.type:
+        where.append(f"{alias}type = ?")
+        params.append(f.type.upper())
+    if f.sector:
+        where.append(f"list_contains({alias}sectors, ?)")
+        params.append(f.sector.lower())
+    if f.status:
+        where.append(f"{alias}status = ?")
+        params.append(f.status)
+    if f.since:
+        where.append(f"coalesce({alias}date_end, {alias}date_begin) >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append(f"{alias}date_begin <= ?")
+        params.append(f.until_bound)
+    return where, params
+
 
 def _fetch(con, sql: str, params: list) -> list[dict]:
     cur = con.execute(sql, params)
@@ -36,25 +71,8 @@ def _limit(f: Filters) -> str:
 
 def list_events(store, f: Filters = Filters()) -> list[dict]:
     """Fused events matching the filters, each with its `sources`: the articles that report it."""
-    where, params = ["sources >= ?"], [f.min_sources]
-    if f.parties:
-        where.append("list_has_all(list_concat(actor, recipient), ?::VARCHAR[])")
-        params.append([p.upper() for p in f.parties])
-    if f.type:
-        where.append("type = ?")
-        params.append(f.type.upper())
-    if f.sector:
-        where.append("list_contains(sectors, ?)")
-        params.append(f.sector.lower())
-    if f.status:
-        where.append("status = ?")
-        params.append(f.status)
-    if f.since:
-        where.append("coalesce(date_end, date_begin) >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("date_begin <= ?")
-        params.append(f.until)
+    conditions, values = event_conditions(f)
+    where, params = ["sources >= ?", *conditions], [f.min_sources, *values]
     rows = _fetch(store.con, f"SELECT * EXCLUDE (block) FROM fused_events WHERE {' AND '.join(where)}"
                              f" ORDER BY sources DESC, date_begin DESC NULLS LAST, event_id{_limit(f)}", params)
     if not rows:

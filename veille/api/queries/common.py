@@ -32,13 +32,6 @@ class Filters(FusionFilters):
     role: str | None = None
     order: str = "date_desc"
 
-    @property
-    def until_bound(self) -> str | None:
-        """`until` as the last day it covers, for string comparison: 2024 -> 2024-12-31."""
-        if not self.until:
-            return None
-        return {4: self.until + "-12-31", 7: self.until + "-31"}.get(len(self.until), self.until)
-
 
 @dataclass(frozen=True)
 class Page:
