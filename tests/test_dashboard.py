@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from demo_server import CHROMIUM, CHROMIUM_ARGS, INJECTION, shared_demo_db
 from veille.api import create_app, running
@@ -86,8 +87,11 @@ def test_opening_an_event_shows_its_sources_and_sentences(page, live):
         assert " ".join(source["evidence"].split()) in " ".join(quote.split())
     page.screenshot(path=str(SCREENS / "timeline-event-open.png"))
     card.locator("a", has_text="event page").click()
-    page.wait_for_selector("ul.sources li.source")
-    assert page.locator("ul.sources li.source").count() == len(first["sources"])
+    # The timeline card also holds a list of sources: wait for the event page to
+    # replace it, not for the first list that happens to be there.
+    page.wait_for_function(f"location.hash.startsWith('#/event/{first['event_id']}')")
+    expect(page.locator("h1", has_text=first["type"])).to_be_visible()
+    expect(page.locator("ul.sources li.source")).to_have_count(len(first["sources"]))
 
 
 def test_following_a_figure_to_its_sentence(page, live):
@@ -147,8 +151,6 @@ def test_search_box_entity_page_and_states(page, live):
     assert page.text_content("h1") == "Vladimir Putin"
     page.screenshot(path=str(SCREENS / "entity.png"))
     page.goto("/#/timeline?parties=ZZZ")
-    page.wait_for_selector(".state.empty")
-    assert "No event matches" in page.text_content(".state.empty")
+    expect(page.locator(".state.empty")).to_contain_text("No event matches")
     page.goto("/#/event/no-such-event")
-    page.wait_for_selector(".state.error")
-    assert "Not found" in page.text_content(".state.error")
+    expect(page.locator(".state.error")).to_contain_text("Not found")
