@@ -23,8 +23,11 @@ from veille.text import fold
 
 CLAUSE_BOUNDARIES = {"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
 SUBJECTS = {"nsubj", "nsubj:pass", "csubj"}
+RELATIVES = {"qui", "lequel", "laquelle", "lesquels", "lesquelles"}
 PRONOUNS = {"il", "elle", "celui-ci", "celle-ci", "ce dernier", "cette dernière"}
 HISTORICAL_DAYS = 90
+ANTECEDENT_CHARS = 1200     # how far back a reply looks for the act it answers
+REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Trigger:
     reflexive: bool = False
     objects: frozenset[str] = frozenset()
     needs_word: frozenset[str] = frozenset()
+    needs_case: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
     agreement: bool = False
     needs_place: bool = False
     background_only: bool = False
@@ -51,6 +56,7 @@ class Vocabulary:
     multilateral: tuple[str, ...]
     phone: tuple[str, ...]
     negation: frozenset[str]
+    needs_ne: frozenset[str]
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     historical_markers: frozenset[str]
@@ -66,12 +72,16 @@ class Vocabulary:
     object_pronouns: frozenset[str]
     deal_nouns: frozenset[str]
     statement_nouns: frozenset[str]
+    settled_verbs: frozenset[str]
+    counterpart_nouns: frozenset[str]
 
 
 def _trigger(row: dict, pos: str) -> Trigger:
     return Trigger(lemma=row["lemma"], type=row["type"], roles=row.get("roles", "directed"), pos=pos,
                    mode=row.get("mode"), reflexive=bool(row.get("reflexive")),
                    objects=frozenset(row.get("object") or ()), needs_word=frozenset(row.get("needs_word") or ()),
+                   needs_case=frozenset(fold(w) for w in row.get("needs_case") or ()),
+                   unless=frozenset(fold(w) for w in row.get("unless") or ()),
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
                    background_only=bool(row.get("background_only")))
 
@@ -90,7 +100,7 @@ def vocabulary() -> Vocabulary:
         agreements=frozenset(data["agreements"]), material=frozenset(data["material_words"]),
         multilateral=tuple(fold(w) for w in data["multilateral_words"]),
         phone=tuple(fold(w) for w in data["phone_words"]),
-        negation=frozenset(data["negation"]), future_aux=frozenset(data["future_aux"]),
+        negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]), future_aux=frozenset(data["future_aux"]),
         hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
         speech_verbs=frozenset(data["speech_verbs"]), still_to_do=frozenset(fold(w) for w in data["still_to_do"]),
@@ -103,6 +113,8 @@ def vocabulary() -> Vocabulary:
         object_pronouns=frozenset(fold(w) for w in data["object_pronouns"]),
         deal_nouns=frozenset(fold(w) for w in data["deal_nouns"]),
         statement_nouns=frozenset(fold(w) for w in data["statement_nouns"]),
+        settled_verbs=frozenset(data["settled_verbs"]),
+        counterpart_nouns=frozenset(fold(w) for w in data["counterpart_nouns"]),
     )
 
 
@@ -115,6 +127,7 @@ class Parties:
     spans: list[tuple[int, int, str, str]] = field(default_factory=list)   # start, end, code, kind
     places: list[tuple[int, int, str, str, str | None]] = field(default_factory=list)  # start, end, name, kind, state
     persons: list[tuple[int, int, str]] = field(default_factory=list)      # start, end, state
+    pair: tuple[str, ...] = ()                                              # the story's two states
 
     def codes(self, start: int, end: int, kinds: frozenset[str] | None = None) -> list[str]:
         found = []
@@ -161,6 +174,7 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str = ""
         elif ref.kind in ("name", "capital", "demonym") and (len(ref.code) == 3 or ref.code.isupper() and "-" not in ref.code):
             parties.spans.append((ref.start, ref.end, ref.code, ref.kind))
     pair = _main_pair(places, entities)
+    parties.pair = pair
     if vocab and pair:
         for m in PAIR.finditer(text):
             words = m.group(1).split()
@@ -248,6 +262,10 @@ def _codes_of(token, parties: Parties, exclude: list[str] | None = None) -> list
         person = parties.person_before(token.idx, exclude or [])
         if person:
             codes = [person]
+    if not codes and fold(token.lemma_ or token.text) in vocab.counterpart_nouns and exclude \
+            and len(parties.pair) == 2 and exclude[0] in parties.pair:
+        # "Poutine a invité son homologue": in a story about two states, the other one's leader
+        codes = [c for c in parties.pair if c != exclude[0]]
     return codes
 
 
@@ -268,13 +286,21 @@ def _subjects(token, depth: int = 0) -> tuple[list, bool]:
     agent, "par X", is the logical subject when there is one).
     """
     active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+    if active and token.dep_ == "acl:relcl" and fold(active[0].text) in RELATIVES and token.head is not token:
+        return [token.head], False  # "les établissements qui aideraient...": the antecedent acts
     if active:
         return active, False
     passive = [c for c in token.children if c.dep_ == "nsubj:pass"]
     if passive:
         return passive, True
+    if token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and token.head.pos_ in ("NOUN", "PROPN"):
+        # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
+        # subject; "l'ambassade, affirmant que...": a present participle's is its active one
+        return [token.head], "Past" in token.morph.get("Tense")
     if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
-        return _subjects(token.head, depth + 1)
+        subjects, passive = _subjects(token.head, depth + 1)
+        # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
+        return subjects, any(c.dep_ == "aux:pass" for c in token.children) if subjects else passive
     return [], False
 
 
@@ -320,8 +346,10 @@ def _status(token, trigger: Trigger, vocab: Vocabulary) -> str:
     words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
     words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
               for d in c.children if d.dep_ == "det"}
-    if words & vocab.negation:
-        return "negated"
+    negators = words & vocab.negation
+    if negators - vocab.needs_ne or (negators and any(
+            fold(c.text) in ("ne", "n'", "n") for t in chain for c in t.children if c.dep_ == "advmod")):
+        return "negated"  # "plus" and "point" negate only with "ne": "les plus demandées" does not
     for t in chain[1:]:
         if _lemma(t) == "devoir" and any(fold(c.text) in vocab.still_to_do for c in t.children):
             return "negated"
@@ -381,9 +409,30 @@ def _story_place(parties: Parties) -> tuple[str, str | None] | None:
     return None
 
 
+def _other_clause(timex: Timex, token, sent) -> bool:
+    """Whether a time expression sits in a clause that does not govern the trigger.
+
+    "Arrivé lundi à Pékin, il a signé mardi...": "lundi" dates the arrival, not the signing.
+    """
+    at = next((t for t in sent if t.idx <= timex.start < t.idx + len(t.text)), None)
+    if at is None:
+        return False
+    governing = {token.i} | {a.i for a in token.ancestors}
+    t = at
+    while t.head is not t and t.i not in governing:
+        if t.dep_ in CLAUSE_BOUNDARIES:
+            return True
+        t = t.head
+    return False
+
+
 def _date_near(token, sent, ctx: Context) -> Period | None:
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
                   and t.type != "DURATION" and t.begin]
+    # a date still to come is kept wherever it sits: a plan's date is often told apart
+    # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
+    own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]
+    candidates = own or ([] if candidates and ctx.story_date else candidates)
     if not candidates:
         return None
     best = min(candidates, key=lambda t: min(abs(t.start - token.idx), abs(t.end - token.idx)))
@@ -430,12 +479,35 @@ def _matches(token, trigger: Trigger, sent_words: str) -> bool:
     if trigger.reflexive and not _is_reflexive(token):
         return False
     if trigger.objects:
-        near = {_lemma(c) for c in token.subtree if c.i != token.i} | {fold(c.text) for c in token.subtree}
+        agents = {c.i for a in token.children if a.dep_ == "obl:agent" for c in a.subtree}
+        around = [c for c in token.subtree if c.i != token.i and c.i not in agents]
+        if token.dep_ in ("acl", "amod") and token.head is not token:
+            around.append(token.head)  # "les accords conclus"
+        near = {_lemma(c) for c in around} | {fold(c.text) for c in around}
         if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
             return False
     if trigger.needs_word and not any(f" {fold(w)} " in sent_words for w in trigger.needs_word):
         return False
+    if trigger.needs_case and not any(
+            fold(g.text) in trigger.needs_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
+        return False  # "appeler X à faire" asks; "appeler X « cher ami »" names
+    signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+    if token.dep_ in ("acl", "amod") and token.head is not token:
+        signed.append(token.head)
+    if trigger.unless and any(fold(c.lemma_ or c.text) in trigger.unless or fold(c.text) in trigger.unless
+                              for c in signed):
+        return False  # "signer un décret" is no agreement
     return True
+
+
+PARTICIPLE = re.compile(r"(?:é|ée|és|ées)$")
+
+
+def _participle_lemma(token) -> str | None:
+    """The verb of a past participle the tagger took for a noun: "ont [...] approuvé" -> approuver."""
+    if not PARTICIPLE.search(token.lower_) or not any(c.dep_.startswith("aux") for c in token.children):
+        return None
+    return PARTICIPLE.sub("er", token.lower_)
 
 
 def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
@@ -446,6 +518,8 @@ def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
         options = ()
         if token.pos_ in ("VERB", "AUX") and lemma in vocab.verbs:
             options = vocab.verbs[lemma]
+        elif token.pos_ in ("NOUN", "ADJ") and _participle_lemma(token) in vocab.verbs:
+            options = vocab.verbs[_participle_lemma(token)]
         elif token.pos_ in ("NOUN", "PROPN") and (lemma in vocab.nouns or fold(token.text) in vocab.nouns):
             options = vocab.nouns.get(lemma) or vocab.nouns.get(fold(token.text), ())
         for trigger in options:
@@ -493,11 +567,52 @@ def _par_window(token, parties: Parties) -> list[str]:
     return []
 
 
+def _located_in(token, parties: Parties, vocab: Vocabulary) -> list[str]:
+    """States where a target that names none is based: "des entreprises établies en Chine"."""
+    codes: list[str] = []
+    for t in token.subtree:
+        if t.dep_ == "acl" and _lemma(t) in vocab.settled_verbs:
+            for child in t.children:
+                if child.dep_.startswith("obl") and _case(child) in ("en", "a", "au", "aux", "dans"):
+                    codes += [c for c in parties.codes(child.idx, child.idx + len(child.text)) if c not in codes]
+    return codes
+
+
 def _is_purpose(token, vocab: Vocabulary) -> bool:
     """"visant à intensifier", "pour renforcer": an aim, not an act."""
     if any(fold(c.text) in vocab.purpose_marks for c in token.children if c.dep_ == "mark"):
         return True
     return token.dep_ in ("xcomp", "acl", "advcl") and _lemma(token.head) in vocab.purpose_heads
+
+
+ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
+
+
+def _alleged(token, vocab: Vocabulary) -> bool:
+    """Whether a verb is the content of an accusation, demand, threat or denial that governs it."""
+    if token.dep_ not in ("xcomp", "ccomp", "acl") or token.head is token:
+        return False
+    head = token.head
+    lemma = _lemma(head)
+    options = vocab.verbs.get(lemma, ()) if head.pos_ in ("VERB", "AUX") else \
+        vocab.nouns.get(lemma, ()) or vocab.nouns.get(fold(head.text), ()) or vocab.verbs.get(lemma, ())
+    return any(t.type in ALLEGING for t in options)
+
+
+def _promised(token, vocab: Vocabulary) -> bool:
+    """Whether an act is what a promise, offer or proposal governing it is about."""
+    t = token
+    if t.pos_ in ("NOUN", "PROPN"):
+        if t.dep_ not in ("obj", "nsubj:pass") or t.head is t or _lemma(t.head) not in vocab.light_verbs:
+            return False
+        t = t.head
+    for _ in range(2):
+        if t.dep_ != "xcomp" or t.head is t:
+            return False
+        t = t.head
+        if any(tr.type == "AGREE" for tr in vocab.verbs.get(_lemma(t), ())):
+            return True
+    return False
 
 
 def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
@@ -521,16 +636,25 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
                 place_states += codes
             elif (child.dep_ in ("obj", "iobj") or case in ("contre", "envers")
                   or (child.dep_ == "obl:arg" and case in (None, "a", "au", "aux", "de", "d", "du", "des"))):
-                object_codes += codes
+                if trigger.roles == "directed" and child.dep_ in ("obj", "iobj") and \
+                        parties.codes(*_span_of(child), kinds=frozenset({"pair"})):
+                    return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
+                object_codes += codes or (_located_in(child, parties, ctx.vocab) if trigger.roles == "directed" else [])
             elif child.dep_ == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
                 object_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
                                  for c in _codes_of(g, parties, exclude=subject_codes)]
+        syntactic_codes = list(subject_codes)
         if passive:
             agents = [c for c in token.children if c.dep_ == "obl:agent" or (_case(c) == "par" and c.dep_.startswith("obl"))]
             agent_codes = [c for a in agents for c in _codes_of(a, parties)]
+        if passive and not (trigger.roles == "reciprocal" and not agent_codes):
+            # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
             object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
             subject_codes = agent_codes
-        if len(subject_codes) < (2 if trigger.roles == "reciprocal" else 1):
+        named = [t for t in subjects if fold(t.text) not in PRONOUNS and t.pos_ != "PRON"]
+        if len(subject_codes) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
+            # the parse may have missed the subject ("MM. Xi et Poutine ont signé"); a subject it
+            # found that names no state ("les établissements étrangers qui...") is left alone
             for code in _left_window_codes(token, parties):
                 if code not in subject_codes and (trigger.roles == "reciprocal" or code not in object_codes):
                     subject_codes.append(code)
@@ -563,6 +687,18 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
                 between += codes
             elif case in ("a", "au", "en", "aux", "contre", "vers"):
                 to += codes
+        if trigger.roles == "host":
+            actors, recipients = of + to, []
+            verb = token.head
+            if token.dep_ in ("obj", "nsubj:pass") and verb.pos_ in ("VERB", "AUX") \
+                    and _lemma(verb) in ctx.vocab.light_verbs:
+                # "Xi lui a réservé un accueil fastueux": the subject hosts, the one received is the visitor
+                subject, _ = _subject(verb)
+                recipients = _codes_of(subject, parties) if subject is not None else []
+                actors += [c for child in verb.children if child is not token
+                           and (child.dep_ in ("iobj", "obl:arg") or _case(child) in ("a", "au", "aux"))
+                           for c in _codes_of(child, parties, exclude=recipients)]
+            return list(dict.fromkeys(c for c in actors if c not in recipients)), list(dict.fromkeys(recipients))
         if trigger.roles == "visit":
             actors, recipients = of, to
         elif trigger.roles == "reciprocal":
@@ -588,18 +724,26 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
     return actors, recipients
 
 
-def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None) -> Event | None:
+def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None,
+                history: list[Event] = ()) -> Event | None:
     if trigger.pos == "VERB" and _is_purpose(token, ctx.vocab):
         return None
-    if trigger.pos == "VERB" and token.dep_ in ("xcomp", "ccomp") and _lemma(token.head) in ctx.vocab.verbs and any(
-            t.type in ("ACCUSE", "REQUEST", "THREATEN", "REJECT") for t in ctx.vocab.verbs[_lemma(token.head)]):
+    if trigger.pos == "VERB" and _alleged(token, ctx.vocab):
         return None  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
-    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not any(
+    if _promised(token, ctx.vocab):
+        return None  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
+    if trigger.pos == "VERB" and any(c.dep_ == "det" for c in token.children):
+        return None  # "les plus demandées": a participle used as an adjective or a noun
+    appositive = "Pres" in token.morph.get("Tense") and token.i > 0 and token.doc[token.i - 1].text == ","
+    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not any(
             c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or _case(c) == "par" for c in token.children):
-        return None  # a participle describing a noun ("une délégation fournie", "le gaz livré")
+        # a participle describing a noun ("une délégation fournie", "les pays refusant de payer"),
+        # unless set apart as what its noun did ("l'ambassade, dénonçant les sanctions, ...")
+        return None
     actors, recipients = _roles(token, trigger, ctx)
-    if not actors and not recipients and trigger.agreement and ctx.pair and \
-            set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair):
+    if not actors and not recipients and trigger.agreement and ctx.pair and not _has_active_subject(token) and \
+            set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair) and \
+            set(ctx.pair) <= set(ctx.parties.codes(_previous_sentence_start(sent), sent.end_char)):
         # "des accords ont été signés": between the article's two states, unless others are named
         actors = list(ctx.pair)
     if not actors:
@@ -639,8 +783,10 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         recipients = [place[1]]
     if trigger.roles == "visit" and not recipients:
         return None
+    if not recipients and trigger.roles == "directed" and event_type in REPLIES:
+        recipients = [c for c in _antecedent(actors, sent.start_char, history, ctx.text) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
-            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST")):
+            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST", "SUPPORT")):
         # a one-sided act by one of the article's two states, with no target named in the clause:
         # in a bilateral story it is aimed at the other when that one is named close by
         other = next(c for c in ctx.pair if c != actors[0])
@@ -662,6 +808,10 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         status = "historical"
     if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
         status = "future"
+    if event_type == "SUPPORT" and trigger.roles == "directed" and not recipients:
+        return None  # praise of a thing ("a salué le niveau des échanges") backs no one
+    if event_type == "COOPERATE" and trigger.roles == "reciprocal" and len(set(actors)) < 2:
+        return None  # joint action needs two parties; "il doit inaugurer l'Expo" alone is a ceremony
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
             set(actors) & set(gazetteer().codes.values())):
         return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
@@ -674,6 +824,33 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
                  count=_count(token) if trigger.agreement else None,
                  evidence=(sent.start_char, sent.end_char), confidence=confidence,
                  trigger=token.text, source=quote_speaker)
+
+
+def _previous_sentence_start(sent) -> int:
+    sents = sent.doc.user_data.get("veille_sents")
+    if sents and sent.start > 0:
+        return sents[sent.start - 1].start_char
+    return sent.start_char
+
+
+def _has_active_subject(token) -> bool:
+    """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
+    subjects, passive = _subjects(token) if token.pos_ in ("VERB", "AUX") else ([], False)
+    return bool(subjects) and not passive and not any(fold(s.text) in PRONOUNS for s in subjects)
+
+
+def _antecedent(actors: list[str], before: int, history: list[Event], text: str) -> list[str]:
+    """Who last acted on these actors, a little before: the target of their reply.
+
+    "Washington a imposé des sanctions à des entreprises chinoises. [...] Pékin a
+    rejeté ces accusations": the rejection answers the United States.
+    """
+    for ev in reversed(history):
+        if ev.evidence[0] >= before or before - ev.evidence[1] > ANTECEDENT_CHARS:
+            continue
+        if set(ev.recipient) & set(actors) and not set(ev.actor) & set(actors) and ev.actor:
+            return list(ev.actor)
+    return []
 
 
 def _signed_kind(token, vocab: Vocabulary) -> str | None:
@@ -801,7 +978,7 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
     for sent in sentences:
         quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
         for token, trigger in find_triggers(sent, vocab):
-            ev = _event_from(token, trigger, sent, ctx, quote.speaker if quote else None)
+            ev = _event_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
             if ev is not None:
                 events.append(ev)
     return merge_events(events), quotes
