@@ -235,8 +235,9 @@ def _case(token) -> str | None:
     return None
 
 
-def _codes_of(token, parties: Parties, exclude: list[str] | None = None) -> list[str]:
-    """States named in a token's phrase, leaving out embedded clauses and topic phrases."""
+def _codes_of(token, parties: Parties, exclude: list[str] | None = None, skip: tuple[str, ...] = ()) -> list[str]:
+    """States named in a token's phrase, leaving out embedded clauses and topic phrases
+    (and nested phrases introduced by a preposition of `skip`)."""
     vocab = vocabulary()
     ranges = []
     stack = [token]
@@ -246,7 +247,7 @@ def _codes_of(token, parties: Parties, exclude: list[str] | None = None) -> list
         for child in t.children:
             if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
                 continue
-            if child is not token and _case(child) in vocab.topic_cases:
+            if child is not token and (_case(child) in vocab.topic_cases or _case(child) in skip):
                 continue
             if child is not token and child.dep_ in ("nmod", "obl:mod") and _case(child) in ("a", "au", "aux", "en", "dans") \
                     and parties.place_at(child.idx, child.idx + len(child.text)) is not None:
@@ -286,6 +287,9 @@ def _subjects(token, depth: int = 0) -> tuple[list, bool]:
     agent, "par X", is the logical subject when there is one).
     """
     active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+    if active and "Part" in token.morph.get("VerbForm") and any(c.dep_ == "obl:agent" for c in token.children) \
+            and not any(c.dep_.startswith("aux") for c in token.children):
+        return active, True  # "X, reçu par Y, ...": a bare participle with an agent is passive
     if active and token.dep_ == "acl:relcl" and fold(active[0].text) in RELATIVES and token.head is not token:
         return [token.head], False  # "les établissements qui aideraient...": the antecedent acts
     if active:
@@ -318,8 +322,17 @@ def _objects(token) -> list:
     return [c for c in token.children if c.dep_ in ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")]
 
 
+FIRST_GROUP = re.compile(r"(.{3,}?)(?:e|es|ent|é|ée|és|ées)$")
+
+
 def _lemma(token) -> str:
-    return (token.lemma_ or token.text).lower()
+    lemma = (token.lemma_ or token.text).lower()
+    if token.pos_ in ("VERB", "AUX") and not lemma.endswith(("er", "ir", "re")):
+        # the lemmatizer left a conjugated form ("reproche"): the -er verb it most likely is
+        m = FIRST_GROUP.match(lemma)
+        if m:
+            return m.group(1) + "er"
+    return lemma
 
 
 def _sentence_words(sent) -> str:
@@ -426,9 +439,20 @@ def _other_clause(timex: Timex, token, sent) -> bool:
     return False
 
 
-def _date_near(token, sent, ctx: Context) -> Period | None:
+def _in_complement(timex: Timex, token) -> bool:
+    """Whether a time expression lies in a verb's infinitive complement ("a proposé d'organiser
+    une rencontre en juin"): it dates what is promised, not the promise."""
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
+            start, end = min(t.idx for t in child.subtree), max(t.idx + len(t.text) for t in child.subtree)
+            if start <= timex.start and timex.end <= end:
+                return True
+    return False
+
+
+def _date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None:
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
-                  and t.type != "DURATION" and t.begin]
+                  and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))]
     # a date still to come is kept wherever it sits: a plan's date is often told apart
     # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
     own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]
@@ -626,9 +650,13 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         subjects, passive = _subjects(token)
         subject_codes = [c for subject in subjects for c in _codes_of(subject, parties)]
         object_codes: list[str] = []
+        complement_codes: list[str] = []
         for child in _objects(token):
             case = _case(child)
-            codes = _codes_of(child, parties, exclude=subject_codes)
+            # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised
+            # or blamed is not the target
+            codes = _codes_of(child, parties, exclude=subject_codes,
+                              skip=("avec",) if trigger.roles == "directed" else ())
             if case in ("avec", "aupres de") or case == "aupres":
                 co += codes
             elif case in ("a", "au", "en", "aux", "vers") and any(parties.place_at(*_span_of(child))
@@ -641,8 +669,11 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
                     return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
                 object_codes += codes or (_located_in(child, parties, ctx.vocab) if trigger.roles == "directed" else [])
             elif child.dep_ == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
-                object_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
-                                 for c in _codes_of(g, parties, exclude=subject_codes)]
+                complement_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
+                                     for c in _codes_of(g, parties, exclude=subject_codes)]
+        if not object_codes:
+            # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
+            object_codes = complement_codes
         syntactic_codes = list(subject_codes)
         if passive:
             agents = [c for c in token.children if c.dep_ == "obl:agent" or (_case(c) == "par" and c.dep_.startswith("obl"))]
@@ -732,7 +763,7 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         return None  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if _promised(token, ctx.vocab):
         return None  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
-    if trigger.pos == "VERB" and any(c.dep_ == "det" for c in token.children):
+    if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or _superlative(token)):
         return None  # "les plus demandées": a participle used as an adjective or a noun
     appositive = "Pres" in token.morph.get("Tense") and token.i > 0 and token.doc[token.i - 1].text == ","
     if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not any(
@@ -767,7 +798,7 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         elif mode is None and any(f" {w} " in words for w in vocab.multilateral) and len(actors) + len(recipients) > 2:
             mode = "multilateral"
     clause = _span_of(token)
-    date_ = _date_near(token, sent, ctx)
+    date_ = _date_near(token, sent, ctx, promise=event_type == "AGREE" and trigger.pos == "VERB")
     confidence = 0.8 if date_ else 0.6
     if date_ is None:
         date_ = ctx.story_date
@@ -831,6 +862,11 @@ def _previous_sentence_start(sent) -> int:
     if sents and sent.start > 0:
         return sents[sent.start - 1].start_char
     return sent.start_char
+
+
+def _superlative(token) -> bool:
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].lower_ in ("plus", "moins") and doc[token.i - 2].lower_ in ("le", "la", "les")
 
 
 def _has_active_subject(token) -> bool:
