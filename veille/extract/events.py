@@ -23,10 +23,15 @@ from veille.text import fold
 
 CLAUSE_BOUNDARIES = {"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
 SUBJECTS = {"nsubj", "nsubj:pass", "csubj"}
+TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "veille", "lendemain",
+              "matin", "soir", "semaine", "mois", "annee", "an", "janvier", "fevrier", "mars", "avril", "mai",
+              "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
+STATE_KINDS = {"state", "country"}
 RELATIVES = {"qui", "lequel", "laquelle", "lesquels", "lesquelles"}
 PRONOUNS = {"il", "elle", "celui-ci", "celle-ci", "ce dernier", "cette dernière"}
 HISTORICAL_DAYS = 90
 ANTECEDENT_CHARS = 1200     # how far back a reply looks for the act it answers
+PHYSICAL = ("ASSAULT", "COERCE", "RETREAT")
 REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
 
 
@@ -249,9 +254,10 @@ def _codes_of(token, parties: Parties, exclude: list[str] | None = None, skip: t
                 continue
             if child is not token and (_case(child) in vocab.topic_cases or _case(child) in skip):
                 continue
+            place = parties.place_at(child.idx, child.idx + len(child.text)) if child is not token else None
             if child is not token and child.dep_ in ("nmod", "obl:mod") and _case(child) in ("a", "au", "aux", "en", "dans") \
-                    and parties.place_at(child.idx, child.idx + len(child.text)) is not None:
-                continue  # "l'ambassade de Chine à Washington": Washington is where, not who
+                    and place is not None and (place[1] not in STATE_KINDS or _case(child) in ("en", "dans")):
+                continue  # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
             stack.append(child)
     codes: list[str] = []
     for start, end in _merge_ranges(ranges):
@@ -318,8 +324,20 @@ def _is_reflexive(token) -> bool:
                for c in token.children)
 
 
-def _objects(token) -> list:
-    return [c for c in token.children if c.dep_ in ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")]
+OBJECT_DEPS = ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")
+
+
+def _objects(token) -> list[tuple[object, str]]:
+    """(complement, its relation) of a verb; a complement the parser hung under a day word
+    ("a rejeté vendredi les accusations", "accusations" under "vendredi") is the verb's."""
+    out = []
+    for c in token.children:
+        if c.dep_ not in OBJECT_DEPS:
+            continue
+        out.append((c, c.dep_))
+        if fold(c.lemma_ or c.text) in TIME_NOUNS:
+            out += [(g, "obj" if _case(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
+    return out
 
 
 FIRST_GROUP = re.compile(r"(.{3,}?)(?:e|es|ent|é|ée|és|ées)$")
@@ -366,6 +384,8 @@ def _status(token, trigger: Trigger, vocab: Vocabulary) -> str:
     for t in chain[1:]:
         if _lemma(t) == "devoir" and any(fold(c.text) in vocab.still_to_do for c in t.children):
             return "negated"
+    if any(c.dep_ == "mark" and fold(c.text) in ("si", "s'", "s") for t in chain for c in t.children):
+        return "hypothetical"  # "si Kiev refusait le plan": a condition, not a fact
     for t in chain:
         morph = t.morph
         aux_lemmas = {_lemma(c) for c in t.children if c.dep_.startswith("aux")}
@@ -569,8 +589,10 @@ def _left_window_codes(token, parties: Parties) -> list[str]:
     for t in sent:
         if t.i >= token.i:
             break
-        if t.text in (",", ";", ":", "«", "»") :
+        if t.text in (",", ";", ":", "«", "»"):
             start = t.idx + 1
+        elif t.dep_ == "mark" or fold(t.text) in ("que", "qu'", "si", "lorsque", "quand"):
+            start = t.idx + len(t.text)  # a subordinate clause does not reach back over its conjunction
     verb_start = min([token.idx] + [c.idx for c in token.children if c.dep_.startswith(("aux", "expl")) and c.i < token.i])
     return parties.codes(start, verb_start)
 
@@ -623,6 +645,25 @@ def _alleged(token, vocab: Vocabulary) -> bool:
     return any(t.type in ALLEGING for t in options)
 
 
+def _noun_trigger(token, vocab: Vocabulary) -> Trigger | None:
+    """The event a noun names, if it is a trigger ("invasion", "sanctions", "livraisons")."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    options = vocab.nouns.get(_lemma(token)) or vocab.nouns.get(fold(token.text), ())
+    return options[0] if options else None
+
+
+def _under_trigger(token, vocab: Vocabulary) -> bool:
+    """Whether a noun trigger is the object of a verb trigger of the sentence ("a levé son
+    embargo", "a refusé toute rencontre"): the verb's event is the one reported."""
+    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass") or token.head is token:
+        return False
+    head = token.head
+    if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in TIME_NOUNS:
+        head = head.head
+    return head.pos_ in ("VERB", "AUX") and _lemma(head) in vocab.verbs and _lemma(head) not in vocab.light_verbs
+
+
 def _promised(token, vocab: Vocabulary) -> bool:
     """Whether an act is what a promise, offer or proposal governing it is about."""
     t = token
@@ -651,24 +692,29 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         subject_codes = [c for subject in subjects for c in _codes_of(subject, parties)]
         object_codes: list[str] = []
         complement_codes: list[str] = []
-        for child in _objects(token):
+        for child, dep in _objects(token):
             case = _case(child)
             # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised
             # or blamed is not the target
             codes = _codes_of(child, parties, exclude=subject_codes,
                               skip=("avec",) if trigger.roles == "directed" else ())
+            act = _noun_trigger(child, ctx.vocab) if trigger.roles == "directed" and dep in ("obj", "obl:arg") else None
+            if act is not None:
+                # "a condamné l'invasion russe de l'Ukraine": who is blamed is who did the act
+                doers, _ = _roles(child, act, ctx)
+                codes = [c for c in doers if c not in subject_codes] or codes
             if case in ("avec", "aupres de") or case == "aupres":
                 co += codes
             elif case in ("a", "au", "en", "aux", "vers") and any(parties.place_at(*_span_of(child))
                                                                   for _ in [0]) and trigger.roles == "visit":
                 place_states += codes
-            elif (child.dep_ in ("obj", "iobj") or case in ("contre", "envers")
-                  or (child.dep_ == "obl:arg" and case in (None, "a", "au", "aux", "de", "d", "du", "des"))):
-                if trigger.roles == "directed" and child.dep_ in ("obj", "iobj") and \
+            elif (dep in ("obj", "iobj") or case in ("contre", "envers")
+                  or (dep == "obl:arg" and case in (None, "a", "au", "aux", "de", "d", "du", "des"))):
+                if trigger.roles == "directed" and dep in ("obj", "iobj") and \
                         parties.codes(*_span_of(child), kinds=frozenset({"pair"})):
                     return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
                 object_codes += codes or (_located_in(child, parties, ctx.vocab) if trigger.roles == "directed" else [])
-            elif child.dep_ == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
+            elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
                 complement_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
                                      for c in _codes_of(g, parties, exclude=subject_codes)]
         if not object_codes:
@@ -761,6 +807,8 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         return None
     if trigger.pos == "VERB" and _alleged(token, ctx.vocab):
         return None  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
+    if trigger.pos == "NOUN" and _under_trigger(token, ctx.vocab):
+        return None
     if _promised(token, ctx.vocab):
         return None  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
     if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or _superlative(token)):
@@ -790,8 +838,8 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         if signed == "deal" or (signed is None and any(f" {w} " in words for w in vocab.material)):
             event_type = "COOPERATE"
     status = _status(token, trigger, vocab)
-    if event_type == "SUPPORT" and trigger.agreement and status == "future":
-        event_type = "AGREE"
+    if trigger.agreement and status in ("future", "hypothetical"):
+        event_type = "AGREE"  # a signing to come is a promise (PLOVER), deal or statement alike
     if event_type == "CONSULT":
         if any(f" {w} " in words for w in vocab.phone):
             mode = "phone"
@@ -814,6 +862,14 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
         recipients = [place[1]]
     if trigger.roles == "visit" and not recipients:
         return None
+    if not recipients and event_type in PHYSICAL:
+        # "ont frappé des installations à Kharkiv": the state where the act lands
+        for start, end in (clause, (sent.start_char, sent.end_char)):
+            recipients = list(dict.fromkeys(state for s_, e_, name, kind, state in ctx.parties.places
+                                            if s_ >= start and e_ <= end and state and kind not in STATE_KINDS
+                                            and state not in actors))
+            if recipients:
+                break
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in _antecedent(actors, sent.start_char, history, ctx.text) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
