@@ -80,3 +80,16 @@ def test_bad_input_never_crashes(nlp):
     entities, places = extract_entities(doc, "2024-10-23")
     events, _ = extract_events(doc, entities, places, [], "2024-10-23")
     assert any(e.type == "CONSULT" and len(e.actor) >= 8 for e in events)
+
+
+def test_background_markers_are_compared_with_their_accents(nlp):
+    """"dès" marks background; "des" (the article) does not, though both fold to "des"."""
+    from veille.extract.events import _governed_by, vocabulary
+
+    markers = vocabulary().historical_markers
+    doc = nlp("Les échanges ont doublé depuis l'invasion et dès la signature des accords.")
+    by_text = {t.text: t for t in doc}
+    assert _governed_by(by_text["invasion"], markers)
+    assert _governed_by(by_text["signature"], markers)
+    doc = nlp("Les ministres ont salué la réunion des accords.")
+    assert not _governed_by([t for t in doc if t.text == "accords"][0], markers)

@@ -963,9 +963,13 @@ def _signed_kind(token, vocab: Vocabulary) -> str | None:
 
 
 def _governed_by(token, markers: frozenset[str]) -> bool:
+    """Whether a preposition of `markers` governs the token or its near heads ("depuis l'invasion").
+
+    Compared with accents: folded, "dès" would be "des", the most common article."""
     t = token
     for _ in range(3):
-        if _case(t) in {fold(m) for m in markers}:
+        case = next((c.text.lower() for c in t.children if c.dep_ in ("case", "mark")), None)
+        if case in markers:
             return True
         if t.head is t:
             break
