@@ -78,6 +78,7 @@ class Vocabulary:
     deal_nouns: frozenset[str]
     statement_nouns: frozenset[str]
     settled_verbs: frozenset[str]
+    negating_heads: frozenset[str]
     counterpart_nouns: frozenset[str]
 
 
@@ -118,7 +119,7 @@ def vocabulary() -> Vocabulary:
         object_pronouns=frozenset(fold(w) for w in data["object_pronouns"]),
         deal_nouns=frozenset(fold(w) for w in data["deal_nouns"]),
         statement_nouns=frozenset(fold(w) for w in data["statement_nouns"]),
-        settled_verbs=frozenset(data["settled_verbs"]),
+        settled_verbs=frozenset(data["settled_verbs"]), negating_heads=frozenset(data["negating_heads"]),
         counterpart_nouns=frozenset(fold(w) for w in data["counterpart_nouns"]),
     )
 
@@ -334,12 +335,15 @@ def _objects(token) -> list[tuple[object, str]]:
     for c in token.children:
         if c.dep_ not in OBJECT_DEPS:
             continue
-        out.append((c, c.dep_))
+        # "exhorte Washington à cesser": a name the parser made a predicate is the object
+        out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
         if fold(c.lemma_ or c.text) in TIME_NOUNS:
             out += [(g, "obj" if _case(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
     return out
 
 
+CONDITIONAL = re.compile(r"r(?:ait|aient)$")
+IMPERFECT = re.compile(r"(?:a|u|o)r(?:ait|aient)$")
 FIRST_GROUP = re.compile(r"(.{3,}?)(?:e|es|ent|é|ée|és|ées)$")
 
 
@@ -365,7 +369,7 @@ def _status(token, trigger: Trigger, vocab: Vocabulary) -> str:
     if trigger.pos == "NOUN":
         # a noun takes the mood of its verb only when the verb just carries it ("n'a pas effectué
         # de visite"), not when the noun is a circumstance of another act ("la visite n'a pas permis")
-        if token.dep_ in ("obj", "nsubj:pass") and _lemma(token.head) in vocab.light_verbs:
+        if token.dep_ in ("obj", "nsubj:pass", "obl:arg") and _lemma(token.head) in vocab.light_verbs:
             chain.append(token.head)
     else:
         for _ in range(3):
@@ -386,6 +390,11 @@ def _status(token, trigger: Trigger, vocab: Vocabulary) -> str:
             return "negated"
     if any(c.dep_ == "mark" and fold(c.text) in ("si", "s'", "s") for t in chain for c in t.children):
         return "hypothetical"  # "si Kiev refusait le plan": a condition, not a fact
+    if token.dep_ == "xcomp" and _lemma(token.head) in vocab.negating_heads:
+        return "negated"  # "s'est abstenu de condamner"
+    if trigger.pos == "VERB" and CONDITIONAL.search(token.lower_) and not IMPERFECT.search(token.lower_) \
+            and "Cnd" not in token.morph.get("Mood") and "Imp" not in token.morph.get("Tense"):
+        return "hypothetical"  # the tagger missed the mood: "fournirait"
     for t in chain:
         morph = t.morph
         aux_lemmas = {_lemma(c) for c in t.children if c.dep_.startswith("aux")}
@@ -661,7 +670,13 @@ def _under_trigger(token, vocab: Vocabulary) -> bool:
     head = token.head
     if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in TIME_NOUNS:
         head = head.head
-    return head.pos_ in ("VERB", "AUX") and _lemma(head) in vocab.verbs and _lemma(head) not in vocab.light_verbs
+    if head.pos_ not in ("VERB", "AUX") or _lemma(head) not in vocab.verbs:
+        return False
+    noun = _noun_trigger(token, vocab)
+    # a light verb carries the noun's own event ("imposer des sanctions"); one that is a trigger
+    # of another type reports its own ("lever un embargo" is CONCEDE, not SANCTION)
+    return _lemma(head) not in vocab.light_verbs or (
+        noun is not None and all(t.type != noun.type for t in vocab.verbs[_lemma(head)]))
 
 
 def _promised(token, vocab: Vocabulary) -> bool:
@@ -744,7 +759,7 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         else:
             actors, recipients = subject_codes, object_codes + co
     else:
-        of, by, between, to = [], [], [], []
+        of, by, between, to, adjective = [], [], [], [], []
         for child in token.children:
             case = _case(child)
             codes = _codes_of(child, parties)
@@ -755,7 +770,9 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
                 continue
             if child.dep_ == "amod":
                 codes = parties.codes(child.idx, child.idx + len(child.text))
-                of += codes
+                adjective += codes
+                if trigger.type not in ("ASSAULT", "COERCE"):
+                    of += codes
             elif case in ("de", "du", "des", "d"):
                 of += codes
             elif case == "par":
@@ -781,7 +798,9 @@ def _roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]
         elif trigger.roles == "reciprocal":
             actors = of + between + to
         elif trigger.type in ("ASSAULT", "COERCE"):
-            by = by or _par_window(token, parties)
+            # "l'invasion russe de l'Ukraine", "les frappes russes contre...": the adjective names
+            # the doer, "de" the victim; "par" the doer when there is one
+            by = by or _par_window(token, parties) or adjective
             actors, recipients = by, [c for c in of + to if c not in by]
         else:
             actors, recipients = of + by, to
