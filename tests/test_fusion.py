@@ -28,11 +28,11 @@ from veille.store import Store
 GOLD = ROOT / "tests" / "gold" / "demo"
 CORPUS = ROOT / "veille" / "resources" / "demo"
 # Floors, (precision, recall): on the gold's own items, what the fusion reaches; on the pipeline's
-# output, a little below what it reached on 2026-11-21 (events 1.0/0.50, figures 0.99/0.91,
-# conflicts 1.0/1.0), as the extractors were changing under it. Raise them when the fusion or the
+# output, a little below what it reached (2026-11-21, after the event work of the third session:
+# events 0.93/0.93, figures 0.99/0.91, conflicts 1.0/1.0). Raise them when the fusion or the
 # extraction improves; never lower one to let a change pass.
 GOLD_FLOORS = {"events": (1.0, 1.0), "figures": (1.0, 1.0), "conflicts": (1.0, 1.0)}
-PIPELINE_FLOORS = {"events": (0.9, 0.45), "figures": (0.9, 0.8), "conflicts": (0.75, 0.66)}
+PIPELINE_FLOORS = {"events": (0.9, 0.9), "figures": (0.95, 0.9), "conflicts": (1.0, 1.0)}
 
 
 # -- the data file -----------------------------------------------------------------

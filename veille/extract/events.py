@@ -967,18 +967,24 @@ def _antecedent(actors: list[str], before: int, history: list[Event], text: str)
 def _signed_kind(token, vocab: Vocabulary) -> str | None:
     """"deal" or "statement": what a signing verb or noun has as its object."""
     candidates = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass", "nmod", "obl:arg")]
+    # "un communiqué ainsi qu'une série d'accords": a second object the parser hung on the verb
+    # (it keeps its "ainsi que", "et") or conjoined to the first; deals among them make it material
+    candidates += [c for c in token.children if c.dep_ in ("obl", "obl:mod", "conj") and c.pos_ in ("NOUN", "PROPN")
+                   and any(g.dep_ == "cc" for g in c.children)]
+    candidates += [c for noun in list(candidates) for c in noun.children if c.dep_ == "conj"]
     if token.pos_ in ("VERB", "AUX") and token.dep_ in ("acl", "acl:relcl") and token.head.pos_ == "NOUN":
         candidates.append(token.head)
+    kind = None
     for noun in candidates:
         word = fold(noun.lemma_ or noun.text)
         if word in vocab.deal_nouns or fold(noun.text) in vocab.deal_nouns:
             return "deal"
         if word in vocab.statement_nouns or fold(noun.text) in vocab.statement_nouns:
-            return "statement"
+            kind = kind or "statement"
         for child in noun.children:  # "une série d'accords", "un paquet de documents"
             if child.dep_ == "nmod" and (fold(child.lemma_) in vocab.deal_nouns or fold(child.text) in vocab.deal_nouns):
                 return "deal"
-    return None
+    return kind
 
 
 def _governed_by(token, markers: frozenset[str]) -> bool:
