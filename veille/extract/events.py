@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from veille.extract.time.vocab import vocab as time_vocab
 from veille.gazetteer import gazetteer
 from veille.records import Entity, Event, Period, PlaceRef, Quote, Timex
 from veille.resources import load
@@ -23,9 +24,6 @@ from veille.text import fold
 
 CLAUSE_BOUNDARIES = {"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
 SUBJECTS = {"nsubj", "nsubj:pass", "csubj"}
-TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "veille", "lendemain",
-              "matin", "soir", "semaine", "mois", "annee", "an", "janvier", "fevrier", "mars", "avril", "mai",
-              "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
 STATE_KINDS = {"state", "country"}
 RELATIVES = {"qui", "lequel", "laquelle", "lesquels", "lesquelles"}
 PRONOUNS = {"il", "elle", "celui-ci", "celle-ci", "ce dernier", "cette dernière"}
@@ -328,6 +326,16 @@ def _is_reflexive(token) -> bool:
 OBJECT_DEPS = ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")
 
 
+@lru_cache(maxsize=1)
+def _time_nouns() -> frozenset[str]:
+    """Folded nouns of days, months, parts of days and time units ("vendredi", "veille", "mois"),
+    from the time layer's vocabulary."""
+    v = time_vocab()
+    words = set(v.months) | set(v.weekdays) | set(v.day_parts) | set(v.units)
+    words |= {phrase.split()[-1].split("'")[-1] for phrase in v.relative_days}  # "la veille" -> veille
+    return frozenset(words)
+
+
 def _objects(token) -> list[tuple[object, str]]:
     """(complement, its relation) of a verb; a complement the parser hung under a day word
     ("a rejeté vendredi les accusations", "accusations" under "vendredi") is the verb's."""
@@ -337,7 +345,7 @@ def _objects(token) -> list[tuple[object, str]]:
             continue
         # "exhorte Washington à cesser": a name the parser made a predicate is the object
         out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
-        if fold(c.lemma_ or c.text) in TIME_NOUNS:
+        if fold(c.lemma_ or c.text) in _time_nouns():
             out += [(g, "obj" if _case(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
     return out
 
@@ -347,13 +355,16 @@ IMPERFECT = re.compile(r"(?:a|u|o)r(?:ait|aient)$")
 FIRST_GROUP = re.compile(r"(.{3,}?)(?:e|es|ent|é|ée|és|ées)$")
 
 
+def _first_group(word: str) -> str | None:
+    """The -er verb a conjugated form most likely belongs to: "reproche", "approuvé" -> reprocher, approuver."""
+    m = FIRST_GROUP.match(word)
+    return m.group(1) + "er" if m else None
+
+
 def _lemma(token) -> str:
     lemma = (token.lemma_ or token.text).lower()
     if token.pos_ in ("VERB", "AUX") and not lemma.endswith(("er", "ir", "re")):
-        # the lemmatizer left a conjugated form ("reproche"): the -er verb it most likely is
-        m = FIRST_GROUP.match(lemma)
-        if m:
-            return m.group(1) + "er"
+        return _first_group(lemma) or lemma  # the lemmatizer left a conjugated form
     return lemma
 
 
@@ -560,21 +571,26 @@ def _participle_lemma(token) -> str | None:
     """The verb of a past participle the tagger took for a noun: "ont [...] approuvé" -> approuver."""
     if not PARTICIPLE.search(token.lower_) or not any(c.dep_.startswith("aux") for c in token.children):
         return None
-    return PARTICIPLE.sub("er", token.lower_)
+    return _first_group(token.lower_)
+
+
+def _noun_options(token, vocab: Vocabulary) -> tuple[Trigger, ...]:
+    """The noun triggers a token's lemma or folded form names."""
+    return vocab.nouns.get(_lemma(token)) or vocab.nouns.get(fold(token.text), ())
 
 
 def find_triggers(sent, vocab: Vocabulary) -> list[tuple[object, Trigger]]:
     words = _sentence_words(sent)
     found = []
     for token in sent:
-        lemma = _lemma(token)
         options = ()
-        if token.pos_ in ("VERB", "AUX") and lemma in vocab.verbs:
-            options = vocab.verbs[lemma]
-        elif token.pos_ in ("NOUN", "ADJ") and _participle_lemma(token) in vocab.verbs:
-            options = vocab.verbs[_participle_lemma(token)]
-        elif token.pos_ in ("NOUN", "PROPN") and (lemma in vocab.nouns or fold(token.text) in vocab.nouns):
-            options = vocab.nouns.get(lemma) or vocab.nouns.get(fold(token.text), ())
+        if token.pos_ in ("VERB", "AUX"):
+            options = vocab.verbs.get(_lemma(token), ())
+        elif token.pos_ in ("NOUN", "ADJ", "PROPN"):
+            participle = _participle_lemma(token) if token.pos_ != "PROPN" else None
+            options = vocab.verbs.get(participle, ()) if participle else ()
+            if not options and token.pos_ != "ADJ":
+                options = _noun_options(token, vocab)
         for trigger in options:
             if _matches(token, trigger, words):
                 found.append((token, trigger))
@@ -650,7 +666,7 @@ def _alleged(token, vocab: Vocabulary) -> bool:
     head = token.head
     lemma = _lemma(head)
     options = vocab.verbs.get(lemma, ()) if head.pos_ in ("VERB", "AUX") else \
-        vocab.nouns.get(lemma, ()) or vocab.nouns.get(fold(head.text), ()) or vocab.verbs.get(lemma, ())
+        _noun_options(head, vocab) or vocab.verbs.get(lemma, ())
     return any(t.type in ALLEGING for t in options)
 
 
@@ -658,7 +674,7 @@ def _noun_trigger(token, vocab: Vocabulary) -> Trigger | None:
     """The event a noun names, if it is a trigger ("invasion", "sanctions", "livraisons")."""
     if token.pos_ not in ("NOUN", "PROPN"):
         return None
-    options = vocab.nouns.get(_lemma(token)) or vocab.nouns.get(fold(token.text), ())
+    options = _noun_options(token, vocab)
     return options[0] if options else None
 
 
@@ -668,7 +684,7 @@ def _under_trigger(token, vocab: Vocabulary) -> bool:
     if token.dep_ not in ("obj", "obl:arg", "nsubj:pass") or token.head is token:
         return False
     head = token.head
-    if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in TIME_NOUNS:
+    if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in _time_nouns():
         head = head.head
     if head.pos_ not in ("VERB", "AUX") or _lemma(head) not in vocab.verbs:
         return False
@@ -890,7 +906,7 @@ def _event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
             if recipients:
                 break
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
-        recipients = [c for c in _antecedent(actors, sent.start_char, history, ctx.text) if c not in actors]
+        recipients = [c for c in _antecedent(actors, sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
             and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST", "SUPPORT")):
         # a one-sided act by one of the article's two states, with no target named in the clause:
@@ -950,7 +966,7 @@ def _has_active_subject(token) -> bool:
     return bool(subjects) and not passive and not any(fold(s.text) in PRONOUNS for s in subjects)
 
 
-def _antecedent(actors: list[str], before: int, history: list[Event], text: str) -> list[str]:
+def _antecedent(actors: list[str], before: int, history: list[Event]) -> list[str]:
     """Who last acted on these actors, a little before: the target of their reply.
 
     "Washington a imposé des sanctions à des entreprises chinoises. [...] Pékin a
