@@ -108,15 +108,10 @@ def _figure_where(f: Filters, alias: str = "g") -> tuple[list[str], list]:
     if f.parties:
         where.append(f"list_has_all({alias}.places, ?::VARCHAR[])")
         params.append([p.upper() for p in f.parties])
-    if f.metric:
-        where.append(f"{alias}.metric = ?")
-        params.append(f.metric)
-    if f.status:
-        where.append(f"{alias}.status = ?")
-        params.append(f.status)
-    if f.relation:
-        where.append(f"{alias}.relation = ?")
-        params.append(f.relation)
+    for column in ("metric", "status", "relation"):  # filters that name a column's value
+        if getattr(f, column):
+            where.append(f"{alias}.{column} = ?")
+            params.append(getattr(f, column))
     if f.since:
         where.append(f"coalesce({alias}.period_end, {alias}.period_begin) >= ?")
         params.append(f.since)
