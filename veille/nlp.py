@@ -1,6 +1,7 @@
 """The spaCy models, loaded once per process and only when an article needs one."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from veille.errors import VeilleError
@@ -26,14 +27,57 @@ def paragraph_breaks(doc):
     otherwise cut "Moscou et Pékin ont signé" after "Moscou" now and then, and
     every layer that reads clauses would lose the subject.
     """
+    import numpy
+    from spacy.attrs import SENT_START
+
+    starts = numpy.zeros((len(doc), 1), dtype="int64")   # 1 starts, -1 does not, 0: the parser decides
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
-            token.is_sent_start = True
+            starts[token.i, 0] = 1
         elif not token.is_space and not previous.is_space and (
                 not _may_end_sentence(doc, token.i - 1) or token.text in CLOSERS + (",", ";", ":", ".")):
-            token.is_sent_start = False
+            starts[token.i, 0] = -1
+    if len(doc):
+        starts[0, 0] = 1
+        # one call: setting Token.is_sent_start token by token checks the whole doc each time
+        doc.from_array([SENT_START], starts.view("uint64"))
     return doc
+
+
+# A run of this many non-space characters is no word of news: a pasted key, an encoded blob,
+# a line of dashes. spaCy's tokenizer peels affixes one at a time from such a run, which costs
+# the square of its length ("," * 10000 takes seconds); veille reads it as one token instead.
+MAX_WORD_CHARS = 120
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+class RunSafeTokenizer:
+    """spaCy's tokenizer, except that a run of over MAX_WORD_CHARS non-space characters is one
+    token. The doc's text is the input text, character for character."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        runs = [m.span() for m in _LONG_RUN.finditer(text)]
+        if not runs:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        masked = list(text)
+        for s, e in runs:
+            masked[s:e] = "x" * (e - s)
+        doc = self.tokenizer("".join(masked))
+        words = [text[t.idx:t.idx + len(t.text)] for t in doc]
+        return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):          # rules, vocab, to_disk...: the wrapped tokenizer's
+        return getattr(self.tokenizer, name)
 
 
 @lru_cache(maxsize=4)
@@ -55,4 +99,5 @@ def load_model(name: str):
                           f"`pip install {name.replace('_', '-')}` (the README's set-up does)") from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("veille_paragraph_breaks", before="parser")
+    nlp.tokenizer = RunSafeTokenizer(nlp.tokenizer)
     return nlp

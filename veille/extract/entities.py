@@ -347,6 +347,7 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
     """spaCy's PER/LOC/ORG spans outside the gazetteer's, cleaned of leading words."""
     found = []
     text = doc.text
+    sentence_starts = {sent.start for sent in doc.sents}  # Span.sent walks the whole doc each time
     for ent in doc.ents:
         label = NER_TYPES.get(ent.label_)
         if label is None:
@@ -363,7 +364,7 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
         if ROMAN.match(surface) or PRODUCT_CODE.search(surface):
             continue
         span_tokens = [t for t in ent if t.idx >= start and t.idx < end]
-        if not any(t.pos_ == "PROPN" for t in span_tokens) and (ent.start == ent.sent.start or len(span_tokens) == 1):
+        if not any(t.pos_ == "PROPN" for t in span_tokens) and (ent.start in sentence_starts or len(span_tokens) == 1):
             continue  # a capitalised common word ("Converti", "Vendredi"), not a name
         if surface.isupper() and len(surface) > 5 and label != "ORG":
             continue  # shouted credits ("XINHUA"), not names

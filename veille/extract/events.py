@@ -369,7 +369,12 @@ def _lemma(token) -> str:
 
 
 def _sentence_words(sent) -> str:
-    return " " + " ".join(fold(t.text) for t in sent) + " "
+    """The sentence's folded words between spaces, computed once per sentence of a doc."""
+    cache = sent.doc.user_data.setdefault("veille_sentence_words", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = " " + " ".join(fold(t.text) for t in sent) + " "
+    return cache[key]
 
 
 # -- status -----------------------------------------------------------------------

@@ -250,7 +250,7 @@ _LINK_WORDS = {fold(w) for w in _V["ellipsis_link_words"]}
 _AGENT_PARTICIPLE_RE = re.compile(rf"(?P<m>{_alt(_PARTICIPLE)})\s*$")
 _PHRASE_END_RE = re.compile(r"[,;:()\[\].!?…]|\s[-\u2013\u2014]\s")
 _ABBREVIATIONS = {fold(a) for a in _V["abbreviations"]}
-_FULL_STOP_RE = re.compile(r"(?P<word>[^\s.!?…]+)[.!?…]+[\"”»)]*\s+(?=[«\"“]?\s*[A-ZÀ-Ý])")
+_FULL_STOP_RE = re.compile(r"(?<![^\s.!?…])(?P<word>[^\s.!?…]+)[.!?…]+[\"”»)]*\s+(?=[«\"“]?\s*[A-ZÀ-Ý])")
 _SOIT_RE = re.compile(r",\s*soit\s*(?:environ|pres\s+de|quelque|plus\s+de)?\s*$")
 _DEMONYM_PREP_RE = re.compile(
     rf"(?:(?P<dest>{_alt(_V['destination_before'])})|(?P<between>{_alt(_V['between_before'])}))"
@@ -464,12 +464,13 @@ def _borrow_units(ft: str, numbers: list[Number], found: list[_Fig | None],
             n = numbers[i]
             value = n.value * (numbers[i + 1].scale or 1) if n.scale is None else n.value
             found[i] = _borrowed(n, nxt, value)
+    prev = None          # the last figure before numbers[i]
     for i in range(1, len(numbers)):
+        prev = found[i - 1] if found[i - 1] is not None else prev
         n = numbers[i]
         if found[i] is not None or n.sign is not None:
             continue
         si = sentence_of(n.start)
-        prev = next((found[j] for j in range(i - 1, -1, -1) if found[j] is not None), None)
         if prev is None or prev.rate is not None or sentence_of(prev.start) != si:
             continue
         gap = ft[prev.end:n.start]
