@@ -27,3 +27,12 @@ def veille(*args: str, env: dict | None = None, cwd: Path | None = None, timeout
     full_env.pop("VEILLE_DB", None) if env is None or "VEILLE_DB" not in env else None
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
                           cwd=cwd or ROOT, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def nlp_pipeline(nlp):
+    """The whole extraction pipeline with default settings, its model loaded once."""
+    from veille.pipeline import Pipeline
+    from veille.settings import Settings
+
+    return Pipeline(Settings())

@@ -191,7 +191,7 @@ _JAPAN_RE = phrases_regex(_V["japan_words"])
 _CHINA_RE = phrases_regex(_V["china_words"])
 _CLAUSE_END_RE = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]\s")
 _EQUIV_RE = re.compile(r"^\s*(?:[(\[]|,?\s*soit|,?\s*ou|,?\s*c'est-a-dire)\s*(?:environ|pres\s+de|quelque)?\s*$")
-_BORROW_GAP_RE = re.compile(r"[^\S\n]*,?[^\S\n]*(?:contre|et|a|soit|puis|ou|dont)[^\S\n]+(?:\w+[^\S\n]+){0,2}?")
+_BORROW_GAP_RE = re.compile(r"(?<!\s)[^\S\n]*+,?[^\S\n]*+(?:contre|et|a|soit|puis|ou|dont)[^\S\n]+(?:\w+[^\S\n]+){0,2}?")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|\n+")
 
 # figures found beyond units: fractions, counts known by a model name, bare numbers
@@ -205,7 +205,7 @@ _FRACTION_CHANGE = {_key(fold(k)): float(v) for k, v in _V["fraction_changes"].i
 _FRACTION_CHANGE_RE = re.compile(f"(?:{_alt(_FRACTION_CHANGE)})")
 _POINTS_RE = re.compile(rf"{_SP}(?:{_alt(_V['points_after_change'])})")
 _MODEL_RE = re.compile(
-    rf"[^\S\n]+(?:(?:{'|'.join(re.escape(w) for w in _V['model_count_between'])})[^\S\n]+)?"
+    rf"(?<!\s)[^\S\n]++(?:(?:{'|'.join(re.escape(w) for w in _V['model_count_between'])})[^\S\n]+)?"
     r"(?P<code>[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:-\d+)?)(?![\w-])")
 _MODEL_METRICS = set(_V["model_count_metrics"])
 _COUNT_NOUN_RE = re.compile(
@@ -236,7 +236,7 @@ _PHYSICAL_METRICS = _V["physical_metrics"]
 _TRANSIT_RE = re.compile(rf"(?:{_alt(_V['transit_before'])})\s*(?:(?:{_alt(_V['place_articles'])})\s*)?$")
 _BARE_QUE_RE = re.compile(r"(?<!\w)qu(?:e|')\s*$")
 _COMPARATIVE_RE = phrases_regex(_V["baseline_comparatives"])
-_RELATIVE_AFTER_RE = re.compile(rf"\s*,?\s*(?:{_alt(_V['period_relative_after'])})")
+_RELATIVE_AFTER_RE = re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(_V['period_relative_after'])})")
 _ACT_RE = re.compile(rf"(?:{_alt(_V['act_before'])})\s*$")
 _HORIZON_RE = re.compile(rf"(?:{_alt(_V['horizon_words'])})")
 _PER_YEAR_RE = phrases_regex(_V["per_year_words"])
@@ -256,7 +256,7 @@ _DEMONYM_PREP_RE = re.compile(
     rf"(?:(?P<dest>{_alt(_V['destination_before'])})|(?P<between>{_alt(_V['between_before'])}))"
     rf"\s+(?:[\w'-]+\s+){{1,2}}$")
 _LEAD_ARTICLE_RE = re.compile(r"^(?:(?:le|la|les|l['’])\s*)", re.I)
-_COORDINATED_RE = re.compile(r"\s*(?:d[eu]s?\s+|de\s+la\s+|de\s+l')?[\w'-]*\s*(?:,|et|ou)\s*")
+_COORDINATED_RE = re.compile(r"(?<!\s)\s*+(?:d[eu]s?\s+|de\s+la\s+|de\s+l')?[\w'-]*\s*(?:,|et|ou)\s*")
 
 
 @dataclass

@@ -138,7 +138,7 @@ _APPROX_RE = re.compile(
     r"(?:\s+(?:de|d')\s*(?P<scale>milliers|millions|milliards)(?!\w))?"
 )
 _QUALIFIER_RE = re.compile(f"(?:{phrase_alternation(_QUALIFIERS)})\\s*$")
-_PERCENT_AFTER_RE = re.compile(rf"\s*(?:{phrase_alternation(_V['percent_signs'])})")
+_PERCENT_AFTER_RE = re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(_V['percent_signs'])})")
 _RANGE_GAP_RE = re.compile(r"^\s*(?P<w>et|a|-|\u2013|\u2014)\s*$")
 
 

@@ -469,7 +469,7 @@ class Grammar:
 
 _WORD_CHAR = re.compile(r"\w")
 # A word after "une seconde" other than "de": the ordinal ("une seconde chaîne").
-_ORDINAL_NEXT = re.compile(r"\s+(?!de\b|d')[^\W\d_]")
+_ORDINAL_NEXT = re.compile(r"(?<!\s)\s++(?!de\b|d')[^\W\d_]")
 
 # Rough length in days of one of each kind of unit, to tell a smaller unit from a larger one.
 _UNIT_DAYS = {(False, "Y"): 365.0, (False, "M"): 30.0, (False, "W"): 7.0, (False, "D"): 1.0,

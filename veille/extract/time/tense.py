@@ -22,7 +22,7 @@ PAST, FUTURE = "past", "future"
 _END = re.compile(r"[.!?…]+[\"»”')\]]*\s+(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])|\n")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 # The word just before an offset, with only spaces after it.
-_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\s+$")
 _OPENING = re.compile(r"[\s«\"“(\[]*")
 
 
