@@ -7,8 +7,11 @@ from veille.records import Article, Entity, Event, Measurement, Period, Quote, R
 from veille.store import Store, migrations
 
 
-def record(text: str = "La Chine et la Russie ont signé un accord lundi à Pékin.", source: str = "s1") -> Record:
-    doc = Article(text=text, source=source, language="fr", published="2024-05-13", published_precision="day")
+def record(text: str = "La Chine et la Russie ont signé un accord lundi à Pékin.", source: str = "s1",
+           url: str | None = "https://presse.example/2024/05/13/accord") -> Record:
+    metadata = {"url": url, "identity": url} if url else {}
+    doc = Article(text=text, source=source, language="fr", published="2024-05-13", published_precision="day",
+                  metadata=metadata)
     return Record(
         doc=doc,
         entities=(Entity(id="Q148", name="China", type="COUNTRY", country="CHN", mentions=((3, 8),)),),
@@ -44,6 +47,28 @@ def test_corrected_text_is_a_new_version(tmp_path):
         assert (v2.outcome, v2.version) == ("version", 2)
         assert [r["id"] for r in store.articles()] == [v2.article_id]
         assert {r["id"] for r in store.articles(latest_only=False)} == {v1.article_id, v2.article_id}
+
+
+def test_same_outlet_without_identity_keeps_two_articles(tmp_path):
+    """An outlet name in `source` is no identity: two texts of one outlet are two articles."""
+    with Store(tmp_path / "a.duckdb") as store:
+        a = store.put(record(source="lemonde.fr", url=None))
+        b = store.put(record(text="La France et l'Algérie ont renoué le dialogue mardi à Alger.", source="lemonde.fr",
+                             url=None))
+        assert (a.outcome, b.outcome) == ("new", "new")
+        assert {r["id"] for r in store.articles()} == {a.article_id, b.article_id}
+
+
+def test_same_text_from_another_outlet_is_kept_as_a_reprint(tmp_path):
+    with Store(tmp_path / "a.duckdb") as store:
+        first = store.put(record(source="agence", url="https://agence.example/depeche"))
+        again = store.put(record(source="journal", url="https://journal.example/monde/depeche"))
+        twice = store.put(record(source="journal", url="https://journal.example/monde/depeche"))
+        assert (first.outcome, again.outcome, twice.outcome) == ("new", "reprint", "unchanged")
+        assert again.article_id == first.article_id
+        assert [(r["outlet"], r["url"]) for r in store.reprints(first.article_id)] == \
+            [("journal.example", "https://journal.example/monde/depeche")]
+        assert store.counts()["articles"] == 1
 
 
 def test_record_round_trips_through_the_database(tmp_path):
@@ -84,7 +109,8 @@ def test_database_survives_reopening(tmp_path):
 
 
 def test_put_many_is_one_transaction_and_falls_back_one_by_one(tmp_path, monkeypatch):
-    recs = [record(text=f"Article numéro {i} sur le gaz russe livré à la Chine.", source=f"s{i}") for i in range(5)]
+    recs = [record(text=f"Article numéro {i} sur le gaz russe livré à la Chine.", source=f"s{i}",
+                   url=f"https://presse.example/{i}") for i in range(5)]
     with Store(tmp_path / "a.duckdb") as store:
         results = store.put_many(recs + [recs[0]])
         assert [r.outcome for r in results] == ["new"] * 5 + ["unchanged"]

@@ -475,12 +475,7 @@ def _load_record(raw: str, pipeline: str, store: Store, report: LoadReport,
         item = IngestError(source, f"could not be loaded: {type(exc).__name__}: {exc}")
         report.errors.append(item)
     else:
-        if result.outcome == "new":
-            report.new += 1
-        elif result.outcome == "version":
-            report.versions += 1
-        else:
-            report.unchanged += 1
+        report.count(result)
     if progress:
         progress(item)
 

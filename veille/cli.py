@@ -14,7 +14,7 @@ from rich.table import Table
 from veille.errors import IngestError, VeilleError
 from veille.settings import load_settings
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -75,7 +75,8 @@ def _ingest(inputs: list[str], settings, quiet: bool):
 
         report = run_ingest(inputs, settings, store, progress)
         counts = store.counts()
-    err.print(f"{report.new} new, {report.versions} new versions, {report.unchanged} unchanged, "
+    reprints = f"{report.reprints} reprints of stored texts (kept with their outlet), " if report.reprints else ""
+    err.print(f"{report.new} new, {report.versions} new versions, {reprints}{report.unchanged} unchanged, "
               f"{len(report.errors)} failed; database {settings.db} holds {counts['articles']} articles, "
               f"{counts['entities']} entities, {counts['events']} events, {counts['measurements']} figures",
               highlight=False)
@@ -99,7 +100,13 @@ def extract(inputs: tuple[str, ...], fmt: str, config: Path | None) -> None:
             failed += 1
             continue
         indent = 2 if fmt == "pretty" else None
-        sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False, indent=indent) + "\n")
+        try:     # strict JSON: never Infinity or NaN
+            line = json.dumps(item.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
+        except ValueError as exc:
+            _report_error(IngestError(item.doc.source, f"record not written: {exc}"))
+            failed += 1
+            continue
+        sys.stdout.write(line + "\n")
         sys.stdout.flush()
     sys.exit(1 if failed else 0)
 
@@ -116,7 +123,7 @@ def articles(db, config, limit, offset, all_versions, as_json) -> None:
     from veille.store import Store
 
     settings = _settings(config, db=db)
-    with Store(settings.db) as store:
+    with Store(settings.db, read_only=True) as store:
         rows = store.articles(limit=limit, offset=offset, latest_only=not all_versions)
     if as_json:
         for row in rows:
@@ -139,8 +146,9 @@ def show(article_id: str, db, config, as_json: bool) -> None:
     from veille.store import Store
 
     settings = _settings(config, db=db)
-    with Store(settings.db) as store:
+    with Store(settings.db, read_only=True) as store:
         record = store.record(article_id)
+        reprints = store.reprints(record.doc.id) if record else []
     if record is None:
         raise click.ClickException(f"no single article with id {article_id!r}")
     if as_json:
@@ -152,6 +160,8 @@ def show(article_id: str, db, config, as_json: bool) -> None:
               f"({doc.published_precision or '-'}, from {doc.published_from or '-'})\nlanguage {doc.language}")
     for key, value in doc.metadata.items():
         out.print(f"{key} {value}")
+    for r in reprints:
+        out.print(f"also published by {r['outlet']} ({r['url'] or r['source']}, {r['published'] or 'date unknown'})")
     if doc.removed:
         out.print(f"removed debris: {list(doc.removed)}")
     for flag in doc.flags:
@@ -181,7 +191,7 @@ def demo(db: Path | None, config: Path | None, quiet: bool, serve_after: bool, p
     corpus = demo_corpus()
     err.print(f"demo corpus: {corpus}", highlight=False)
     report = _ingest([str(corpus)], settings, quiet)
-    with Store(settings.db) as store:
+    with Store(settings.db, read_only=True) as store:
         _print_overview(store)
     if serve_after:
         from veille.cli_serve import run_server

@@ -52,9 +52,7 @@ def _open(db: Path | None, config: Path | None):
     from veille.store import Store
 
     settings = _settings(config, db=db)
-    if not Path(settings.db).exists():
-        raise click.ClickException(f"no database at {settings.db}: run `veille ingest` first")
-    return Store(settings.db)
+    return Store(settings.db, read_only=True)
 
 
 def _json(rows) -> None:

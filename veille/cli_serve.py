@@ -20,7 +20,8 @@ def _existing_db(db: Path | None, config: Path | None) -> Path:
     return Path(settings.db)
 
 
-def run_server(db: Path, host: str, port: int, token: str | None, fallback_port: bool = False, config=None) -> None:
+def run_server(db: Path, host: str, port: int, token: str | None, fallback_port: bool = False, config=None,
+               allow_hosts: tuple[str, ...] = ()) -> None:
     """Serve `db` until Ctrl-C, printing where; exit 2 when the port or database cannot be had."""
     from veille.api import serve as serve_app
 
@@ -33,7 +34,7 @@ def run_server(db: Path, host: str, port: int, token: str | None, fallback_port:
 
     try:
         serve_app(db, host=host, port=port, token=token, ready=ready, fallback_port=fallback_port,
-                  settings=_settings(config, db=db))
+                  settings=_settings(config, db=db), allow_hosts=allow_hosts)
     except KeyboardInterrupt:
         pass
     except (OSError, ValueError) as exc:
@@ -47,12 +48,25 @@ def run_server(db: Path, host: str, port: int, token: str | None, fallback_port:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default answers this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
-@click.option("--token", default=None, metavar="TOKEN",
+@click.option("--token", default=None, metavar="TOKEN", envvar="VEILLE_TOKEN", show_envvar=True,
               help="Allow ingesting through the API (POST /api/articles) with `Authorization: Bearer TOKEN`; "
-                   "without it the database is opened read-only.")
-def serve(db: Path | None, config: Path | None, host: str, port: int, token: str | None) -> None:
+                   "without it the database is opened read-only. Prefer $VEILLE_TOKEN or --token-file: "
+                   "other users of the machine can read a command line.")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Read the token from this file (its first line).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (a domain name of this server; '*' for any). "
+                   "By default only the loopback names and the address listened on are answered.")
+def serve(db: Path | None, config: Path | None, host: str, port: int, token: str | None, token_file: Path | None,
+          allow_hosts: tuple[str, ...]) -> None:
     """Serve the HTTP API (/api/, described at /openapi.json) and the dashboard (/) until Ctrl-C."""
-    run_server(_existing_db(db, config), host, port, token, config=config)
+    if token_file is not None:
+        lines = token_file.read_text(encoding="utf-8").splitlines()
+        token = lines[0].strip() if lines else ""
+        if not token:
+            err.print(f"error: the token file {token_file} is empty", highlight=False)
+            sys.exit(2)
+    run_server(_existing_db(db, config), host, port, token, config=config, allow_hosts=allow_hosts)
 
 
 @click.command()

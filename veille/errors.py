@@ -13,3 +13,8 @@ class IngestError(VeilleError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class DatabaseUnavailable(VeilleError):
+    """The database cannot be opened as asked: missing, locked by another process, or on a
+    file system that cannot be written. The message says which and what to do."""

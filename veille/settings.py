@@ -30,8 +30,12 @@ class Settings:
     """Validated settings, passed down explicitly to every stage."""
 
     db: Path = field(default_factory=default_db_path)
-    # Inputs larger than this are refused with a clear error rather than parsed.
+    # Inputs larger than this are refused with a clear error rather than parsed; the limit
+    # counts decompressed bytes (gzip, WARC records) and downloaded bytes too.
     max_input_bytes: int = 200_000_000
+    # Symbolic links met in an ingested folder are reported, not read, unless this is set;
+    # even then only links that stay inside the folder are followed.
+    follow_symlinks: bool = False
     # A single article's cleaned text above this is refused (a 50 MB "article" is not news).
     max_article_chars: int = 2_000_000
     # Articles shorter than this after cleaning are refused as empty.
@@ -44,6 +48,9 @@ class Settings:
     models: tuple[tuple[str, str], ...] = (("fr", "fr_core_news_md"),)
     # Batch size for the NLP stage.
     batch_size: int = 32
+    # Names `veille serve` answers to besides its loopback names and the address it is bound to
+    # ("*": any; see veille.api.app.served_hosts).
+    allowed_hosts: tuple[str, ...] = ()
     # HTTP fetches.
     http_timeout: float = 20.0
     user_agent: str = "veille/0.1 (+news analysis)"

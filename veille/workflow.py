@@ -6,6 +6,7 @@ naming it, and the batch goes on.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -64,8 +65,20 @@ class IngestReport:
     new: int = 0
     unchanged: int = 0
     versions: int = 0
+    reprints: int = 0               # stored texts published again elsewhere: kept as reprints
     errors: list[IngestError] = field(default_factory=list)
     fusion: FusionReport | None = None
+
+    def count(self, result) -> None:
+        """Count what storing one article did (a store.PutResult)."""
+        if result.outcome == "new":
+            self.new += 1
+        elif result.outcome == "version":
+            self.versions += 1
+        elif result.outcome == "reprint":
+            self.reprints += 1
+        else:
+            self.unchanged += 1
 
     @property
     def stored(self) -> int:
@@ -76,6 +89,27 @@ class IngestReport:
         return not self.errors
 
 
+def storage_error(source: str, exc: BaseException) -> IngestError:
+    """An article that could not be stored, with the cause said plainly (a full disk, a
+    read-only file) rather than as the database's own words."""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left on device" in text \
+            or "disk is full" in text.lower():
+        return IngestError(source, "could not be stored: the disk is full (free some space and ingest again; "
+                                   "nothing of this article was written)")
+    if "read-only" in text.lower() or isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES):
+        return IngestError(source, f"could not be stored: the database cannot be written ({text})")
+    return IngestError(source, f"could not be stored: {type(exc).__name__}: {exc}")
+
+
+def _record_error(store: Store, error: IngestError) -> None:
+    """Keep the error in the database when it can still be written (not when the disk is full)."""
+    try:
+        store.record_error(error.source, error.reason)
+    except Exception:
+        pass
+
+
 def ingest(targets: list[str], settings: Settings, store: Store,
            progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
     """Ingest the named inputs into `store`, a transaction per batch of articles (each article
@@ -84,10 +118,18 @@ def ingest(targets: list[str], settings: Settings, store: Store,
 
     def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
         for item in items:
-            if isinstance(item, Article) and store.has(item.id):
-                report.unchanged += 1
-                continue
+            if isinstance(item, Article):
+                try:
+                    seen = store.sight(item)
+                except Exception as exc:
+                    yield storage_error(item.source, exc)
+                    continue
+                if seen is not None:
+                    count(seen)
+                    continue
             yield item
+
+    count = report.count
 
     pending: list[Record] = []
 
@@ -100,23 +142,21 @@ def ingest(targets: list[str], settings: Settings, store: Store,
                 try:
                     results.append(store.put(record, PIPELINE_VERSION))
                 except Exception as exc:
-                    error = IngestError(record.doc.source, f"could not be stored: {type(exc).__name__}: {exc}")
+                    error = storage_error(record.doc.source, exc)
                     report.errors.append(error)
+                    _record_error(store, error)
                     if progress:
                         progress(error)
         for result in results:
-            if result.outcome == "new":
-                report.new += 1
-            elif result.outcome == "version":
-                report.versions += 1
-            else:
-                report.unchanged += 1
+            count(result)
         pending.clear()
 
     for item in extract(not_stored(read_articles(targets, settings)), settings):
         if isinstance(item, IngestError):
             report.errors.append(item)
-            store.record_error(item.source, item.reason)
+            _record_error(store, item)
+            if pending:
+                store_pending()       # what was read before a failing input is stored now
         else:
             pending.append(item)
             if len(pending) >= settings.batch_size:
@@ -131,5 +171,7 @@ def ingest(targets: list[str], settings: Settings, store: Store,
         # one fusion call for the run: every stored article not yet fused (also those a failed run left)
         report.fusion = fuse(store)
     except Exception as exc:
-        report.errors.append(IngestError("fusion", f"fusion across articles failed: {type(exc).__name__}: {exc}"))
+        cause = storage_error("fusion", exc).reason.removeprefix("could not be stored: ")
+        report.errors.append(IngestError("fusion", f"fusion across articles failed (rolled back, nothing of it "
+                                                   f"written): {cause}"))
     return report

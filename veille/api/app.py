@@ -8,6 +8,7 @@ dashboard (static files of veille/web/) at /.
 """
 from __future__ import annotations
 
+import hmac
 import re
 import threading
 from contextlib import asynccontextmanager
@@ -37,14 +38,31 @@ SECURITY_HEADERS = {
 }
 
 
-class _Guard:
-    """Adds the security headers to every answer, refuses bodies larger than MAX_BODY_BYTES, and
-    makes a 405's `Allow` list every method the API description gives the path (Starlette names
-    only those of the first route that matched)."""
+def _hostname(host: str) -> str:
+    """The name in a Host header, without its port: "[::1]:8000" -> "::1"."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
-    def __init__(self, app, describe=None):
+
+def _reply(status: int, detail: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+class _Guard:
+    """What every request passes before the app: the Host header must name this server (a web page
+    that rebinds its own domain to 127.0.0.1 cannot read the API); a request that writes must carry
+    the token before any of its body is read, and its body is counted as it arrives (refused past
+    MAX_BODY_BYTES, chunked or not). Answers get the security headers, and a 405's `Allow` lists
+    every method the API description gives the path (Starlette names only those of the first
+    route that matched)."""
+
+    def __init__(self, app, describe=None, token: str | None = None, hosts: frozenset[str] | None = None):
         self.app = app
         self.describe = describe
+        self.token = token.encode("utf-8") if token is not None else None
+        self.hosts = hosts
         self._methods: list[tuple[re.Pattern, set[str]]] | None = None
 
     def allowed(self, path: str) -> str | None:
@@ -58,13 +76,42 @@ class _Guard:
             methods.add("HEAD")
         return ", ".join(sorted(methods)) or None
 
+    def writes(self, scope) -> bool:
+        """Whether the request is one of the API's writing operations (POST /api/articles)."""
+        method = scope["method"]
+        return method in ("POST", "PUT", "PATCH", "DELETE") and \
+            method in (self.allowed(scope["path"]) or "").split(", ")
+
+    def refusal(self, scope) -> JSONResponse | None:
+        """Why the request is refused before the app sees it, or None."""
+        headers = dict(scope.get("headers") or [])
+        if self.hosts is not None:
+            host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.hosts:
+                return _reply(400, f"unknown host {host!r}: this server answers as {', '.join(sorted(self.hosts))} "
+                                   f"(veille serve --allow-host NAME adds one)")
+        if self.writes(scope):
+            auth = headers.get(b"authorization", b"")
+            scheme, _, given = auth.partition(b" ")
+            bearer = {"WWW-Authenticate": "Bearer"}
+            if scheme.lower() != b"bearer" or not given.strip():
+                off = "" if self.token is not None else ", and writing is off: start `veille serve --token TOKEN`"
+                return _reply(401, f"a token is needed (Authorization: Bearer TOKEN){off}", bearer)
+            if self.token is None:
+                return _reply(403, "writing is off: start `veille serve --token TOKEN` to allow it")
+            if not hmac.compare_digest(given.strip(), self.token):     # bytes: a UTF-8 token works too
+                return _reply(401, "wrong token", bearer)
+            length = headers.get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                return _reply(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+        return None
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            response = JSONResponse({"detail": f"request body larger than {MAX_BODY_BYTES} bytes"}, status_code=413)
-            return await response(scope, receive, send)
+        refused = self.refusal(scope)
+        if refused is not None:
+            return await refused(scope, receive, send)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -75,7 +122,50 @@ class _Guard:
                     headers["allow"] = allow
             await send(message)
 
+        if self.writes(scope):
+            body, size = [], 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    return await _reply(413, f"request body larger than {MAX_BODY_BYTES} bytes")(scope, receive, send)
+                body.append(chunk)
+                if not message.get("more_body"):
+                    break
+            whole = b"".join(body)
+            replayed = False
+
+            async def replay():
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+
+            return await self.app(scope, replay, send_with_headers)
         await self.app(scope, receive, send_with_headers)
+
+
+def served_hosts(host: str, extra: tuple[str, ...] = ()) -> frozenset[str] | None:
+    """The names a server bound to `host` answers to: the loopback names, the address it is
+    bound to, this machine's names and addresses when bound to every interface, and `extra`
+    (settings `allowed_hosts`, `--allow-host`). None ("*" in extra): any name."""
+    if "*" in extra:
+        return None
+    names = {"127.0.0.1", "localhost", "::1", _hostname(host)}
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        try:
+            hostname = socket.gethostname()
+            names |= {hostname.lower(), socket.getfqdn().lower()}
+            names |= set(socket.gethostbyname_ex(hostname)[2])
+        except OSError:
+            pass
+    return frozenset(n.lower() for n in names | set(extra) if n)
 
 
 def web_dir() -> Path:
@@ -83,7 +173,8 @@ def web_dir() -> Path:
     return Path(str(files("veille").joinpath("web")))
 
 
-def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
+               hosts: frozenset[str] | None = None) -> FastAPI:
     """The API and dashboard over the database at `db_path`. Without `token` the database is opened
     read-only and writing is off; with one, POST /api/articles ingests with that bearer token.
     Raises FileNotFoundError when there is no database there."""
@@ -126,7 +217,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return JSONResponse({"detail": f"no such endpoint: /api/{rest}"}, status_code=404)
 
     app.mount("/", StaticFiles(directory=web_dir(), html=True), name="dashboard")
-    app.add_middleware(_Guard, describe=app.openapi)
+    app.add_middleware(_Guard, describe=app.openapi, token=token, hosts=hosts)
     return app
 
 

@@ -7,10 +7,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-import duckdb
-
 from veille.api.queries import fusion_ready, overview
 from veille.api.search import SearchIndex
+from veille.store import Store
 
 
 class Database:
@@ -24,15 +23,10 @@ class Database:
         self.writable = writable
         self.store = None
         if writable:
-            from veille.store import Store
-
             self.store = Store(self.path)
             self.con = self.store.con
         else:
-            try:
-                self.con = duckdb.connect(str(self.path), read_only=True)
-            except duckdb.Error as exc:
-                raise OSError(f"cannot open database {self.path}: {exc}") from exc
+            self.con = Store(self.path, read_only=True).con
         self.write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._overview: dict | None = None
@@ -54,10 +48,16 @@ class Database:
             return self._overview
 
     def changed(self) -> None:
-        """Forget what was cached: articles were added."""
+        """Forget what was cached: articles were added. Called by the writer while it holds the
+        write lock; reads through a cursor of its own, never the writer's connection."""
+        cur = self.cursor()
+        try:
+            fused = fusion_ready(cur)
+        finally:
+            cur.close()
         with self._cache_lock:
             self._overview = None
-            self.fused = fusion_ready(self.con)
+            self.fused = fused
 
     def ingest(self, articles: list[dict], settings) -> dict:
         """Ingest articles given as dicts (`text` or `html`, `source`, ...) through the whole pipeline,
@@ -72,8 +72,9 @@ class Database:
                                      + "\n" for a in articles), encoding="utf-8")
             with self.write_lock:
                 report = ingest([str(batch)], settings, self.store)
-        self.changed()
-        return {"new": report.new, "versions": report.versions, "unchanged": report.unchanged,
+                self.changed()
+        return {"new": report.new, "versions": report.versions, "reprints": report.reprints,
+                "unchanged": report.unchanged,
                 "errors": [{"source": e.source, "reason": e.reason} for e in report.errors]}
 
     def close(self) -> None:

@@ -431,5 +431,6 @@ class IngestFailure(Shape):
 class IngestResult(Shape):
     new: int
     versions: int
+    reprints: int = 0
     unchanged: int
     errors: list[IngestFailure]

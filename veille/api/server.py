@@ -52,12 +52,13 @@ def _server(app, log_level: str) -> uvicorn.Server:
 
 def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
           ready: Callable[[str], None] | None = None, fallback_port: bool = False, log_level: str = "warning",
-          settings=None) -> None:
+          settings=None, allow_hosts: tuple[str, ...] = ()) -> None:
     """Serve the API and dashboard over `db_path` until interrupted (Ctrl-C or SIGTERM).
     `ready(url)` is called once the socket listens."""
-    from veille.api.app import create_app
+    from veille.api.app import create_app, served_hosts
 
-    app = create_app(db_path, token, settings)
+    extra = tuple(settings.allowed_hosts) if settings is not None else ()
+    app = create_app(db_path, token, settings, hosts=served_hosts(host, extra + tuple(allow_hosts)))
     sock = bind(host, port, fallback=fallback_port)
     server = _server(app, log_level)
     if ready:
@@ -86,3 +87,36 @@ def running(app, host: str = DEFAULT_HOST, port: int = 0, log_level: str = "warn
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextlib.contextmanager
+def serving(db_path: str | Path, workers: int | None = None, token: str | None = None,
+            timeout: float = 120) -> Iterator[tuple[str, int]]:
+    """`veille serve` over `db_path` in a process of its own, as a user starts it, for the length of
+    the block; yields its base URL and how many worker processes answer."""
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("veille")
+    args = [str(exe), "serve", "--db", str(db_path), "--port", "0"]
+    if workers:
+        args += ["--workers", str(workers)]
+    env = {**os.environ, **({"VEILLE_TOKEN": token} if token else {})}
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        line = ""
+        while "veille dashboard: " not in line:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"veille serve did not start: {process.stderr.read()[-2000:]}")
+        base = line.split("veille dashboard: ", 1)[1].split()[0].rstrip("/")
+        used = int(line.split(" worker process", 1)[0].rsplit(" ", 1)[1]) if " worker process" in line else 1
+        yield base, used
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

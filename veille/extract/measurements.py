@@ -59,6 +59,7 @@ Conventions (tested in tests/test_measurements.py):
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -1297,9 +1298,15 @@ def extract_measurements(text: str, sentences: Sequence[tuple[int, int]], places
         prev = f
     _share_coordinated(ft, figs)
 
-    return [Measurement(
-        start=f.start, end=f.end, text=text[f.start:f.end], value=float(f.value), unit=f.unit,
-        kind=f.kind, relation=f.relation, status=f.status, metric=f.metric, from_=f.from_, to=f.to,
-        period=f.period, usd=_usd(f, per_usd, published), qualifier=f.qualifier,
-        value_max=None if f.value_max is None else float(f.value_max),
-        evidence=(sents[f.sentence][0], sents[f.sentence][1])) for f in figs]
+    out = []
+    for f in figs:
+        value, usd = float(f.value), _usd(f, per_usd, published)
+        if not math.isfinite(value):
+            continue         # beyond a float: no figure, and no Infinity in the JSON
+        out.append(Measurement(
+            start=f.start, end=f.end, text=text[f.start:f.end], value=value, unit=f.unit,
+            kind=f.kind, relation=f.relation, status=f.status, metric=f.metric, from_=f.from_, to=f.to,
+            period=f.period, usd=usd if usd is None or math.isfinite(usd) else None, qualifier=f.qualifier,
+            value_max=None if f.value_max is None or not math.isfinite(float(f.value_max)) else float(f.value_max),
+            evidence=(sents[f.sentence][0], sents[f.sentence][1])))
+    return out

@@ -142,6 +142,10 @@ _PERCENT_AFTER_RE = re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(_V['percent_
 _RANGE_GAP_RE = re.compile(r"^\s*(?P<w>et|a|-|\u2013|\u2014)\s*$")
 
 
+# More significant digits than any measure a news text states (and than a float holds).
+MAX_DIGITS = 30
+
+
 def _decimal(num: str) -> Decimal | None:
     """The value of a digit string in French notation, or None ("3,5,6")."""
     s = num.replace(" ", "")
@@ -159,6 +163,8 @@ def _decimal(num: str) -> Decimal | None:
             s = s.replace(".", "")
         elif s.count(".") > 1:
             return None
+    if len(s.replace(".", "").lstrip("0")) > MAX_DIGITS:
+        return None          # a key, a serial, a pasted blob: no quantity has that many digits
     try:
         return Decimal(s)
     except InvalidOperation:

@@ -27,12 +27,75 @@ def is_full_page(html: str) -> bool:
     return "<html" in head or "<body" in head or "<!doctype" in head
 
 
+def _html_parser():
+    from lxml import html as lxml_html
+
+    # huge_tree: libxml2 otherwise stops reading at depth 256 and drops the rest without a word
+    return lxml_html.HTMLParser(huge_tree=True)
+
+
+def _depth(root) -> int:
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _TextCounter:
+    """Characters of text in markup, outside scripts and styles (a linear scan, no tree)."""
+
+    def __init__(self):
+        from html.parser import HTMLParser
+
+        counter = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag in ("script", "style"):
+                    counter.skip += 1
+
+            def handle_endtag(self, tag):
+                if tag in ("script", "style") and counter.skip:
+                    counter.skip -= 1
+
+            def handle_data(self, data):
+                if not counter.skip:
+                    counter.chars += len(data.strip())
+
+        self.skip = 0
+        self.chars = 0
+        self.parser = Parser(convert_charrefs=True)
+
+    def count(self, html: str) -> int:
+        self.parser.feed(html)
+        self.parser.close()
+        return self.chars
+
+
+def _unread_share(html: str, root) -> float:
+    """The share of the page's text the parsed tree lacks (libxml2 stops past depth 2048 even with
+    huge_tree); checked only for deep trees, where it can happen."""
+    if _depth(root) < 1000:
+        return 0.0
+    total = _TextCounter().count(html)
+    read = sum(len(t.strip()) for t in root.itertext())
+    return max(0.0, 1 - read / total) if total else 0.0
+
+
+def _truncation_flag(share: float) -> dict:
+    return {"kind": "html_truncated", "start": 0, "end": 0,
+            "text": f"the page nests deeper than the HTML parser reads: {share:.0%} of its text was not read"}
+
+
 def fragment_text(html: str) -> str:
     """Text of an HTML fragment (a feed entry's content), one paragraph per block."""
     from lxml import etree, html as lxml_html
 
     try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        root = lxml_html.fragment_fromstring(html, create_parent="div", parser=_html_parser())
     except (etree.ParserError, ValueError):
         return ""
     etree.strip_elements(root, "script", "style", with_tail=False)
@@ -55,16 +118,24 @@ def fragment_text(html: str) -> str:
     return "".join(parts)
 
 
-def _extract_html(raw: RawArticle) -> tuple[str, dict]:
+def _extract_html(raw: RawArticle) -> tuple[str, dict, list[dict]]:
+    """Main text, page metadata and flags (a page too deep to read whole) of an HTML article."""
     import trafilatura
+    from lxml import etree, html as lxml_html
 
     if not is_full_page(raw.body):
         text = fragment_text(raw.body)
         if not text.strip():
             raise IngestError(raw.source, "no article text found in the HTML")
-        return text, {}
+        return text, {}, []
+    try:
+        tree = lxml_html.document_fromstring(raw.body, parser=_html_parser())
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(raw.source, f"unreadable HTML: {exc}")
+    unread = _unread_share(raw.body, tree)
+    flags = [_truncation_flag(unread)] if unread > 0.05 else []
     doc = trafilatura.bare_extraction(
-        raw.body, url=raw.meta.get("url"), with_metadata=True, include_comments=False,
+        tree, url=raw.meta.get("url"), with_metadata=True, include_comments=False,
         include_tables=False, favor_precision=True,
         date_extraction_params={"extensive_search": False, "original_date": True,
                                 "max_date": "2200-12-31"},
@@ -76,7 +147,7 @@ def _extract_html(raw: RawArticle) -> tuple[str, dict]:
     text = doc.text
     if doc.title and text.startswith(doc.title):
         text = text[len(doc.title):].lstrip("\n")
-    return text, {k: v for k, v in page.items() if v}
+    return text, {k: v for k, v in page.items() if v}, flags
 
 
 def prepare(raw: RawArticle, settings: Settings) -> Article:
@@ -86,12 +157,17 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
     states a publication date that does not parse.
     """
     page: dict = {}
+    input_flags: list[dict] = []
     body = raw.body
     if len(body) > settings.max_article_chars * 4:
         raise IngestError(raw.source, f"input of {len(body)} characters is too large for one article "
                                       f"(max_article_chars={settings.max_article_chars})")
     if raw.is_html:
-        body, page = _extract_html(raw)
+        body, page, input_flags = _extract_html(raw)
+    notes = raw.meta.get("decoding") or {}
+    if notes.get("guessed") or notes.get("mixed"):
+        input_flags.append({"kind": "encoding", "start": 0, "end": 0,
+                            "text": f"read as {notes.get('encoding')}: {notes.get('guessed') or notes.get('mixed')}"})
     cleaned = clean_text(body)
     title = raw.meta.get("title") or page.get("title")
     text = cleaned.text
@@ -108,6 +184,8 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
         raise IngestError(raw.source, f"article of {len(text)} characters is larger than "
                                       f"max_article_chars ({settings.max_article_chars})")
     metadata = {k: v for k, v in raw.meta.items() if k not in ("title", "published", "language") and v}
+    if raw.key:
+        metadata["identity"] = raw.key
     metadata.update({k: v for k, v in page.items() if k not in ("title", "published") and k not in metadata})
     metadata.update(cleaned.metadata)
     candidates = {
@@ -120,7 +198,7 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
     return Article(
         text=text, source=raw.source, title=title, language=language,
         published=published, published_precision=precision, published_from=step,
-        metadata=metadata, removed=tuple(cleaned.removed), flags=tuple(cleaned.flags),
+        metadata=metadata, removed=tuple(cleaned.removed), flags=tuple(input_flags) + tuple(cleaned.flags),
     )
 
 

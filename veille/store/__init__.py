@@ -7,8 +7,10 @@ article back without touching what was stored before.
 """
 from __future__ import annotations
 
+import errno
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -16,18 +18,48 @@ from typing import Iterator
 
 import duckdb
 
-from veille.records import Record
+from veille.errors import DatabaseUnavailable
+from veille.records import Article, Record
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
 @dataclass(frozen=True)
 class PutResult:
-    """What storing one record did: "new", "unchanged" or "version" (a corrected text)."""
+    """What storing one record did: "new", "unchanged", "version" (a corrected text) or "reprint"
+    (the text of a stored article, published again elsewhere)."""
 
     article_id: str
     outcome: str
     version: int
+
+
+def identity_of(doc: Article) -> str | None:
+    """What makes a later text of this article a new version of it: the identity ingestion found
+    (URL, input id, file path), else the URL of a record built elsewhere; None when nothing
+    identifies it."""
+    return doc.metadata.get("identity") or doc.metadata.get("url") or None
+
+
+def why_unavailable(path: Path, exc: BaseException, read_only: bool) -> str:
+    """One sentence on why the database at `path` could not be opened, and what to do."""
+    text = str(exc)
+    low = text.lower()
+    if "lock" in low:
+        holder = re.search(r"PID (\d+)", text)
+        who = f" (process {holder.group(1)})" if holder else ""
+        if read_only:
+            return (f"the database {path} is being written by another process{who}: wait for it to finish, "
+                    f"or serve it without --token so that readers can share it")
+        return (f"the database {path} is in use by another process{who}, perhaps `veille serve`: stop it, "
+                f"or ingest through the server (start it with --token and POST to /api/articles)")
+    if "read-only file system" in low or isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        return f"cannot write the database {path}: its file system is read-only (choose another --db)"
+    if "permission denied" in low or isinstance(exc, PermissionError):
+        return f"cannot open the database {path}: permission denied"
+    if "no space left" in low or isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"cannot write the database {path}: the disk is full"
+    return f"cannot open the database {path}: {text}"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -44,15 +76,39 @@ class Store:
     """A veille database. Use as a context manager, or call close()."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
+        """Open (or, unless `read_only`, create) the database at `path`.
+
+        Raises DatabaseUnavailable, with what to do, when there is no database to read, when
+        another process holds it (DuckDB allows one writer, or many readers), or when its
+        folder cannot be written.
+        """
         self.path = Path(path)
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        if read_only and not self.path.is_file():
+            raise DatabaseUnavailable(f"no database at {self.path}: run `veille ingest` or `veille demo` first")
         try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise OSError(f"cannot open database {self.path}: {exc}") from exc
+        except (duckdb.Error, OSError) as exc:
+            raise DatabaseUnavailable(why_unavailable(self.path, exc, read_only)) from exc
         if not read_only:
-            self.migrate()
+            try:
+                self.migrate()
+            except duckdb.Error as exc:
+                self.con.close()
+                raise DatabaseUnavailable(why_unavailable(self.path, exc, read_only)) from exc
+        elif self._outdated():
+            # written by an older veille: migrate it once (a short write), then read
+            self.con.close()
+            Store(self.path).close()
+            self.con = duckdb.connect(str(self.path), read_only=True)
+
+    def _outdated(self) -> bool:
+        try:
+            return self.schema_version() < migrations()[-1][0]
+        except duckdb.Error:
+            return True
 
     def __enter__(self) -> Store:
         return self
@@ -75,14 +131,9 @@ class Store:
         for number, name, sql in migrations():
             if number in done:
                 continue
-            self.con.execute("BEGIN TRANSACTION")
-            try:
+            with self.transaction():
                 self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name])
-                self.con.execute("COMMIT")
-            except Exception:
-                self.con.execute("ROLLBACK")
-                raise
             applied.append(f"{number:03d}_{name}")
         return applied
 
@@ -94,64 +145,121 @@ class Store:
     def put(self, record: Record, pipeline: str = "") -> PutResult:
         """Store one article with its record, atomically.
 
-        The same text again changes nothing; another text from the same source
-        is stored as a new version that supersedes the latest one.
+        The same text again changes nothing, unless it comes from elsewhere (another URL or
+        source): then it is kept as a reprint of the stored article ("reprint"). Another text
+        with the identity of a stored article (the same URL, input id or file) is stored as a
+        new version that supersedes the latest one ("version").
         """
-        doc = record.doc
-        aid = doc.id
-        con = self.con
-        if con.execute("SELECT 1 FROM articles WHERE id = ?", [aid]).fetchone():
-            return PutResult(aid, "unchanged", self._version(aid))
-        latest = con.execute(
-            "SELECT id, version FROM articles WHERE source = ? ORDER BY version DESC LIMIT 1",
-            [doc.source]).fetchone()
-        version, supersedes = (latest[1] + 1, latest[0]) if latest else (1, None)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            self._insert(record, version, supersedes, pipeline)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return PutResult(aid, "version" if supersedes else "new", version)
+        return self.put_many([record], pipeline, alone=True)[0]
 
-    def put_many(self, records: list[Record], pipeline: str = "") -> list[PutResult]:
+    def put_many(self, records: list[Record], pipeline: str = "", alone: bool = False) -> list[PutResult]:
         """Store several articles in one transaction (faster); if any fails, each goes alone.
 
         Either way no article is ever half-written: a failing article rolls back
         and raises only when stored alone.
         """
-        plan = []
-        seen: dict[str, PutResult] = {}
-        sources: dict[str, tuple[str, int]] = {}
-        con = self.con
+        plan: list = []
+        stored: dict[str, tuple[int, str | None, str]] = {}       # id -> (version, identity, source)
+        latest: dict[str, tuple[str, int]] = {}                    # identity -> (id, version)
+        reprinted: set[tuple[str, str, str | None]] = set()
         for record in records:
             doc = record.doc
             aid = doc.id
-            if aid in seen:
-                plan.append(PutResult(aid, "unchanged", seen[aid].version))
+            identity = identity_of(doc)
+            known = stored.get(aid) or self._stored(aid)
+            if known:
+                stored[aid] = known
+                result = self._sighting(doc, known, reprinted)
+                plan.append(result if result.outcome == "unchanged" else ("reprint", doc, result))
                 continue
-            if con.execute("SELECT 1 FROM articles WHERE id = ?", [aid]).fetchone():
-                seen[aid] = PutResult(aid, "unchanged", self._version(aid))
-                plan.append(seen[aid])
-                continue
-            latest = sources.get(doc.source) or con.execute(
-                "SELECT id, version FROM articles WHERE source = ? ORDER BY version DESC LIMIT 1",
-                [doc.source]).fetchone()
-            version, supersedes = (latest[1] + 1, latest[0]) if latest else (1, None)
-            sources[doc.source] = (aid, version)
-            seen[aid] = PutResult(aid, "version" if supersedes else "new", version)
-            plan.append((record, version, supersedes))
-        con.execute("BEGIN TRANSACTION")
+            previous = (latest.get(identity) or self._latest(identity)) if identity else None
+            version, supersedes = (previous[1] + 1, previous[0]) if previous else (1, None)
+            if identity:
+                latest[identity] = (aid, version)
+            stored[aid] = (version, identity, doc.source)
+            plan.append(("insert", record, PutResult(aid, "version" if supersedes else "new", version),
+                         version, supersedes))
         try:
-            for step in plan:
-                if not isinstance(step, PutResult):
-                    self._insert(step[0], step[1], step[2], pipeline)
-            con.execute("COMMIT")
+            with self.transaction():
+                for step in plan:
+                    if isinstance(step, PutResult):
+                        continue
+                    if step[0] == "insert":
+                        self._insert(step[1], step[3], step[4], pipeline)
+                    else:
+                        self._insert_reprint(step[1])
         except BaseException:
-            con.execute("ROLLBACK")
+            if alone or len(records) == 1:
+                raise
             return [self.put(record, pipeline) for record in records]
-        return [step if isinstance(step, PutResult) else seen[step[0].doc.id] for step in plan]
+        return [step if isinstance(step, PutResult) else step[2] for step in plan]
+
+    @contextmanager
+    def transaction(self):
+        """A transaction: committed at the end of the block, rolled back if it raises. The error
+        that stopped it is the one raised, even when DuckDB already aborted the transaction
+        (a full disk)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+
+    def sight(self, doc: Article) -> PutResult | None:
+        """For a text already stored: keep this publication of it as a reprint when it comes from
+        elsewhere ("reprint"), else nothing ("unchanged"). None when the text is not stored."""
+        known = self._stored(doc.id)
+        if known is None:
+            return None
+        result = self._sighting(doc, known, set())
+        if result.outcome == "reprint":
+            with self.transaction():
+                self._insert_reprint(doc)
+        return result
+
+    def _sighting(self, doc: Article, known: tuple[int, str | None, str], reprinted: set) -> PutResult:
+        version, old_identity, old_source = known
+        identity = identity_of(doc)
+        sighting = (doc.id, doc.source, doc.metadata.get("url"))
+        same_place = identity == old_identity if identity or old_identity else doc.source == old_source
+        if same_place or sighting in reprinted or self._has_reprint(*sighting):
+            return PutResult(doc.id, "unchanged", version)
+        reprinted.add(sighting)
+        return PutResult(doc.id, "reprint", version)
+
+    def _stored(self, aid: str) -> tuple[int, str | None, str] | None:
+        row = self.con.execute("SELECT version, identity, source FROM articles WHERE id = ?", [aid]).fetchone()
+        return (int(row[0]), row[1], row[2]) if row else None
+
+    def _latest(self, identity: str) -> tuple[str, int] | None:
+        return self.con.execute("SELECT id, version FROM articles WHERE identity = ? ORDER BY version DESC LIMIT 1",
+                                [identity]).fetchone()
+
+    def _has_reprint(self, aid: str, source: str, url: str | None) -> bool:
+        return self.con.execute(
+            "SELECT 1 FROM article_reprints WHERE article_id = ? AND source = ? AND url IS NOT DISTINCT FROM ?",
+            [aid, source, url]).fetchone() is not None
+
+    def _insert_reprint(self, doc: Article) -> None:
+        from veille.fusion.data import outlet_of
+
+        self.con.execute(
+            "INSERT INTO article_reprints (article_id, source, url, outlet, title, published) VALUES (?, ?, ?, ?, ?, ?)",
+            [doc.id, doc.source, doc.metadata.get("url"), outlet_of(doc.metadata, doc.source), doc.title,
+             doc.published])
+
+    def reprints(self, article_id: str) -> list[dict]:
+        """The other publications of an article's text: source, url, outlet, title, published."""
+        cur = self.con.execute(
+            "SELECT source, url, outlet, title, published FROM article_reprints WHERE article_id = ?"
+            " ORDER BY published NULLS LAST, seen_at", [article_id])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def _version(self, aid: str) -> int:
         row = self.con.execute("SELECT version FROM articles WHERE id = ?", [aid]).fetchone()
@@ -164,12 +272,12 @@ class Store:
         day = doc.published if doc.published and doc.published_precision == "day" else None
         con.execute(
             "INSERT INTO articles (id, source, url, title, language, published, published_precision,"
-            " published_from, published_day, text, metadata, removed, flags, version, supersedes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " published_from, published_day, text, metadata, removed, flags, version, supersedes, identity)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [aid, doc.source, doc.metadata.get("url"), doc.title, doc.language, doc.published,
              doc.published_precision, doc.published_from, day, doc.text,
              json.dumps(doc.metadata, ensure_ascii=False), json.dumps(list(doc.removed), ensure_ascii=False),
-             json.dumps(list(doc.flags), ensure_ascii=False), version, supersedes])
+             json.dumps(list(doc.flags), ensure_ascii=False), version, supersedes, identity_of(doc)])
         con.execute("INSERT INTO records (article_id, record, pipeline) VALUES (?, ?, ?)",
                     [aid, json.dumps(record.to_dict(), ensure_ascii=False), pipeline])
         self._insert_rows("entities", [

@@ -51,7 +51,8 @@ async def ingest(request: Request, body: models.IngestRequest,
                             if token else f"a token is needed, and {off}", headers={"WWW-Authenticate": "Bearer"})
     if token is None:
         raise HTTPException(status_code=403, detail=off)
-    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), token.encode("utf-8")):
+    # Starlette decodes headers as Latin-1: back to the bytes sent, which a UTF-8 token was
+    if not hmac.compare_digest(credentials.credentials.encode("latin-1", errors="replace"), token.encode("utf-8")):
         raise HTTPException(status_code=401, detail="wrong token", headers={"WWW-Authenticate": "Bearer"})
     for a in body.articles:
         if not (a.text or "").strip() and not (a.html or "").strip():
