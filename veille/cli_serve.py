@@ -21,20 +21,20 @@ def _existing_db(db: Path | None, config: Path | None) -> Path:
 
 
 def run_server(db: Path, host: str, port: int, token: str | None, fallback_port: bool = False, config=None,
-               allow_hosts: tuple[str, ...] = ()) -> None:
+               allow_hosts: tuple[str, ...] = (), workers: int | None = None) -> None:
     """Serve `db` until Ctrl-C, printing where; exit 2 when the port or database cannot be had."""
     from veille.api import serve as serve_app
 
-    def ready(url: str) -> None:
+    def ready(url: str, processes: int) -> None:
         click.echo(f"veille dashboard: {url}  (API {url}api/, description {url}openapi.json;"
-                   f" database {db}; Ctrl-C to stop)")
+                   f" database {db}; {processes} worker process{'es' if processes > 1 else ''}; Ctrl-C to stop)")
         if token is None:
             click.echo("writing through the API is off (start with --token to allow ingesting)")
         sys.stdout.flush()
 
     try:
         serve_app(db, host=host, port=port, token=token, ready=ready, fallback_port=fallback_port,
-                  settings=_settings(config, db=db), allow_hosts=allow_hosts)
+                  settings=_settings(config, db=db), allow_hosts=allow_hosts, workers=workers)
     except KeyboardInterrupt:
         pass
     except (OSError, ValueError) as exc:
@@ -57,8 +57,11 @@ def run_server(db: Path, host: str, port: int, token: str | None, fallback_port:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests whose Host header is NAME (a domain name of this server; '*' for any). "
                    "By default only the loopback names and the address listened on are answered.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes answering requests when read-only (default: one per core, up to 4); "
+                   "with --token, always one.")
 def serve(db: Path | None, config: Path | None, host: str, port: int, token: str | None, token_file: Path | None,
-          allow_hosts: tuple[str, ...]) -> None:
+          allow_hosts: tuple[str, ...], workers: int | None) -> None:
     """Serve the HTTP API (/api/, described at /openapi.json) and the dashboard (/) until Ctrl-C."""
     if token_file is not None:
         lines = token_file.read_text(encoding="utf-8").splitlines()
@@ -66,7 +69,7 @@ def serve(db: Path | None, config: Path | None, host: str, port: int, token: str
         if not token:
             err.print(f"error: the token file {token_file} is empty", highlight=False)
             sys.exit(2)
-    run_server(_existing_db(db, config), host, port, token, config=config, allow_hosts=allow_hosts)
+    run_server(_existing_db(db, config), host, port, token, config=config, allow_hosts=allow_hosts, workers=workers)
 
 
 @click.command()

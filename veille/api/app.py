@@ -173,6 +173,11 @@ def web_dir() -> Path:
     return Path(str(files("veille").joinpath("web")))
 
 
+def check_database(db_path: str | Path) -> None:
+    """Raise (FileNotFoundError, DatabaseUnavailable) when the database cannot be served read-only."""
+    Database(db_path).close()
+
+
 def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
                hosts: frozenset[str] | None = None) -> FastAPI:
     """The API and dashboard over the database at `db_path`. Without `token` the database is opened

@@ -99,7 +99,9 @@ class SearchIndex:
     def _open(self, path: Path | None) -> sqlite3.Connection:
         for target in ([str(path)] if path else []) + [":memory:"]:
             try:
-                db = sqlite3.connect(target, check_same_thread=False)
+                # autocommit: `sync` opens its own write transaction (BEGIN IMMEDIATE); several server
+                # processes share the file and wait for each other's sync
+                db = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=60)
                 db.execute("PRAGMA journal_mode=WAL") if target != ":memory:" else None
                 db.executescript("""
                     CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
@@ -125,10 +127,11 @@ class SearchIndex:
             return 0
         with self._lock:
             current = {r[0] for r in con.execute(f"SELECT a.id FROM articles a WHERE {LATEST}").fetchall()}
-            indexed = dict(self.db.execute("SELECT article_id, doc FROM doc_ids").fetchall())
-            gone = [indexed[i] for i in indexed.keys() - current]
-            new = sorted(current - indexed.keys())
-            with self.db:
+            self.db.execute("BEGIN IMMEDIATE")       # what is indexed is read under the write lock
+            try:
+                indexed = dict(self.db.execute("SELECT article_id, doc FROM doc_ids").fetchall())
+                gone = [indexed[i] for i in indexed.keys() - current]
+                new = sorted(current - indexed.keys())
                 self.db.executemany("DELETE FROM docs WHERE rowid = ?", [(d,) for d in gone])
                 self.db.executemany("DELETE FROM doc_ids WHERE doc = ?", [(d,) for d in gone])
                 for start in range(0, len(new), 500):
@@ -139,6 +142,10 @@ class SearchIndex:
                         cur = self.db.execute("INSERT INTO docs (article_id, published, title, text) VALUES (?, ?, ?, ?)",
                                               (aid, published, title or "", text))
                         self.db.execute("INSERT INTO doc_ids VALUES (?, ?)", (aid, cur.lastrowid))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
             self._state = state
             return len(gone) + len(new)
 

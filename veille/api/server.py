@@ -50,23 +50,67 @@ def _server(app, log_level: str) -> uvicorn.Server:
                                          timeout_graceful_shutdown=3))
 
 
+def default_workers(writable: bool) -> int:
+    """Processes that answer: one when the server writes (DuckDB allows one writer), else one per
+    core up to four (each opens the database read-only; DuckDB lets readers share it)."""
+    import os
+
+    return 1 if writable else max(1, min(4, os.cpu_count() or 1))
+
+
 def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-          ready: Callable[[str], None] | None = None, fallback_port: bool = False, log_level: str = "warning",
-          settings=None, allow_hosts: tuple[str, ...] = ()) -> None:
+          ready: Callable[[str, int], None] | None = None, fallback_port: bool = False, log_level: str = "warning",
+          settings=None, allow_hosts: tuple[str, ...] = (), workers: int | None = None) -> None:
     """Serve the API and dashboard over `db_path` until interrupted (Ctrl-C or SIGTERM).
-    `ready(url)` is called once the socket listens."""
+    `ready(url, workers)` is called once the socket listens.
+
+    Read-only, `workers` processes answer on one socket (each with its own read-only connection),
+    so that requests use every core; with a token, one process answers and writes."""
+    import json
+    import os
+
     from veille.api.app import create_app, served_hosts
 
     extra = tuple(settings.allowed_hosts) if settings is not None else ()
-    app = create_app(db_path, token, settings, hosts=served_hosts(host, extra + tuple(allow_hosts)))
+    hosts = served_hosts(host, extra + tuple(allow_hosts))
+    workers = 1 if token is not None else (workers or default_workers(False))
+    if workers == 1:
+        app = create_app(db_path, token, settings, hosts=hosts)
+    else:
+        from veille.api.app import check_database
+
+        check_database(db_path)           # a clear error here, not one per worker
+        os.environ[_ENV] = json.dumps({"db": str(db_path), "hosts": sorted(hosts) if hosts is not None else None})
+        app = "veille.api.server:app_from_environment"
     sock = bind(host, port, fallback=fallback_port)
-    server = _server(app, log_level)
     if ready:
-        ready(url_of(sock))
+        ready(url_of(sock), workers)
     try:
-        server.run(sockets=[sock])
+        if workers == 1:
+            _server(app, log_level).run(sockets=[sock])
+        else:
+            from uvicorn.supervisors import Multiprocess
+
+            config = uvicorn.Config(app, factory=True, workers=workers, log_level=log_level, access_log=False,
+                                    lifespan="on", timeout_graceful_shutdown=3)
+            Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
+
+
+_ENV = "VEILLE_SERVE_WORKER"
+
+
+def app_from_environment():
+    """The read-only app of one worker process of `serve` (uvicorn imports it by name)."""
+    import json
+    import os
+
+    from veille.api.app import create_app
+
+    spec = json.loads(os.environ[_ENV])
+    hosts = frozenset(spec["hosts"]) if spec["hosts"] is not None else None
+    return create_app(spec["db"], None, None, hosts=hosts)
 
 
 @contextlib.contextmanager
