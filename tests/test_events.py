@@ -84,9 +84,10 @@ def test_bad_input_never_crashes(nlp):
 
 def test_background_markers_are_compared_with_their_accents(nlp):
     """"dès" marks background; "des" (the article) does not, though both fold to "des"."""
-    from veille.extract.events import _governed_by, vocabulary
+    from veille.extract.events import language
+    from veille.extract.events.syntax import governed_by as _governed_by
 
-    markers = vocabulary().historical_markers
+    markers = language("fr").historical_markers
     doc = nlp("Les échanges ont doublé depuis l'invasion et dès la signature des accords.")
     by_text = {t.text: t for t in doc}
     assert _governed_by(by_text["invasion"], markers)

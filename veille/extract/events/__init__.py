@@ -1,0 +1,47 @@
+"""Events: PLOVER-coded acts read from the clauses of an article, in stages.
+
+    "Vladimir Poutine et Xi Jinping ont signé jeudi à Pékin une déclaration conjointe."
+    -> SUPPORT, actor [CHN, RUS], recipient [], date = that Thursday, location Beijing
+
+Stages, each a module of pure functions, called in this order by `extract_events`:
+`lang` (the language bundle: triggers, cues, grammar words, built once), `parties` (which spans
+designate which state or body), `triggers` (the words that name an act, and the readings that
+hold), `arguments` (who acts on whom, from the parse), `attributes` (status, date, place,
+sectors, count), `assemble` (one event from a trigger, or none), `consolidate` (one event per act
+in the article); `quotes` finds direct speech and its speaker, `syntax` reads the parse.
+"""
+from __future__ import annotations
+
+from veille.extract.events.assemble import event_from
+from veille.extract.events.consolidate import merge_events
+from veille.extract.events.context import Context, story_date, story_place
+from veille.extract.events.lang import EventLanguage, language
+from veille.extract.events.parties import build_parties, main_pair
+from veille.extract.events.quotes import find_quotes
+from veille.extract.events.triggers import find_triggers
+from veille.records import Entity, Event, PlaceRef, Quote, Timex
+
+__all__ = ["extract_events", "language", "EventLanguage"]
+
+
+def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes: list[Timex],
+                   published: str | None, lang: EventLanguage | None = None) -> tuple[list[Event], list[Quote]]:
+    """Events and quotes of a parsed article, read with the language bundle `lang` (French by default)."""
+    lang = lang or language("fr")
+    text = doc.text
+    parties = build_parties(entities, places, text, lang)
+    ctx = Context(text=text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
+                  published=published, story_date=None, story_place=story_place(parties), lang=lang,
+                  pair=main_pair(places, entities))
+    ctx.story_date = story_date(ctx.timexes, text, published)
+    quotes = find_quotes(doc, entities, lang)
+    events: list[Event] = []
+    sentences = list(doc.sents)
+    doc.user_data["veille_sents"] = [sent for sent in sentences for _ in range(len(sent))]
+    for sent in sentences:
+        quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
+        for token, trigger in find_triggers(sent, lang):
+            ev = event_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
+            if ev is not None:
+                events.append(ev)
+    return merge_events(events), quotes

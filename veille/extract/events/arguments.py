@@ -1,0 +1,172 @@
+"""Arguments: who acts and on whom, read from the parse around a trigger.
+
+    "Washington a imposé des sanctions à des entreprises chinoises"
+    -> imposer carries "sanctions": actor USA (its subject), recipient CHN (its "à" complement)
+"""
+from __future__ import annotations
+
+from veille.extract.events.context import Context
+from veille.extract.events.lang import Trigger
+from veille.extract.events.syntax import (case_of, codes_of, left_window_codes, lemma, located_in, objects,
+                                              par_window, span_of, subject, subjects)
+from veille.extract.events.triggers import noun_trigger
+from veille.records import Event
+from veille.text import fold
+
+ANTECEDENT_CHARS = 1200     # how far back a reply looks for the act it answers
+
+
+def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
+    """(actors, recipients) of a trigger, by its kind of roles."""
+    if trigger.pos == "VERB":
+        return _verb_roles(token, trigger, ctx)
+    return _noun_roles(token, trigger, ctx)
+
+
+def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
+    parties, lang = ctx.parties, ctx.lang
+    place_states: list[str] = []
+    co: list[str] = []
+    found, passive = subjects(token, lang)
+    subject_codes = [c for s in found for c in codes_of(s, parties, lang)]
+    object_codes: list[str] = []
+    complement_codes: list[str] = []
+    for child, dep in objects(token):
+        case = case_of(child)
+        # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised
+        # or blamed is not the target
+        codes = codes_of(child, parties, lang, exclude=subject_codes,
+                         skip=lang.cases["with"] if trigger.roles == "directed" else ())
+        act = noun_trigger(child, lang) if trigger.roles == "directed" and dep in ("obj", "obl:arg") else None
+        if act is not None:
+            # "a condamné l'invasion russe de l'Ukraine": who is blamed is who did the act
+            doers, _ = roles(child, act, ctx)
+            codes = [c for c in doers if c not in subject_codes] or codes
+        if lang.case_is(case, "with"):
+            co += codes
+        elif lang.case_is(case, "to") and parties.place_at(*span_of(child)) and trigger.roles == "visit":
+            place_states += codes
+        elif (dep in ("obj", "iobj") or lang.case_is(case, "against")
+              or (dep == "obl:arg" and (case is None or lang.case_is(case, "argument")))):
+            if trigger.roles == "directed" and dep in ("obj", "iobj") and \
+                    parties.codes(*span_of(child), kinds=frozenset({"pair"})):
+                return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
+            object_codes += codes or (located_in(child, parties, lang) if trigger.roles == "directed" else [])
+        elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
+            complement_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
+                                 for c in codes_of(g, parties, lang, exclude=subject_codes)]
+    if not object_codes:
+        # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
+        object_codes = complement_codes
+    syntactic_codes = list(subject_codes)
+    agent_codes: list[str] = []
+    if passive:
+        agents = [c for c in token.children
+                  if c.dep_ == "obl:agent" or (lang.case_is(case_of(c), "by") and c.dep_.startswith("obl"))]
+        agent_codes = [c for a in agents for c in codes_of(a, parties, lang)]
+    if passive and not (trigger.roles == "reciprocal" and not agent_codes):
+        # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
+        object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
+        subject_codes = agent_codes
+    named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
+    if len(subject_codes) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
+        # the parse may have missed the subject ("MM. Xi et Poutine ont signé"); a subject it
+        # found that names no state ("les établissements étrangers qui...") is left alone
+        for code in left_window_codes(token, parties, lang):
+            if code not in subject_codes and (trigger.roles == "reciprocal" or code not in object_codes):
+                subject_codes.append(code)
+    if trigger.roles == "reciprocal":
+        actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
+        recipients: list[str] = []
+    elif trigger.roles == "host":
+        actors, recipients = object_codes + co, subject_codes
+    elif trigger.roles == "visit":
+        actors, recipients = subject_codes, place_states or object_codes
+    else:
+        actors, recipients = subject_codes, object_codes + co
+    return _distinct(actors, recipients)
+
+
+def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
+    parties, lang = ctx.parties, ctx.lang
+    of, by, between, to, adjective = [], [], [], [], []
+    for child in token.children:
+        case = case_of(child)
+        codes = codes_of(child, parties, lang)
+        if trigger.roles == "reciprocal" and (
+                (child.dep_ == "det" and fold(child.text) in lang.shared_determiners)
+                or (child.dep_ == "amod" and fold(child.lemma_ or child.text) in lang.bilateral_adjectives)):
+            between += list(ctx.pair)
+            continue
+        if child.dep_ == "amod":
+            codes = parties.codes(child.idx, child.idx + len(child.text))
+            adjective += codes
+            if trigger.type not in ("ASSAULT", "COERCE"):
+                of += codes
+        elif lang.case_is(case, "of"):
+            of += codes
+        elif lang.case_is(case, "by"):
+            by += codes
+        elif lang.case_is(case, "between"):
+            between += codes
+        elif lang.case_is(case, "to") or lang.case_is(case, "against"):
+            to += codes
+    if trigger.roles == "host":
+        actors, recipients = of + to, []
+        verb = token.head
+        if token.dep_ in ("obj", "nsubj:pass") and verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs:
+            # "Xi lui a réservé un accueil fastueux": the subject hosts, the one received is the visitor
+            host, _ = subject(verb, lang)
+            recipients = codes_of(host, parties, lang) if host is not None else []
+            actors += [c for child in verb.children if child is not token
+                       and (child.dep_ in ("iobj", "obl:arg") or lang.case_is(case_of(child), "dative"))
+                       for c in codes_of(child, parties, lang, exclude=recipients)]
+        return list(dict.fromkeys(c for c in actors if c not in recipients)), list(dict.fromkeys(recipients))
+    if trigger.roles == "visit":
+        actors, recipients = of, to
+    elif trigger.roles == "reciprocal":
+        actors, recipients = of + between + to, []
+    elif trigger.type in ("ASSAULT", "COERCE"):
+        # "l'invasion russe de l'Ukraine", "les frappes russes contre...": the adjective names
+        # the doer, "de" the victim; "par" the doer when there is one
+        by = by or par_window(token, parties, lang) or adjective
+        actors, recipients = by, [c for c in of + to if c not in by]
+    else:
+        actors, recipients = of + by, to
+    if not actors and token.head is not token and token.dep_ in ("obj", "nsubj", "obl:arg", "obl:mod", "obl"):
+        verb = token.head
+        if verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs and token.dep_ != "nsubj":
+            doer, _ = subject(verb, lang)
+            if doer is not None and doer is not token:
+                actors = codes_of(doer, parties, lang)
+                if not recipients and trigger.roles != "reciprocal":
+                    # "a commencé la guerre en Ukraine": the complement may hang on the verb
+                    recipients = [c for child in verb.children if child is not token
+                                  and (lang.case_is(case_of(child), "to") or lang.case_is(case_of(child), "against"))
+                                  for c in codes_of(child, parties, lang) if c not in actors]
+    return _distinct(actors, recipients)
+
+
+def _distinct(actors: list[str], recipients: list[str]) -> tuple[list[str], list[str]]:
+    actors = list(dict.fromkeys(actors))
+    return actors, [c for c in dict.fromkeys(recipients) if c not in actors]
+
+
+def has_active_subject(token, ctx: Context) -> bool:
+    """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
+    found, passive = subjects(token, ctx.lang) if token.pos_ in ("VERB", "AUX") else ([], False)
+    return bool(found) and not passive and not any(fold(s.text) in ctx.lang.person_pronouns for s in found)
+
+
+def antecedent(actors: list[str], before: int, history: list[Event]) -> list[str]:
+    """Who last acted on these actors, a little before: the target of their reply.
+
+    "Washington a imposé des sanctions à des entreprises chinoises. [...] Pékin a
+    rejeté ces accusations": the rejection answers the United States.
+    """
+    for ev in reversed(history):
+        if ev.evidence[0] >= before or before - ev.evidence[1] > ANTECEDENT_CHARS:
+            continue
+        if set(ev.recipient) & set(actors) and not set(ev.actor) & set(actors) and ev.actor:
+            return list(ev.actor)
+    return []

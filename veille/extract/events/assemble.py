@@ -1,0 +1,146 @@
+"""Assembling one event from a trigger: its roles, type, status, date, place, sectors, count, and
+the checks that say it is no event at all.
+
+    "Pékin et Moscou ont signé jeudi un contrat de livraison de gaz" -> signer + a deal of
+    material exchange: COOPERATE, actor [CHN, RUS], dated that Thursday
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from veille.extract.events import attributes
+from veille.extract.events.arguments import antecedent, has_active_subject, roles
+from veille.extract.events.context import Context
+from veille.extract.events.lang import Trigger
+from veille.extract.events.syntax import case_of, governed_by, sentence_words, span_of
+from veille.extract.events.triggers import alleged, is_purpose, promised, signed_kind, superlative, under_trigger
+from veille.gazetteer import gazetteer
+from veille.records import Event
+
+HISTORICAL_DAYS = 90
+PHYSICAL = ("ASSAULT", "COERCE", "RETREAT")
+REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
+
+
+def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
+    """Whether the trigger names no act of its own here: an aim, an allegation, a promise's
+    content, the object of another trigger, or a participle used as an adjective."""
+    lang = ctx.lang
+    if trigger.pos == "VERB" and is_purpose(token, lang):
+        return True
+    if trigger.pos == "VERB" and alleged(token, lang):
+        return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
+    if trigger.pos == "NOUN" and under_trigger(token, lang):
+        return True
+    if promised(token, lang):
+        return True  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
+    if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or superlative(token, lang)):
+        return True  # "les plus demandées": a participle used as an adjective or a noun
+    appositive = "Pres" in token.morph.get("Tense") and token.i > 0 and token.doc[token.i - 1].text == ","
+    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not any(
+            c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or lang.case_is(case_of(c), "by") for c in token.children):
+        # a participle describing a noun ("une délégation fournie", "les pays refusant de payer"),
+        # unless set apart as what its noun did ("l'ambassade, dénonçant les sanctions, ...")
+        return True
+    return False
+
+
+def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None,
+               history: list[Event] = ()) -> Event | None:
+    """The event a trigger reports in its sentence, or None."""
+    if not_an_act(token, trigger, ctx):
+        return None
+    actors, recipients = roles(token, trigger, ctx)
+    if not actors and not recipients and trigger.agreement and ctx.pair and not has_active_subject(token, ctx) and \
+            set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair) and \
+            set(ctx.pair) <= set(ctx.parties.codes(_previous_sentence_start(sent), sent.end_char)):
+        # "des accords ont été signés": between the article's two states, unless others are named
+        actors = list(ctx.pair)
+    if not actors:
+        # an act with no known doer ("l'invasion de l'Ukraine") cannot be coded reliably
+        return None
+    if trigger.background_only:
+        return None
+    lang = ctx.lang
+    words = sentence_words(sent)
+    event_type, mode = trigger.type, trigger.mode
+    if trigger.agreement:
+        signed = signed_kind(token, lang)
+        if signed == "deal" or (signed is None and any(f" {w} " in words for w in lang.material)):
+            event_type = "COOPERATE"
+    status = attributes.status(token, trigger, lang)
+    if trigger.agreement and status in ("future", "hypothetical"):
+        event_type = "AGREE"  # a signing to come is a promise (PLOVER), deal or statement alike
+    if event_type == "CONSULT":
+        if any(f" {w} " in words for w in lang.phone):
+            mode = "phone"
+        elif mode is None and any(f" {w} " in words for w in lang.multilateral) and len(actors) + len(recipients) > 2:
+            mode = "multilateral"
+    clause = span_of(token)
+    date_ = attributes.date_near(token, sent, ctx, promise=event_type == "AGREE" and trigger.pos == "VERB")
+    confidence = 0.8 if date_ else 0.6
+    if date_ is None:
+        date_ = ctx.story_date
+    place = attributes.location(sent, ctx, clause)
+    if event_type == "CONSULT" and mode in (None, "visit") and place and place[1]:
+        host = place[1]
+        parties_all = actors + recipients
+        if host in parties_all and len(parties_all) == 2:
+            actors = [c for c in parties_all if c != host]
+            recipients = [host]
+            mode = "visit"
+    if event_type == "CONSULT" and mode == "visit" and not recipients and place and place[1] and place[1] not in actors:
+        recipients = [place[1]]
+    if trigger.roles == "visit" and not recipients:
+        return None
+    if not recipients and event_type in PHYSICAL:
+        # "ont frappé des installations à Kharkiv": the state where the act lands
+        recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
+    if not recipients and trigger.roles == "directed" and event_type in REPLIES:
+        recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
+    if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
+            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST", "SUPPORT")):
+        # a one-sided act by one of the article's two states, with no target named in the clause:
+        # in a bilateral story it is aimed at the other when that one is named close by
+        other = next(c for c in ctx.pair if c != actors[0])
+        start = max(ctx.text.rfind("\n", 0, sent.start_char), 0)
+        if other in ctx.parties.codes(start, sent.end_char):
+            recipients = [other]
+    if place is None and ctx.story_place and date_ and ctx.story_date and date_ == ctx.story_date:
+        name, state = ctx.story_place
+        if state is None or state in actors + recipients:
+            place = ctx.story_place
+    if status == "occurred" and date_ and ctx.published and len(ctx.published) == 10 and date_.end:
+        try:
+            gap = date.fromisoformat(ctx.published) - date.fromisoformat(date_.end)
+        except ValueError:
+            gap = timedelta(0)
+        if gap.days > HISTORICAL_DAYS:
+            status = "historical"
+    if trigger.pos == "NOUN" and status == "occurred" and governed_by(token, lang.historical_markers):
+        status = "historical"
+    if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
+        status = "future"
+    if event_type == "SUPPORT" and trigger.roles == "directed" and not recipients:
+        return None  # praise of a thing ("a salué le niveau des échanges") backs no one
+    if event_type == "COOPERATE" and trigger.roles == "reciprocal" and len(set(actors)) < 2:
+        return None  # joint action needs two parties; "il doit inaugurer l'Expo" alone is a ceremony
+    if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
+            set(actors) & set(gazetteer().codes.values())):
+        return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
+    reciprocal = trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE")
+    if reciprocal or (event_type == "CONSULT" and mode != "visit"):
+        actors, recipients = sorted(set(actors) | set(recipients)), []
+    return Event(type=event_type, actor=tuple(actors), recipient=tuple(recipients), mode=mode, status=status,
+                 date=date_, location=place[0] if place else None,
+                 sectors=attributes.sectors(sent, ctx) if event_type not in ("ASSAULT",) else (),
+                 count=attributes.count(token, lang) if trigger.agreement else None,
+                 evidence=(sent.start_char, sent.end_char), confidence=confidence,
+                 trigger=token.text, source=quote_speaker)
+
+
+def _previous_sentence_start(sent) -> int:
+    sents = sent.doc.user_data.get("veille_sents")
+    if sents and sent.start > 0:
+        return sents[sent.start - 1].start_char
+    return sent.start_char

@@ -1,0 +1,157 @@
+"""Attributes of an event: status (PLOVER's auxiliary modes), date, place, sectors, count.
+
+    "La Chine ne signera pas l'accord" -> negated (the negation wins over the future)
+    "Arrivé lundi à Pékin, il a signé mardi" -> the signing is dated Tuesday, not Monday
+"""
+from __future__ import annotations
+
+from veille.extract.events.context import Context
+from veille.extract.events.lang import EventLanguage, Trigger
+from veille.extract.events.parties import STATE_KINDS
+from veille.extract.events.syntax import CLAUSE_BOUNDARIES, lemma, sentence_words
+from veille.records import Period, Timex
+from veille.text import fold
+
+
+def status(token, trigger: Trigger, lang: EventLanguage) -> str:
+    """occurred, future, hypothetical or negated, from the verb chain's morphology and words."""
+    chain = [token]
+    head = token
+    if trigger.pos == "NOUN":
+        # a noun takes the mood of its verb only when the verb just carries it ("n'a pas effectué
+        # de visite"), not when the noun is a circumstance of another act ("la visite n'a pas permis")
+        if token.dep_ in ("obj", "nsubj:pass", "obl:arg") and lemma(token.head, lang) in lang.light_verbs:
+            chain.append(token.head)
+    else:
+        for _ in range(3):
+            if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head is not head:
+                head = head.head
+                chain.append(head)
+            else:
+                break
+    words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
+    words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
+              for d in c.children if d.dep_ == "det"}
+    negators = words & lang.negation
+    if negators - lang.needs_ne or (negators and any(
+            fold(c.text) in lang.negation_particles for t in chain for c in t.children if c.dep_ == "advmod")):
+        return "negated"  # "plus" and "point" negate only with "ne": "les plus demandées" does not
+    for t in chain[1:]:
+        if lemma(t, lang) == lang.obligation_verb and any(fold(c.text) in lang.still_to_do for c in t.children):
+            return "negated"
+    if any(c.dep_ == "mark" and fold(c.text) in lang.condition_marks for t in chain for c in t.children):
+        return "hypothetical"  # "si Kiev refusait le plan": a condition, not a fact
+    if token.dep_ == "xcomp" and lemma(token.head, lang) in lang.negating_heads:
+        return "negated"  # "s'est abstenu de condamner"
+    if trigger.pos == "VERB" and lang.conditional_ending.search(token.lower_) \
+            and not lang.imperfect_ending.search(token.lower_) \
+            and "Cnd" not in token.morph.get("Mood") and "Imp" not in token.morph.get("Tense"):
+        return "hypothetical"  # the tagger missed the mood: "fournirait"
+    for t in chain:
+        morph = t.morph
+        aux_lemmas = {lemma(c, lang) for c in t.children if c.dep_.startswith("aux")}
+        if "Cnd" in morph.get("Mood") or any("Cnd" in c.morph.get("Mood") for c in t.children if c.dep_.startswith("aux")):
+            if lemma(t, lang) in lang.hypothetical_aux or aux_lemmas & lang.hypothetical_aux:
+                return "hypothetical"
+            if t is not token and lemma(t, lang) in lang.future_aux:
+                return "future"
+            return "hypothetical"
+        if "Fut" in morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in t.children if c.dep_.startswith("aux")):
+            return "future"
+        if t is not token and (lemma(t, lang) in lang.future_aux or lemma(t, lang) in lang.hypothetical_aux):
+            return "future" if lemma(t, lang) in lang.future_aux else "hypothetical"
+        if lang.near_future_aux in aux_lemmas and "Inf" in token.morph.get("VerbForm"):
+            return "future"
+    if trigger.pos == "NOUN":
+        for child in token.children:
+            if fold(child.text) in lang.future_adjectives:
+                return "future"
+    return "occurred"
+
+
+def _other_clause(timex: Timex, token, sent) -> bool:
+    """Whether a time expression sits in a clause that does not govern the trigger.
+
+    "Arrivé lundi à Pékin, il a signé mardi...": "lundi" dates the arrival, not the signing.
+    """
+    at = next((t for t in sent if t.idx <= timex.start < t.idx + len(t.text)), None)
+    if at is None:
+        return False
+    governing = {token.i} | {a.i for a in token.ancestors}
+    t = at
+    while t.head is not t and t.i not in governing:
+        if t.dep_ in CLAUSE_BOUNDARIES:
+            return True
+        t = t.head
+    return False
+
+
+def _in_complement(timex: Timex, token) -> bool:
+    """Whether a time expression lies in a verb's infinitive complement ("a proposé d'organiser
+    une rencontre en juin"): it dates what is promised, not the promise."""
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
+            start, end = min(t.idx for t in child.subtree), max(t.idx + len(t.text) for t in child.subtree)
+            if start <= timex.start and timex.end <= end:
+                return True
+    return False
+
+
+def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None:
+    """The date of the sentence that dates this trigger: the nearest one in a governing clause."""
+    candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
+                  and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))]
+    # a date still to come is kept wherever it sits: a plan's date is often told apart
+    # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
+    own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]
+    candidates = own or ([] if candidates and ctx.story_date else candidates)
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda t: min(abs(t.start - token.idx), abs(t.end - token.idx)))
+    return Period(best.begin, best.end_date or best.begin)
+
+
+def location(sent, ctx: Context, within: tuple[int, int]) -> tuple[str, str | None] | None:
+    """A place introduced by "à", "au", "lors du sommet de", in the clause, else the sentence."""
+    before_words = tuple(f"{gap}{w}" for w in ctx.lang.cases["place_before"] for gap in (" ", "'"))
+    for start, end in (within, (sent.start_char, sent.end_char)):
+        for s, e, name, kind, state in ctx.parties.places:
+            if s < start or e > end or kind in ("state", "country", "region"):
+                continue
+            before = " " + fold(ctx.text[max(0, s - 20):s]).rstrip()
+            if before.endswith(before_words):
+                return name, state
+    return None
+
+
+def sectors(sent, ctx: Context) -> tuple[str, ...]:
+    """Sectors whose cue words the sentence holds."""
+    words = sentence_words(sent)
+    return tuple(name for name, cues in ctx.lang.sectors if any(f" {cue} " in words for cue in cues))
+
+
+def count(token, lang: EventLanguage) -> int | None:
+    """How many agreements a signing names ("22 accords"), two or more."""
+    for obj in [token, *token.children]:
+        if lemma(obj, lang) in lang.agreements or obj.text.lower() in lang.agreements:
+            for child in obj.children:
+                if child.dep_ == "nummod" or child.like_num:
+                    try:
+                        from text_to_num import text2num
+
+                        n = int(child.text) if child.text.isdigit() else int(text2num(child.text.lower(), lang.code))
+                        return n if n >= 2 else None
+                    except (ValueError, TypeError):
+                        return None
+    return None
+
+
+def state_of_places(ctx: Context, spans: list[tuple[int, int]], exclude: list[str]) -> list[str]:
+    """States of the places (cities, regions) named in the first of `spans` that names any."""
+    for start, end in spans:
+        found = list(dict.fromkeys(state for s, e, name, kind, state in ctx.parties.places
+                                   if s >= start and e <= end and state and kind not in STATE_KINDS
+                                   and state not in exclude))
+        if found:
+            return found
+    return []

@@ -1,0 +1,36 @@
+"""Consolidation: one event per act within an article.
+
+    "Xi et Poutine se sont entretenus jeudi à Pékin. [...] L'entretien a duré trois heures."
+    -> one CONSULT, with the best date, place and evidence of its reports
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from veille.records import Event, Period
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per act within an article: same type, parties and overlapping dates."""
+    merged: list[Event] = []
+    for ev in events:
+        for i, kept in enumerate(merged):
+            if (kept.type == ev.type and set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient)
+                    and (kept.date is None or ev.date is None or kept.date.overlaps(ev.date))):
+                merged[i] = replace(
+                    kept, sectors=tuple(dict.fromkeys(kept.sectors + ev.sectors)),
+                    location=kept.location or ev.location, count=kept.count or ev.count,
+                    mode=kept.mode or ev.mode, confidence=min(0.95, max(kept.confidence, ev.confidence) + 0.05),
+                    date=kept.date if kept.date and (ev.date is None or _width(kept.date) <= _width(ev.date)) else ev.date)
+                break
+        else:
+            merged.append(ev)
+    return merged
+
+
+def _width(p: Period) -> int:
+    try:
+        return (date.fromisoformat(p.end or p.begin) - date.fromisoformat(p.begin)).days
+    except (TypeError, ValueError):
+        return 10**6

@@ -1,0 +1,159 @@
+"""The event layer's language bundle: triggers, cues and grammar words of one language, built
+once from `resources/<lang>/events.yaml` and passed to every stage.
+
+    lang = language("fr")
+    lang.verbs["signer"][0].type  -> "SUPPORT"
+
+The stages ask for concepts (`lang.cases["with"]`, `lang.person_pronouns`), never for words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from veille.resources import load
+from veille.text import fold
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One reading of a word as a PLOVER event: its type, mode and how its arguments map to roles
+    (reciprocal, directed, host, visit), with the conditions under which it holds."""
+
+    lemma: str
+    type: str
+    roles: str
+    pos: str
+    mode: str | None = None
+    reflexive: bool = False
+    objects: frozenset[str] = frozenset()
+    needs_word: frozenset[str] = frozenset()
+    needs_case: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+    agreement: bool = False
+    needs_place: bool = False
+    background_only: bool = False
+
+
+@dataclass(frozen=True)
+class EventLanguage:
+    """Everything language-specific the event stages read."""
+
+    code: str
+    verbs: dict[str, tuple[Trigger, ...]]
+    nouns: dict[str, tuple[Trigger, ...]]
+    agreements: frozenset[str]
+    material: frozenset[str]
+    multilateral: tuple[str, ...]
+    phone: tuple[str, ...]
+    negation: frozenset[str]
+    needs_ne: frozenset[str]
+    future_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    historical_markers: frozenset[str]
+    speech_verbs: frozenset[str]
+    still_to_do: frozenset[str]
+    sectors: tuple[tuple[str, tuple[str, ...]], ...]
+    pair_nouns: frozenset[str]
+    metonym_bodies: dict[str, str]
+    light_verbs: frozenset[str]
+    purpose_heads: frozenset[str]
+    purpose_marks: frozenset[str]
+    topic_cases: frozenset[str]
+    object_pronouns: frozenset[str]
+    deal_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
+    settled_verbs: frozenset[str]
+    negating_heads: frozenset[str]
+    counterpart_nouns: frozenset[str]
+    # grammar words, by concept
+    relative_pronouns: frozenset[str]
+    person_pronouns: frozenset[str]
+    reflexive_clitics: frozenset[str]
+    negation_particles: frozenset[str]
+    condition_marks: frozenset[str]
+    clause_marks: frozenset[str]
+    obligation_verb: str
+    near_future_aux: str
+    future_adjectives: frozenset[str]
+    superlative_adverbs: frozenset[str]
+    superlative_determiners: frozenset[str]
+    pair_phrase: re.Pattern
+    shared_determiners: frozenset[str]
+    bilateral_adjectives: frozenset[str]
+    cases: dict[str, tuple[str, ...]]
+    conditional_ending: re.Pattern
+    imperfect_ending: re.Pattern
+    first_group_form: re.Pattern
+    first_group_ending: str
+    past_participle: re.Pattern
+    infinitive_endings: tuple[str, ...]
+    quotes: tuple[tuple[str, str], ...]
+
+    def case_is(self, case: str | None, role: str) -> bool:
+        """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
+        return case is not None and case in self.cases.get(role, ())
+
+
+def _trigger(row: dict, pos: str) -> Trigger:
+    return Trigger(lemma=row["lemma"], type=row["type"], roles=row.get("roles", "directed"), pos=pos,
+                   mode=row.get("mode"), reflexive=bool(row.get("reflexive")),
+                   objects=frozenset(row.get("object") or ()), needs_word=frozenset(row.get("needs_word") or ()),
+                   needs_case=frozenset(fold(w) for w in row.get("needs_case") or ()),
+                   unless=frozenset(fold(w) for w in row.get("unless") or ()),
+                   agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
+                   background_only=bool(row.get("background_only")))
+
+
+def _folded(words) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+@lru_cache(maxsize=8)
+def language(code: str = "fr") -> EventLanguage:
+    """The bundle of a language, read once from resources/<code>/events.yaml."""
+    data = load(f"{code}/events.yaml")
+    g = data["grammar"]
+    verbs: dict[str, list[Trigger]] = {}
+    nouns: dict[str, list[Trigger]] = {}
+    for row in data["verbs"]:
+        verbs.setdefault(row["lemma"], []).append(_trigger(row, "VERB"))
+    for row in data["nouns"]:
+        nouns.setdefault(row["lemma"], []).append(_trigger(row, "NOUN"))
+    pair_words = "|".join(re.escape(w) for w in g["pair_determiners"])
+    return EventLanguage(
+        code=code,
+        verbs={k: tuple(v) for k, v in verbs.items()}, nouns={k: tuple(v) for k, v in nouns.items()},
+        agreements=frozenset(data["agreements"]), material=frozenset(data["material_words"]),
+        multilateral=tuple(fold(w) for w in data["multilateral_words"]),
+        phone=tuple(fold(w) for w in data["phone_words"]),
+        negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]),
+        future_aux=frozenset(data["future_aux"]), hypothetical_aux=frozenset(data["hypothetical_aux"]),
+        historical_markers=frozenset(data["historical_markers"]),
+        speech_verbs=frozenset(data["speech_verbs"]), still_to_do=_folded(data["still_to_do"]),
+        sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
+        pair_nouns=_folded(data["pair_nouns"]),
+        metonym_bodies={fold(k): v for k, v in data["metonym_bodies"].items()},
+        light_verbs=frozenset(data["light_verbs"]), purpose_heads=frozenset(data["purpose_heads"]),
+        purpose_marks=_folded(data["purpose_marks"]), topic_cases=_folded(data["topic_cases"]),
+        object_pronouns=_folded(data["object_pronouns"]), deal_nouns=_folded(data["deal_nouns"]),
+        statement_nouns=_folded(data["statement_nouns"]),
+        settled_verbs=frozenset(data["settled_verbs"]), negating_heads=frozenset(data["negating_heads"]),
+        counterpart_nouns=_folded(data["counterpart_nouns"]),
+        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]),
+        reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
+        condition_marks=_folded(g["condition_marks"]), clause_marks=_folded(g["clause_marks"]),
+        obligation_verb=g["obligation_verb"], near_future_aux=g["near_future_aux"],
+        future_adjectives=_folded(g["future_adjectives"]),
+        superlative_adverbs=_folded(g["superlative_adverbs"]),
+        superlative_determiners=_folded(g["superlative_determiners"]),
+        pair_phrase=re.compile(rf"\b(?:{pair_words})\s+{re.escape(g['pair_number'])}\s+([^\W\d_][^\W\d_' -]{{2,29}})",
+                               re.IGNORECASE),
+        shared_determiners=_folded(g["shared_determiners"]), bilateral_adjectives=_folded(g["bilateral_adjectives"]),
+        cases={role: tuple(fold(w) for w in words) for role, words in g["cases"].items()},
+        conditional_ending=re.compile(g["conditional_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),
+        first_group_form=re.compile(g["first_group_form"]), first_group_ending=g["first_group_ending"],
+        past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
+        quotes=tuple(tuple(pair) for pair in g["quotes"]),
+    )

@@ -1,0 +1,100 @@
+"""Who is who: the spans of an article that designate a state or a body, from the entity layer.
+
+    "Le président russe a rencontré son homologue chinois à Pékin" -> "russe" RUS (demonym),
+    "chinois" CHN, "Pékin" CHN (capital, a metonym when it acts), Beijing (a place)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from veille.extract.events.lang import EventLanguage
+from veille.gazetteer import gazetteer
+from veille.records import Entity, PlaceRef
+from veille.text import fold
+
+STATE_KINDS = {"state", "country"}
+
+
+@dataclass
+class Parties:
+    """Maps character spans of the text to the states (or bodies) they designate."""
+
+    spans: list[tuple[int, int, str, str]] = field(default_factory=list)   # start, end, code, kind
+    places: list[tuple[int, int, str, str, str | None]] = field(default_factory=list)  # start, end, name, kind, state
+    persons: list[tuple[int, int, str]] = field(default_factory=list)      # start, end, state
+    pair: tuple[str, ...] = ()                                              # the story's two states
+
+    def codes(self, start: int, end: int, kinds: frozenset[str] | None = None) -> list[str]:
+        found = []
+        for s, e, code, kind in self.spans:
+            if s >= start and e <= end and (kinds is None or kind in kinds) and code not in found:
+                found.append(code)
+        return found
+
+    def place_at(self, start: int, end: int) -> tuple[str, str, str | None] | None:
+        for s, e, name, kind, state in self.places:
+            if s >= start and e <= end:
+                return name, kind, state
+        return None
+
+    def person_before(self, offset: int, exclude: list[str] | tuple = ()) -> str | None:
+        before = [p for p in self.persons if p[1] <= offset and p[2] not in exclude]
+        return before[-1][2] if before else None
+
+
+def main_pair(places: list[PlaceRef], entities: list[Entity]) -> tuple[str, ...]:
+    """The two states an article is most about: most mentioned by name, capital, demonym or person."""
+    counts: dict[str, int] = {}
+    for ref in places:
+        if len(ref.code) == 3 and ref.kind in ("name", "capital", "demonym"):
+            counts[ref.code] = counts.get(ref.code, 0) + 1
+    for ent in entities:
+        if ent.type == "PERSON" and ent.country and ent.role == "actor":
+            counts[ent.country] = counts.get(ent.country, 0) + len(ent.mentions)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+    return tuple(code for code, _ in top) if len(top) == 2 else ()
+
+
+def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lang: EventLanguage) -> Parties:
+    """The party spans of an article: states by name, capital and demonym, bodies, people for the
+    state they serve, "les deux pays" for the article's two states, and the places named."""
+    gaz = gazetteer()
+    parties = Parties()
+    bodies = lang.metonym_bodies
+    for ref in places:
+        if ref.kind == "capital" and ref.entity_id and fold(text[ref.start:ref.end]) in bodies:
+            parties.spans.append((ref.start, ref.end, bodies[fold(text[ref.start:ref.end])], "body"))
+        elif ref.kind in ("name", "capital", "demonym") and (len(ref.code) == 3 or ref.code.isupper() and "-" not in ref.code):
+            parties.spans.append((ref.start, ref.end, ref.code, ref.kind))
+    pair = main_pair(places, entities)
+    parties.pair = pair
+    if pair:
+        for m in lang.pair_phrase.finditer(text):
+            words = m.group(1).split()
+            noun = fold(words[0])
+            if noun in lang.pair_nouns or fold(" ".join(words[:2])) in lang.pair_nouns:
+                end = m.start(1) + len(words[0])
+                for code in pair:
+                    parties.spans.append((m.start(), end, code, "pair"))
+    for ent in entities:
+        if ent.role != "actor":
+            continue
+        entry = gaz.entries.get(ent.id)
+        for s, e in ent.mentions:
+            if ent.type == "PERSON" and ent.country:
+                parties.spans.append((s, e, ent.country, "person"))
+                parties.persons.append((s, e, ent.country))
+            elif ent.type == "ORG":
+                kind = entry.kind if entry else None
+                body = gaz.codes.get(ent.id)
+                if body:
+                    parties.spans.append((s, e, body, "body"))
+                elif ent.country and kind not in ("news_agency", "media"):
+                    parties.spans.append((s, e, ent.country, "org"))
+            if ent.type in ("PLACE", "COUNTRY"):
+                kind = (entry.kind if entry else None) or ent.type.lower()
+                parties.places.append((s, e, ent.name, kind, ent.country))
+    parties.spans.sort()
+    parties.places.sort()
+    parties.persons.sort()
+    return parties

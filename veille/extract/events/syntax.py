@@ -1,0 +1,241 @@
+"""Reading the dependency parse: clauses, subjects, objects, prepositions, the states a phrase
+names. Shared by the trigger, argument and attribute stages.
+
+    "MM. Xi et Poutine, reçus par le roi, ont signé un accord avec Riyad"
+    subjects(signé) -> [Xi], codes_of(Xi) -> [CHN, RUS] (the coordination is in its phrase)
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from veille.extract.events.lang import EventLanguage
+from veille.extract.events.parties import STATE_KINDS, Parties
+from veille.extract.time.vocab import vocab as time_vocab
+from veille.text import fold
+
+CLAUSE_BOUNDARIES = {"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
+OBJECT_DEPS = ("obj", "obl:arg", "iobj", "xcomp", "obl:mod", "obl", "nmod")
+
+
+def lemma(token, lang: EventLanguage) -> str:
+    """A token's lemma, lower case; a verb the lemmatizer left conjugated gets its infinitive."""
+    lemma_ = (token.lemma_ or token.text).lower()
+    if token.pos_ in ("VERB", "AUX") and not lemma_.endswith(lang.infinitive_endings):
+        return first_group(lemma_, lang) or lemma_
+    return lemma_
+
+
+def first_group(word: str, lang: EventLanguage) -> str | None:
+    """The -er verb a conjugated form most likely belongs to: "reproche", "approuvé" -> reprocher, approuver."""
+    m = lang.first_group_form.match(word)
+    return m.group(1) + lang.first_group_ending if m else None
+
+
+def sentence_words(sent) -> str:
+    """The sentence's folded words between spaces, computed once per sentence of a doc."""
+    cache = sent.doc.user_data.setdefault("veille_sentence_words", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = " " + " ".join(fold(t.text) for t in sent) + " "
+    return cache[key]
+
+
+def sentence_of(token):
+    """The sentence of a token (cached by extract_events: Token.sent walks the doc)."""
+    cache = token.doc.user_data.get("veille_sents")
+    return cache[token.i] if cache else token.sent
+
+
+def subtree_ranges(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> list[tuple[int, int]]:
+    """Character ranges of a token's subtree, without embedded clauses."""
+    ranges = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        ranges.append((t.idx, t.idx + len(t.text)))
+        for child in t.children:
+            if child.dep_ not in stop_at:
+                stack.append(child)
+    return ranges
+
+
+def span_of(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> tuple[int, int]:
+    ranges = subtree_ranges(token, stop_at)
+    return min(s for s, _ in ranges), max(e for _, e in ranges)
+
+
+def case_of(token) -> str | None:
+    """The folded preposition or subordinator that introduces a token's phrase."""
+    for child in token.children:
+        if child.dep_ in ("case", "mark"):
+            return fold(child.text)
+    return None
+
+
+def merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | None = None,
+             skip: tuple[str, ...] = ()) -> list[str]:
+    """States named in a token's phrase, leaving out embedded clauses and topic phrases
+    (and nested phrases introduced by a preposition of `skip`)."""
+    ranges = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        ranges.append((t.idx, t.idx + len(t.text)))
+        for child in t.children:
+            if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
+                continue
+            case = case_of(child) if child is not token else None
+            if child is not token and (case in lang.topic_cases or case in skip):
+                continue
+            place = parties.place_at(child.idx, child.idx + len(child.text)) if child is not token else None
+            if child is not token and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
+                    and place is not None and (place[1] not in STATE_KINDS or case in ("en", "dans")):
+                continue  # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
+            stack.append(child)
+    codes: list[str] = []
+    for start, end in merge_ranges(ranges):
+        for code in parties.codes(start, end):
+            if code not in codes:
+                codes.append(code)
+    word = fold(token.text).rstrip("'")
+    if not codes and (word in lang.person_pronouns or (word in lang.object_pronouns and token.pos_ == "PRON")):
+        person = parties.person_before(token.idx, exclude or [])
+        if person:
+            codes = [person]
+    if not codes and fold(token.lemma_ or token.text) in lang.counterpart_nouns and exclude \
+            and len(parties.pair) == 2 and exclude[0] in parties.pair:
+        # "Poutine a invité son homologue": in a story about two states, the other one's leader
+        codes = [c for c in parties.pair if c != exclude[0]]
+    return codes
+
+
+def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
+    """The logical subjects of a verb: its own, else its governor's (xcomp, conj, advcl).
+
+    Returns the subject tokens and whether they are passive subjects (then the
+    agent, "par X", is the logical subject when there is one).
+    """
+    active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+    if active and "Part" in token.morph.get("VerbForm") and any(c.dep_ == "obl:agent" for c in token.children) \
+            and not any(c.dep_.startswith("aux") for c in token.children):
+        return active, True  # "X, reçu par Y, ...": a bare participle with an agent is passive
+    if active and token.dep_ == "acl:relcl" and fold(active[0].text) in lang.relative_pronouns and token.head is not token:
+        return [token.head], False  # "les établissements qui aideraient...": the antecedent acts
+    if active:
+        return active, False
+    passive = [c for c in token.children if c.dep_ == "nsubj:pass"]
+    if passive:
+        return passive, True
+    if token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and token.head.pos_ in ("NOUN", "PROPN"):
+        # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
+        # subject; "l'ambassade, affirmant que...": a present participle's is its active one
+        return [token.head], "Past" in token.morph.get("Tense")
+    if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
+        found, passive = subjects(token.head, lang, depth + 1)
+        # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
+        return found, any(c.dep_ == "aux:pass" for c in token.children) if found else passive
+    return [], False
+
+
+def subject(token, lang: EventLanguage):
+    found, passive = subjects(token, lang)
+    return (found[0] if found else None), passive
+
+
+def is_reflexive(token, lang: EventLanguage) -> bool:
+    return any(fold(c.text) in lang.reflexive_clitics and c.dep_.startswith(("expl", "obj", "iobj"))
+               for c in token.children)
+
+
+@lru_cache(maxsize=1)
+def time_nouns() -> frozenset[str]:
+    """Folded nouns of days, months, parts of days and time units ("vendredi", "veille", "mois"),
+    from the time layer's vocabulary."""
+    v = time_vocab()
+    words = set(v.months) | set(v.weekdays) | set(v.day_parts) | set(v.units)
+    words |= {phrase.split()[-1].split("'")[-1] for phrase in v.relative_days}  # "la veille" -> veille
+    return frozenset(words)
+
+
+def objects(token) -> list[tuple[object, str]]:
+    """(complement, its relation) of a verb; a complement the parser hung under a day word
+    ("a rejeté vendredi les accusations", "accusations" under "vendredi") is the verb's."""
+    out = []
+    for c in token.children:
+        if c.dep_ not in OBJECT_DEPS:
+            continue
+        # "exhorte Washington à cesser": a name the parser made a predicate is the object
+        out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
+        if fold(c.lemma_ or c.text) in time_nouns():
+            out += [(g, "obj" if case_of(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
+    return out
+
+
+def left_window_codes(token, parties: Parties, lang: EventLanguage) -> list[str]:
+    """Parties named between the clause's start (sentence start or last comma) and the verb.
+
+    A fallback when the parse did not attach the subject ("MM. Xi et Poutine ont signé").
+    """
+    sent = sentence_of(token)
+    start = sent.start_char
+    for t in sent:
+        if t.i >= token.i:
+            break
+        if t.text in (",", ";", ":", "«", "»"):
+            start = t.idx + 1
+        elif t.dep_ == "mark" or fold(t.text) in lang.clause_marks:
+            start = t.idx + len(t.text)  # a subordinate clause does not reach back over its conjunction
+    verb_start = min([token.idx] + [c.idx for c in token.children if c.dep_.startswith(("aux", "expl")) and c.i < token.i])
+    return parties.codes(start, verb_start)
+
+
+def par_window(token, parties: Parties, lang: EventLanguage) -> list[str]:
+    """States in an agent phrase right after a nominal trigger ("l'invasion de l'Ukraine par les forces russes")."""
+    sent = sentence_of(token)
+    for t in sent[token.i - sent.start + 1: token.i - sent.start + 10]:
+        if t.text in (",", ";", ".", "(", ")"):
+            break
+        if lang.case_is(t.lower_, "by"):
+            end = t.idx + 60
+            for u in sent[t.i - sent.start + 1:]:
+                if u.text in (",", ";", ".") or u.idx > end:
+                    end = u.idx
+                    break
+            return parties.codes(t.idx, end)
+    return []
+
+
+def located_in(token, parties: Parties, lang: EventLanguage) -> list[str]:
+    """States where a target that names none is based: "des entreprises établies en Chine"."""
+    codes: list[str] = []
+    for t in token.subtree:
+        if t.dep_ == "acl" and lemma(t, lang) in lang.settled_verbs:
+            for child in t.children:
+                if child.dep_.startswith("obl") and lang.case_is(case_of(child), "place"):
+                    codes += [c for c in parties.codes(child.idx, child.idx + len(child.text)) if c not in codes]
+    return codes
+
+
+def governed_by(token, markers: frozenset[str]) -> bool:
+    """Whether a preposition of `markers` governs the token or its near heads ("depuis l'invasion").
+
+    Compared with accents: folded, "dès" would be "des", the most common article."""
+    t = token
+    for _ in range(3):
+        case = next((c.text.lower() for c in t.children if c.dep_ in ("case", "mark")), None)
+        if case in markers:
+            return True
+        if t.head is t:
+            break
+        t = t.head
+    return False

@@ -1,0 +1,159 @@
+"""Triggers: the words of a sentence that name a PLOVER event, and the readings that hold.
+
+    "Pékin a levé vendredi son embargo" -> "levé" CONCEDE (lever + sanction object); the noun
+    "embargo" is the object of that act, not an event of its own (`under_trigger`)
+"""
+from __future__ import annotations
+
+from veille.extract.events.lang import EventLanguage, Trigger
+from veille.extract.events.syntax import first_group, is_reflexive, lemma, sentence_words, time_nouns
+from veille.text import fold
+
+ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
+
+
+def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bool:
+    """Whether a trigger's conditions hold for this token in its sentence."""
+    if trigger.reflexive and not is_reflexive(token, lang):
+        return False
+    if trigger.objects:
+        agents = {c.i for a in token.children if a.dep_ == "obl:agent" for c in a.subtree}
+        around = [c for c in token.subtree if c.i != token.i and c.i not in agents]
+        if token.dep_ in ("acl", "amod") and token.head is not token:
+            around.append(token.head)  # "les accords conclus"
+        near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
+        if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
+            return False
+    if trigger.needs_word and not any(f" {fold(w)} " in sent_words for w in trigger.needs_word):
+        return False
+    if trigger.needs_case and not any(
+            fold(g.text) in trigger.needs_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
+        return False  # "appeler X à faire" asks; "appeler X « cher ami »" names
+    signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+    if token.dep_ in ("acl", "amod") and token.head is not token:
+        signed.append(token.head)
+    if trigger.unless and any(fold(c.lemma_ or c.text) in trigger.unless or fold(c.text) in trigger.unless
+                              for c in signed):
+        return False  # "signer un décret" is no agreement
+    return True
+
+
+def participle_lemma(token, lang: EventLanguage) -> str | None:
+    """The verb of a past participle the tagger took for a noun: "ont [...] approuvé" -> approuver."""
+    if not lang.past_participle.search(token.lower_) or not any(c.dep_.startswith("aux") for c in token.children):
+        return None
+    return first_group(token.lower_, lang)
+
+
+def noun_options(token, lang: EventLanguage) -> tuple[Trigger, ...]:
+    """The noun triggers a token's lemma or folded form names."""
+    return lang.nouns.get(lemma(token, lang)) or lang.nouns.get(fold(token.text), ())
+
+
+def find_triggers(sent, lang: EventLanguage) -> list[tuple[object, Trigger]]:
+    """Every (token, reading) of a sentence whose conditions hold, the first reading per token."""
+    words = sentence_words(sent)
+    found = []
+    for token in sent:
+        options = ()
+        if token.pos_ in ("VERB", "AUX"):
+            options = lang.verbs.get(lemma(token, lang), ())
+        elif token.pos_ in ("NOUN", "ADJ", "PROPN"):
+            participle = participle_lemma(token, lang) if token.pos_ != "PROPN" else None
+            options = lang.verbs.get(participle, ()) if participle else ()
+            if not options and token.pos_ != "ADJ":
+                options = noun_options(token, lang)
+        for trigger in options:
+            if matches(token, trigger, words, lang):
+                found.append((token, trigger))
+                break
+    return found
+
+
+def noun_trigger(token, lang: EventLanguage) -> Trigger | None:
+    """The event a noun names, if it is a trigger ("invasion", "sanctions", "livraisons")."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    options = noun_options(token, lang)
+    return options[0] if options else None
+
+
+def is_purpose(token, lang: EventLanguage) -> bool:
+    """"visant à intensifier", "pour renforcer": an aim, not an act."""
+    if any(fold(c.text) in lang.purpose_marks for c in token.children if c.dep_ == "mark"):
+        return True
+    return token.dep_ in ("xcomp", "acl", "advcl") and lemma(token.head, lang) in lang.purpose_heads
+
+
+def alleged(token, lang: EventLanguage) -> bool:
+    """Whether a verb is the content of an accusation, demand, threat or denial that governs it."""
+    if token.dep_ not in ("xcomp", "ccomp", "acl") or token.head is token:
+        return False
+    head = token.head
+    lemma_ = lemma(head, lang)
+    options = lang.verbs.get(lemma_, ()) if head.pos_ in ("VERB", "AUX") else \
+        noun_options(head, lang) or lang.verbs.get(lemma_, ())
+    return any(t.type in ALLEGING for t in options)
+
+
+def under_trigger(token, lang: EventLanguage) -> bool:
+    """Whether a noun trigger is the object of a verb trigger of the sentence ("a levé son
+    embargo", "a refusé toute rencontre"): the verb's event is the one reported."""
+    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass") or token.head is token:
+        return False
+    head = token.head
+    if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in time_nouns():
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX") or lemma(head, lang) not in lang.verbs:
+        return False
+    noun = noun_trigger(token, lang)
+    # a light verb carries the noun's own event ("imposer des sanctions"); one that is a trigger
+    # of another type reports its own ("lever un embargo" is CONCEDE, not SANCTION)
+    return lemma(head, lang) not in lang.light_verbs or (
+        noun is not None and all(t.type != noun.type for t in lang.verbs[lemma(head, lang)]))
+
+
+def promised(token, lang: EventLanguage) -> bool:
+    """Whether an act is what a promise, offer or proposal governing it is about."""
+    t = token
+    if t.pos_ in ("NOUN", "PROPN"):
+        if t.dep_ not in ("obj", "nsubj:pass") or t.head is t or lemma(t.head, lang) not in lang.light_verbs:
+            return False
+        t = t.head
+    for _ in range(2):
+        if t.dep_ != "xcomp" or t.head is t:
+            return False
+        t = t.head
+        if any(tr.type == "AGREE" for tr in lang.verbs.get(lemma(t, lang), ())):
+            return True
+    return False
+
+
+def superlative(token, lang: EventLanguage) -> bool:
+    """"les plus demandées": a participle after a superlative is an adjective."""
+    doc = token.doc
+    return token.i >= 2 and fold(doc[token.i - 1].text) in lang.superlative_adverbs \
+        and fold(doc[token.i - 2].text) in lang.superlative_determiners
+
+
+def signed_kind(token, lang: EventLanguage) -> str | None:
+    """"deal" or "statement": what a signing verb or noun has as its object."""
+    candidates = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass", "nmod", "obl:arg")]
+    # "un communiqué ainsi qu'une série d'accords": a second object the parser hung on the verb
+    # (it keeps its "ainsi que", "et") or conjoined to the first; deals among them make it material
+    candidates += [c for c in token.children if c.dep_ in ("obl", "obl:mod", "conj") and c.pos_ in ("NOUN", "PROPN")
+                   and any(g.dep_ == "cc" for g in c.children)]
+    candidates += [c for noun in list(candidates) for c in noun.children if c.dep_ == "conj"]
+    if token.pos_ in ("VERB", "AUX") and token.dep_ in ("acl", "acl:relcl") and token.head.pos_ == "NOUN":
+        candidates.append(token.head)
+    kind = None
+    for noun in candidates:
+        word = fold(noun.lemma_ or noun.text)
+        if word in lang.deal_nouns or fold(noun.text) in lang.deal_nouns:
+            return "deal"
+        if word in lang.statement_nouns or fold(noun.text) in lang.statement_nouns:
+            kind = kind or "statement"
+        for child in noun.children:  # "une série d'accords", "un paquet de documents"
+            if child.dep_ == "nmod" and (fold(child.lemma_) in lang.deal_nouns or fold(child.text) in lang.deal_nouns):
+                return "deal"
+    return kind
