@@ -12,7 +12,7 @@ in the article); `quotes` finds direct speech and its speaker, `syntax` reads th
 """
 from __future__ import annotations
 
-from veille.extract.events.assemble import event_from
+from veille.extract.events.assemble import events_from
 from veille.extract.events.consolidate import merge_events
 from veille.extract.events.context import Context, story_date, story_place
 from veille.extract.events.lang import EventLanguage, language
@@ -41,7 +41,5 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
     for sent in sentences:
         quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
         for token, trigger in find_triggers(sent, lang):
-            ev = event_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
-            if ev is not None:
-                events.append(ev)
+            events += events_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
     return merge_events(events), quotes

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (case_of, codes_of, left_window_codes, lemma, located_in, objects,
-                                              par_window, span_of, subject, subjects)
+from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, left_window_codes, lemma,
+                                          located_in, objects, par_window, span_of, subject, subjects)
 from veille.extract.events.triggers import noun_trigger
 from veille.records import Event
 from veille.text import fold
@@ -51,13 +51,26 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             if trigger.roles == "directed" and dep in ("obj", "iobj") and \
                     parties.codes(*span_of(child), kinds=frozenset({"pair"})):
                 return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
+            if trigger.roles == "reciprocal" and dep == "obl:arg" and lang.case_is(case, "of"):
+                continue             # "discuter de l'Ukraine": the topic of talks, not a party
             object_codes += codes or (located_in(child, parties, lang) if trigger.roles == "directed" else [])
-        elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX"):
-            complement_codes += [c for g in child.children if g.dep_ in ("obj", "iobj", "obl:arg")
+        elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX", "ADJ"):
+            # "exhorte Pékin à cesser", "se sont dits prêts à construire avec Washington des relations"
+            complement_codes += [c for g in child.children
+                                 if g.dep_ in ("obj", "iobj", "obl:arg") or lang.case_is(case_of(g), "with")
+                                 for c in codes_of(g, parties, lang, exclude=subject_codes)]
+            complement_codes += [c for x in child.children if x.dep_ == "xcomp" and x.pos_ in ("VERB", "AUX")
+                                 for g in x.children
+                                 if g.dep_ in ("obj", "iobj", "obl:arg") or lang.case_is(case_of(g), "with")
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if not object_codes:
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes
+    if trigger.roles == "reciprocal":
+        # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
+        # the co-party on another complement; any "avec" phrase of the clause is one
+        co += [c for t in clause_tokens(token) if t is not token and t.head is not token
+               and lang.case_is(case_of(t), "with") for c in codes_of(t, parties, lang) if c not in co]
     syntactic_codes = list(subject_codes)
     agent_codes: list[str] = []
     if passive:
@@ -69,7 +82,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
         subject_codes = agent_codes
     named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
-    if len(subject_codes) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
+    known = set(subject_codes) | (set(co) if trigger.roles == "reciprocal" else set())
+    if len(known) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
         # the parse may have missed the subject ("MM. Xi et Poutine ont signé"); a subject it
         # found that names no state ("les établissements étrangers qui...") is left alone
         for code in left_window_codes(token, parties, lang):
@@ -103,6 +117,8 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             adjective += codes
             if trigger.type not in ("ASSAULT", "COERCE"):
                 of += codes
+        elif case is None and child.dep_ in ("nmod", "appos", "flat:name") and child.pos_ == "PROPN":
+            of += codes                  # "Sommet Inde-Japon", "la visite Macron"
         elif lang.case_is(case, "of"):
             of += codes
         elif lang.case_is(case, "by"):
@@ -133,18 +149,54 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = by, [c for c in of + to if c not in by]
     else:
         actors, recipients = of + by, to
-    if not actors and token.head is not token and token.dep_ in ("obj", "nsubj", "obl:arg", "obl:mod", "obl"):
-        verb = token.head
-        if verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs and token.dep_ != "nsubj":
-            doer, _ = subject(verb, lang)
-            if doer is not None and doer is not token:
-                actors = codes_of(doer, parties, lang)
-                if not recipients and trigger.roles != "reciprocal":
-                    # "a commencé la guerre en Ukraine": the complement may hang on the verb
-                    recipients = [c for child in verb.children if child is not token
-                                  and (lang.case_is(case_of(child), "to") or lang.case_is(case_of(child), "against"))
-                                  for c in codes_of(child, parties, lang) if c not in actors]
+    verb = token.head
+    if token.head is not token and token.dep_ in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
+            and verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs:
+        # a verb that carries the noun's act lends its arguments: "a imposé des sanctions à des
+        # entreprises chinoises", "ont été ajoutés à la liste noire du Trésor américain"
+        doer, passive = subject(verb, lang)
+        if passive:
+            agents = [c for c in verb.children if c.dep_ == "obl:agent" or lang.case_is(case_of(c), "by")]
+            doers = [c for a in agents for c in codes_of(a, parties, lang)]
+            targets = codes_of(doer, parties, lang) if doer is not None and doer is not token else []
+        else:
+            doers = codes_of(doer, parties, lang) if doer is not None and doer is not token else []
+            targets = [c for child in verb.children if child is not token and child.dep_ in ("obj", "iobj")
+                       for c in codes_of(child, parties, lang)]
+        if not actors:
+            actors = doers
+        if not recipients and trigger.roles not in ("reciprocal", "visit"):
+            # "a commencé la guerre en Ukraine": the complement may hang on the verb
+            recipients = [c for c in targets if c not in actors] or [
+                c for child in verb.children if child is not token
+                and (lang.case_is(case_of(child), "to") or lang.case_is(case_of(child), "against"))
+                for c in codes_of(child, parties, lang) if c not in actors]
+        elif trigger.roles == "reciprocal" and doers:
+            actors += [c for c in doers if c not in actors]
     return _distinct(actors, recipients)
+
+
+def clause_tokens(token):
+    """The tokens of a trigger's clause: its subtree without embedded clauses."""
+    out, stack = [], [token]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_BOUNDARIES)
+    return out
+
+
+def mediators(sent, ctx: Context, exclude: list[str]) -> list[str]:
+    """States whose mediation the sentence names ("sous la médiation du Kenya", "sous l'égide
+    d'Oman", "présidé par les États-Unis"): third parties of the talks it reports."""
+    lang = ctx.lang
+    found: list[str] = []
+    for t in sent:
+        if fold(t.lemma_ or t.text) in lang.mediation_nouns or fold(t.text) in lang.mediation_nouns:
+            for c in codes_of(t, ctx.parties, lang):
+                if c not in exclude and c not in found:
+                    found.append(c)
+    return found
 
 
 def _distinct(actors: list[str], recipients: list[str]) -> tuple[list[str], list[str]]:

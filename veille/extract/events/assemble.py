@@ -6,16 +6,18 @@ the checks that say it is no event at all.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from veille.extract.events import attributes
-from veille.extract.events.arguments import antecedent, has_active_subject, roles
+from veille.extract.events.arguments import antecedent, clause_tokens, has_active_subject, mediators, roles
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import case_of, governed_by, sentence_words, span_of
+from veille.extract.events.syntax import case_of, codes_of, governed_by, sentence_words, span_of
 from veille.extract.events.triggers import alleged, is_purpose, promised, signed_kind, superlative, under_trigger
 from veille.gazetteer import gazetteer
 from veille.records import Event
+from veille.text import fold
 
 HISTORICAL_DAYS = 90
 PHYSICAL = ("ASSAULT", "COERCE", "RETREAT")
@@ -45,6 +47,38 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     return False
 
 
+def events_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None,
+                history: list[Event] = ()) -> list[Event]:
+    """The events a trigger reports in its sentence: none, one, or one per visitor and
+    destination of a visit ("Les présidents sénégalais et ivoirien sont arrivés à Addis-Abeba":
+    two visits)."""
+    event = event_from(token, trigger, sent, ctx, quote_speaker, history)
+    if event is None:
+        return []
+    visit = event.type == "CONSULT" and event.mode == "visit" and trigger.roles in ("visit", "host") \
+        and event.recipient
+    if visit and len(event.actor) > 1:
+        return [replace(event, actor=(a,)) for a in event.actor]
+    if visit and len(event.recipient) > 1:
+        return [replace(event, recipient=(r,), date=_date_of_destination(token, r, sent, ctx) or event.date)
+                for r in event.recipient]
+    return [event]
+
+
+def _date_of_destination(token, code: str, sent, ctx: Context):
+    """The date nearest the place of one destination of a tour ("lundi à Paris, puis mardi à Londres")."""
+    from veille.records import Period
+
+    spans = [(s, e) for s, e, c, _ in ctx.parties.spans if c == code and sent.start_char <= s < sent.end_char]
+    spans += [(s, e) for s, e, _, _, state in ctx.parties.places if state == code and sent.start_char <= s < sent.end_char]
+    dated = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.begin and t.type != "DURATION"]
+    if not spans or len(dated) < 2:
+        return None
+    where = min(spans)[0]
+    best = min(dated, key=lambda t: abs(t.start - where))
+    return Period(best.begin, best.end_date or best.begin)
+
+
 def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None,
                history: list[Event] = ()) -> Event | None:
     """The event a trigger reports in its sentence, or None."""
@@ -64,6 +98,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     lang = ctx.lang
     words = sentence_words(sent)
     event_type, mode = trigger.type, trigger.mode
+    joint = trigger.joint is not None and len(set(actors) | set(recipients if trigger.roles == "reciprocal" else ())) >= 2
+    if joint:
+        event_type = trigger.joint       # "les marines grecque et française se sont entraînées": cooperation
+    elif trigger.joint is not None and trigger.roles == "reciprocal":
+        recipients = []                  # one state's exercise: a show of force (MOBILIZE) aimed at no one named
     if trigger.agreement:
         signed = signed_kind(token, lang)
         if signed == "deal" or (signed is None and any(f" {w} " in words for w in lang.material)):
@@ -76,6 +115,13 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
             mode = "phone"
         elif mode is None and any(f" {w} " in words for w in lang.multilateral) and len(actors) + len(recipients) > 2:
             mode = "multilateral"
+        third = mediators(sent, ctx, actors + recipients)
+        if trigger.roles == "host" and _hosts_meeting(token, lang):
+            # "Oman a accueilli à Mascate des pourparlers entre l'Iran et les États-Unis": a third party
+            third = [c for c in recipients if c not in actors] + third
+            recipients = []
+        if third and mode in (None, "visit", "multilateral"):
+            actors, recipients, mode = actors + recipients + third, [], "third-party"
     clause = span_of(token)
     date_ = attributes.date_near(token, sent, ctx, promise=event_type == "AGREE" and trigger.pos == "VERB")
     confidence = 0.8 if date_ else 0.6
@@ -96,6 +142,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not recipients and event_type in PHYSICAL:
         # "ont frappé des installations à Kharkiv": the state where the act lands
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
+    if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE") and trigger.roles == "directed":
+        # "a massé des troupes à sa frontière avec l'Azerbaïdjan", "à la frontière libanaise"
+        recipients = [c for t in clause_tokens(token) if t is not token and t.dep_.startswith("obl")
+                      and not lang.case_is(case_of(t), "with") and case_of(t) not in lang.topic_cases
+                      for c in codes_of(t, ctx.parties, lang) if c not in actors]
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
@@ -128,15 +179,25 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
             set(actors) & set(gazetteer().codes.values())):
         return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
-    reciprocal = trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE")
+    reciprocal = (trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE", "MOBILIZE")
+                  and not (event_type == "CONSULT" and mode == "visit" and recipients)) or joint
     if reciprocal or (event_type == "CONSULT" and mode != "visit"):
         actors, recipients = sorted(set(actors) | set(recipients)), []
+    if mode == "visit" and not recipients:
+        mode = None                      # a meeting of its parties, wherever it is held
     return Event(type=event_type, actor=tuple(actors), recipient=tuple(recipients), mode=mode, status=status,
                  date=date_, location=place[0] if place else None,
                  sectors=attributes.sectors(sent, ctx) if event_type not in ("ASSAULT",) else (),
                  count=attributes.count(token, lang) if trigger.agreement else None,
                  evidence=(sent.start_char, sent.end_char), confidence=confidence,
                  trigger=token.text, source=quote_speaker)
+
+
+def _hosts_meeting(token, lang) -> bool:
+    """Whether a host verb's object is a meeting ("a accueilli des pourparlers"), not a visitor."""
+    return any(c.dep_ in ("obj", "nsubj:pass") and (fold(c.lemma_ or c.text) in lang.meeting_nouns
+                                                    or fold(c.text) in lang.meeting_nouns)
+               for c in token.children)
 
 
 def _previous_sentence_start(sent) -> int:

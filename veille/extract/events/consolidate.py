@@ -11,13 +11,27 @@ from datetime import date
 from veille.records import Event, Period
 
 
+def _same_act(kept: Event, ev: Event) -> bool:
+    if kept.type != ev.type or not (kept.date is None or ev.date is None or kept.date.overlaps(ev.date)):
+        return False
+    if set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient):
+        return True
+    # one sentence, one act told twice, once with fewer parties ("Nouvelles sanctions : Bruxelles
+    # frappe la flotte russe": the noun knows the sanctioner, the verb also the target)
+    return kept.evidence == ev.evidence and (
+        set(ev.actor) <= set(kept.actor) and set(ev.recipient) <= set(kept.recipient)
+        or set(kept.actor) <= set(ev.actor) and set(kept.recipient) <= set(ev.recipient))
+
+
 def merge_events(events: list[Event]) -> list[Event]:
-    """One event per act within an article: same type, parties and overlapping dates."""
+    """One event per act within an article: same type, parties and overlapping dates (within a
+    sentence, an act with a subset of another's parties is that act)."""
     merged: list[Event] = []
     for ev in events:
         for i, kept in enumerate(merged):
-            if (kept.type == ev.type and set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient)
-                    and (kept.date is None or ev.date is None or kept.date.overlaps(ev.date))):
+            if _same_act(kept, ev):
+                if len(ev.actor) + len(ev.recipient) > len(kept.actor) + len(kept.recipient):
+                    kept, ev = ev, kept          # the fuller report is the base
                 merged[i] = replace(
                     kept, sectors=tuple(dict.fromkeys(kept.sectors + ev.sectors)),
                     location=kept.location or ev.location, count=kept.count or ev.count,

@@ -34,6 +34,7 @@ class Trigger:
     agreement: bool = False
     needs_place: bool = False
     background_only: bool = False
+    joint: str | None = None          # the type when two parties or more act together (exercises: COOPERATE)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class EventLanguage:
     past_participle: re.Pattern
     infinitive_endings: tuple[str, ...]
     quotes: tuple[tuple[str, str], ...]
+    mediation_nouns: frozenset[str]
+    meeting_nouns: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -103,7 +106,7 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    needs_case=frozenset(fold(w) for w in row.get("needs_case") or ()),
                    unless=frozenset(fold(w) for w in row.get("unless") or ()),
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
-                   background_only=bool(row.get("background_only")))
+                   background_only=bool(row.get("background_only")), joint=row.get("joint"))
 
 
 def _folded(words) -> frozenset[str]:
@@ -156,4 +159,5 @@ def language(code: str = "fr") -> EventLanguage:
         first_group_form=re.compile(g["first_group_form"]), first_group_ending=g["first_group_ending"],
         past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
+        mediation_nouns=_folded(data["mediation_nouns"]), meeting_nouns=_folded(data["meeting_nouns"]),
     )

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from veille.extract.events.lang import EventLanguage, Trigger
-from veille.extract.events.syntax import first_group, is_reflexive, lemma, sentence_words, time_nouns
+from veille.extract.events.syntax import first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
 from veille.text import fold
 
 ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
@@ -97,20 +97,19 @@ def alleged(token, lang: EventLanguage) -> bool:
 
 
 def under_trigger(token, lang: EventLanguage) -> bool:
-    """Whether a noun trigger is the object of a verb trigger of the sentence ("a levé son
-    embargo", "a refusé toute rencontre"): the verb's event is the one reported."""
+    """Whether a noun trigger is the object of a verb whose own reading holds here ("a levé son
+    embargo", "a refusé toute rencontre", "ont signé un accord"): the verb's event is the one
+    reported, with the verb's roles. Under a verb none of whose readings hold ("ont effectué une
+    patrouille commune"), the noun is the event."""
     if token.dep_ not in ("obj", "obl:arg", "nsubj:pass") or token.head is token:
         return False
     head = token.head
     if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in time_nouns():
         head = head.head
-    if head.pos_ not in ("VERB", "AUX") or lemma(head, lang) not in lang.verbs:
+    if head.pos_ not in ("VERB", "AUX"):
         return False
-    noun = noun_trigger(token, lang)
-    # a light verb carries the noun's own event ("imposer des sanctions"); one that is a trigger
-    # of another type reports its own ("lever un embargo" is CONCEDE, not SANCTION)
-    return lemma(head, lang) not in lang.light_verbs or (
-        noun is not None and all(t.type != noun.type for t in lang.verbs[lemma(head, lang)]))
+    words = sentence_words(sentence_of(head))
+    return any(matches(head, t, words, lang) for t in lang.verbs.get(lemma(head, lang), ()))
 
 
 def promised(token, lang: EventLanguage) -> bool:
