@@ -12,7 +12,7 @@ in the article); `quotes` finds direct speech and its speaker, `syntax` reads th
 """
 from __future__ import annotations
 
-from veille.extract.events.assemble import events_from
+from veille.extract.events.assemble import events_from, headline_visit
 from veille.extract.events.consolidate import merge_events
 from veille.extract.events.context import Context, story_date, story_place
 from veille.extract.events.lang import EventLanguage, language
@@ -40,6 +40,9 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
     doc.user_data["veille_sents"] = [sent for sent in sentences for _ in range(len(sent))]
     for sent in sentences:
         quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
-        for token, trigger in find_triggers(sent, lang):
-            events += events_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
+        found = [ev for token, trigger in find_triggers(sent, lang)
+                 for ev in events_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)]
+        if not found and (visit := headline_visit(sent, ctx)) is not None:
+            found.append(visit)
+        events += found
     return merge_events(events), quotes

@@ -8,7 +8,7 @@ from __future__ import annotations
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, left_window_codes, lemma,
-                                          located_in, objects, par_window, span_of, subject, subjects)
+                                          located_in, objects, par_window, sentence_of, span_of, subject, subjects)
 from veille.extract.events.triggers import noun_trigger
 from veille.records import Event
 from veille.text import fold
@@ -70,7 +70,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
         # the co-party on another complement; any "avec" phrase of the clause is one
         co += [c for t in clause_tokens(token) if t is not token and t.head is not token
-               and lang.case_is(case_of(t), "with") for c in codes_of(t, parties, lang) if c not in co]
+               and (lang.case_is(case_of(t), "with") or fold(t.lemma_ or t.text) in lang.with_nouns)
+               for c in codes_of(t, parties, lang) if c not in co]
     syntactic_codes = list(subject_codes)
     agent_codes: list[str] = []
     if passive:
@@ -89,6 +90,10 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         for code in left_window_codes(token, parties, lang):
             if code not in subject_codes and (trigger.roles == "reciprocal" or code not in object_codes):
                 subject_codes.append(code)
+    if trigger.roles == "host" and not object_codes:
+        # "a reçu samedi à Abou Dhabi le chancelier allemand": when the parse loses the object,
+        # the first party after the verb outside a place phrase is the visitor
+        object_codes = [c for c in linear_parties(token, ctx).get(None, []) if c not in subject_codes][:1]
     if trigger.roles == "reciprocal":
         actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
         recipients: list[str] = []
@@ -138,10 +143,16 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                        and (child.dep_ in ("iobj", "obl:arg") or lang.case_is(case_of(child), "dative"))
                        for c in codes_of(child, parties, lang, exclude=recipients)]
         return list(dict.fromkeys(c for c in actors if c not in recipients)), list(dict.fromkeys(recipients))
+    lin = linear_parties(token, ctx)
     if trigger.roles == "visit":
-        actors, recipients = of, to
+        # "la visite d'État du président brésilien au Japon": the parse often hangs the
+        # destination on the visitor; the words after the noun say it plainly
+        actors = of or lin.get("of", []) or lin.get(None, [])
+        recipients = to or [c for c in lin.get("to", []) if c not in actors]
     elif trigger.roles == "reciprocal":
         actors, recipients = of + between + to, []
+        if len(set(actors)) < 2:
+            actors += [c for role in (None, "of", "between", "with") for c in lin.get(role, []) if c not in actors]
     elif trigger.type in ("ASSAULT", "COERCE"):
         # "l'invasion russe de l'Ukraine", "les frappes russes contre...": the adjective names
         # the doer, "de" the victim; "par" the doer when there is one
@@ -174,6 +185,28 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         elif trigger.roles == "reciprocal" and doers:
             actors += [c for c in doers if c not in actors]
     return _distinct(actors, recipients)
+
+
+def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
+    """The parties named in the words right after a trigger, by the preposition before them
+    (None: no preposition): {"of": [...], "to": [...], None: [...]}. Read left to right up to a
+    verb, a clause-ending punctuation mark or `reach` words: robust where the parse is not
+    ("visite d'État du président brésilien au Japon" -> of BRA, to JPN)."""
+    lang, parties = ctx.lang, ctx.parties
+    sent = sentence_of(token)
+    out: dict = {}
+    role = None
+    for t in sent[token.i - sent.start + 1: token.i - sent.start + 1 + reach]:
+        if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (t.pos_ in ("VERB", "AUX") and t.dep_ != "amod"):
+            break
+        word = fold(t.text).rstrip("'’")
+        if t.pos_ in ("ADP", "SCONJ") or t.dep_ == "case":
+            role = next((r for r in ("with", "between", "of", "by", "against", "to") if lang.case_is(word, r)), role)
+            continue
+        for code in parties.codes(t.idx, t.idx + len(t.text)):
+            if code not in out.setdefault(role, []):
+                out[role].append(code)
+    return out
 
 
 def clause_tokens(token):

@@ -85,6 +85,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not_an_act(token, trigger, ctx):
         return None
     actors, recipients = roles(token, trigger, ctx)
+    if trigger.party_object and not any(codes_of(c, ctx.parties, ctx.lang) for c in token.children if c.dep_ == "obj"):
+        return None                      # "a appelé son invité « un ami »": no party called
     if not actors and not recipients and trigger.agreement and ctx.pair and not has_active_subject(token, ctx) and \
             set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair) and \
             set(ctx.pair) <= set(ctx.parties.codes(_previous_sentence_start(sent), sent.end_char)):
@@ -144,8 +146,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
     if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE") and trigger.roles == "directed":
         # "a massé des troupes à sa frontière avec l'Azerbaïdjan", "à la frontière libanaise"
-        recipients = [c for t in clause_tokens(token) if t is not token and t.dep_.startswith("obl")
-                      and not lang.case_is(case_of(t), "with") and case_of(t) not in lang.topic_cases
+        recipients = [c for t in clause_tokens(token) if t is not token and t.dep_.startswith(("obl", "nmod"))
+                      and (lang.case_is(case_of(t), "against") or lang.case_is(case_of(t), "reason")
+                           or fold(t.lemma_ or t.text) in lang.facing_nouns)
                       for c in codes_of(t, ctx.parties, lang) if c not in actors]
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
@@ -191,6 +194,25 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
                  count=attributes.count(token, lang) if trigger.agreement else None,
                  evidence=(sent.start_char, sent.end_char), confidence=confidence,
                  trigger=token.text, source=quote_speaker)
+
+
+def headline_visit(sent, ctx: Context) -> Event | None:
+    """A headline without a verb that puts a leader or state in another state's city: "Erdogan à
+    Athènes pour relancer le dialogue" is a visit, on the day of publication."""
+    lang = ctx.lang
+    if any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in sent) or len(sent) > 20:
+        return None
+    root = sent.root
+    visitors = [c for c in ctx.parties.codes(root.idx, root.idx + len(root.text))]
+    if root.pos_ not in ("PROPN", "NOUN") or not visitors:
+        return None
+    for child in root.children:
+        place = ctx.parties.place_at(child.idx, child.idx + len(child.text))
+        if lang.case_is(case_of(child), "to") and place and place[2] and place[2] not in visitors:
+            return Event(type="CONSULT", mode="visit", actor=tuple(visitors[:1]), recipient=(place[2],),
+                         status="occurred", date=ctx.story_date, location=place[0],
+                         evidence=(sent.start_char, sent.end_char), confidence=0.6, trigger=root.text)
+    return None
 
 
 def _hosts_meeting(token, lang) -> bool:

@@ -35,6 +35,8 @@ class Trigger:
     needs_place: bool = False
     background_only: bool = False
     joint: str | None = None          # the type when two parties or more act together (exercises: COOPERATE)
+    avoid_case: frozenset[str] = frozenset()   # the reading fails when a complement has this preposition
+    party_object: bool = False        # the reading needs an object that names a party ("appeler son homologue")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class EventLanguage:
     quotes: tuple[tuple[str, str], ...]
     mediation_nouns: frozenset[str]
     meeting_nouns: frozenset[str]
+    facing_nouns: frozenset[str]
+    with_nouns: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -106,7 +110,9 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    needs_case=frozenset(fold(w) for w in row.get("needs_case") or ()),
                    unless=frozenset(fold(w) for w in row.get("unless") or ()),
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
-                   background_only=bool(row.get("background_only")), joint=row.get("joint"))
+                   background_only=bool(row.get("background_only")), joint=row.get("joint"),
+                   avoid_case=frozenset(fold(w) for w in row.get("avoid_case") or ()),
+                   party_object=bool(row.get("party_object")))
 
 
 def _folded(words) -> frozenset[str]:
@@ -160,4 +166,5 @@ def language(code: str = "fr") -> EventLanguage:
         past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
         mediation_nouns=_folded(data["mediation_nouns"]), meeting_nouns=_folded(data["meeting_nouns"]),
+        facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
     )

@@ -65,10 +65,10 @@ def span_of(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> tuple[int, int]:
 
 
 def case_of(token) -> str | None:
-    """The folded preposition or subordinator that introduces a token's phrase."""
+    """The folded preposition or subordinator that introduces a token's phrase ("d'" -> "d")."""
     for child in token.children:
         if child.dep_ in ("case", "mark"):
-            return fold(child.text)
+            return fold(child.text).rstrip("'’")
     return None
 
 

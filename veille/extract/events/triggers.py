@@ -29,6 +29,9 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
     if trigger.needs_case and not any(
             fold(g.text) in trigger.needs_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
         return False  # "appeler X à faire" asks; "appeler X « cher ami »" names
+    if trigger.avoid_case and any(
+            fold(g.text) in trigger.avoid_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
+        return False  # "appeler à la retenue" is no call
     signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
     if token.dep_ in ("acl", "amod") and token.head is not token:
         signed.append(token.head)
@@ -101,10 +104,15 @@ def under_trigger(token, lang: EventLanguage) -> bool:
     embargo", "a refusé toute rencontre", "ont signé un accord"): the verb's event is the one
     reported, with the verb's roles. Under a verb none of whose readings hold ("ont effectué une
     patrouille commune"), the noun is the event."""
-    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass") or token.head is token:
+    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") or token.head is token:
         return False
     head = token.head
-    if head.pos_ in ("NOUN", "ADJ") and fold(head.lemma_ or head.text) in time_nouns():
+    for _ in range(2):     # "verse une tranche d'aide": the noun may sit in the verb's object
+        if head.pos_ in ("VERB", "AUX") or head.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") \
+                or head.head is head:
+            break
+        if not (fold(head.lemma_ or head.text) in time_nouns() or token.dep_ == "nmod"):
+            break
         head = head.head
     if head.pos_ not in ("VERB", "AUX"):
         return False
