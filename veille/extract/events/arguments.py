@@ -48,8 +48,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             place_states += codes
         elif (dep in ("obj", "iobj") or lang.case_is(case, "against")
               or (dep == "obl:arg" and (case is None or lang.case_is(case, "argument")))):
-            if trigger.roles == "directed" and dep in ("obj", "iobj") and \
-                    parties.codes(*span_of(child), kinds=frozenset({"pair"})):
+            if trigger.roles == "directed" and dep in ("obj", "iobj") and any(
+                    s <= child.idx < e for s, e, _, kind in parties.spans if kind == "pair"):
                 return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
             if trigger.roles == "reciprocal" and dep == "obl:arg" and lang.case_is(case, "of"):
                 continue             # "discuter de l'Ukraine": the topic of talks, not a party

@@ -144,7 +144,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not recipients and event_type in PHYSICAL:
         # "ont frappé des installations à Kharkiv": the state where the act lands
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
-    if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE") and trigger.roles == "directed":
+    if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE", "PROTEST") and trigger.roles == "directed":
         # "a massé des troupes à sa frontière avec l'Azerbaïdjan", "à la frontière libanaise"
         recipients = [c for t in clause_tokens(token) if t is not token and t.dep_.startswith(("obl", "nmod"))
                       and (lang.case_is(case_of(t), "against") or lang.case_is(case_of(t), "reason")

@@ -130,6 +130,12 @@ def language(code: str = "fr") -> EventLanguage:
         verbs.setdefault(row["lemma"], []).append(_trigger(row, "VERB"))
     for row in data["nouns"]:
         nouns.setdefault(row["lemma"], []).append(_trigger(row, "NOUN"))
+    # a reading with conditions is tried before one without: "expulser des ressortissants"
+    # (COERCE) before "expulser" (SANCTION of diplomats), whatever the order of the file
+    for table in (verbs, nouns):
+        for readings in table.values():
+            readings.sort(key=lambda t: not (t.objects or t.needs_word or t.needs_case or t.avoid_case
+                                              or t.party_object or t.reflexive))
     pair_words = "|".join(re.escape(w) for w in g["pair_determiners"])
     return EventLanguage(
         code=code,
