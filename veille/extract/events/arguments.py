@@ -33,10 +33,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     complement_codes: list[str] = []
     for child, dep in objects(token):
         case = case_of(child)
-        # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised
-        # or blamed is not the target
+        # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised or
+        # blamed is not the target; "a suspendu ses échanges avec Israël": of a thing cut, it is
         codes = codes_of(child, parties, lang, exclude=subject_codes,
-                         skip=lang.cases["with"] if trigger.roles == "directed" else ())
+                         skip=lang.cases["with"] if trigger.type in ("SUPPORT", "ACCUSE") else (),
+                         keep=lang.target_cases.get(trigger.type, ()))
         act = noun_trigger(child, lang) if trigger.roles == "directed" and dep in ("obj", "obl:arg") else None
         if act is not None:
             # "a condamné l'invasion russe de l'Ukraine": who is blamed is who did the act
@@ -78,6 +79,13 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         agents = [c for c in token.children
                   if c.dep_ == "obl:agent" or (lang.case_is(case_of(c), "by") and c.dep_.startswith("obl"))]
         agent_codes = [c for a in agents for c in codes_of(a, parties, lang)]
+        if not agent_codes:
+            # "ont été ajoutés à la liste noire du Trésor américain": the noun of the same act
+            # among the complements names who did it
+            for child in token.children:
+                act = noun_trigger(child, lang) if child.dep_.startswith("obl") else None
+                if act is not None and act.type == trigger.type:
+                    agent_codes += [c for c in roles(child, act, ctx)[0] if c not in agent_codes]
     if passive and not (trigger.roles == "reciprocal" and not agent_codes):
         # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
         object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]

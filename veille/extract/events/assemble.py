@@ -13,7 +13,7 @@ from veille.extract.events import attributes
 from veille.extract.events.arguments import antecedent, clause_tokens, has_active_subject, mediators, roles
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import case_of, codes_of, governed_by, sentence_words, span_of
+from veille.extract.events.syntax import case_of, codes_of, governed_by, lemma, sentence_words, span_of, subject
 from veille.extract.events.triggers import alleged, is_purpose, promised, signed_kind, superlative, under_trigger
 from veille.gazetteer import gazetteer
 from veille.records import Event
@@ -118,6 +118,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         elif mode is None and any(f" {w} " in words for w in lang.multilateral) and len(actors) + len(recipients) > 2:
             mode = "multilateral"
         third = mediators(sent, ctx, actors + recipients)
+        if trigger.pos == "NOUN" and trigger.roles == "reciprocal":
+            third += [c for c in _host_of(token, ctx) if c not in actors + recipients + third]
         if trigger.roles == "host" and _hosts_meeting(token, lang):
             # "Oman a accueilli à Mascate des pourparlers entre l'Iran et les États-Unis": a third party
             third = [c for c in recipients if c not in actors] + third
@@ -213,6 +215,22 @@ def headline_visit(sent, ctx: Context) -> Event | None:
                          status="occurred", date=ctx.story_date, location=place[0],
                          evidence=(sent.start_char, sent.end_char), confidence=0.6, trigger=root.text)
     return None
+
+
+def _host_of(token, ctx: Context) -> list[str]:
+    """States that host a meeting named by a noun: the subject of the host verb it hangs under
+    ("Oman a accueilli à Mascate des pourparlers entre l'Iran et les États-Unis")."""
+    t = token
+    for _ in range(3):
+        if t.head is t:
+            return []
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            if lemma(t, ctx.lang) in ctx.lang.host_readings:
+                host, passive = subject(t, ctx.lang)
+                return codes_of(host, ctx.parties, ctx.lang) if host is not None and not passive else []
+            return []
+    return []
 
 
 def _hosts_meeting(token, lang) -> bool:

@@ -97,6 +97,8 @@ class EventLanguage:
     meeting_nouns: frozenset[str]
     facing_nouns: frozenset[str]
     with_nouns: frozenset[str]
+    target_cases: dict[str, tuple[str, ...]]
+    host_readings: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -173,4 +175,6 @@ def language(code: str = "fr") -> EventLanguage:
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
         mediation_nouns=_folded(data["mediation_nouns"]), meeting_nouns=_folded(data["meeting_nouns"]),
         facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
+        target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
+        host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

@@ -83,9 +83,9 @@ def merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | None = None,
-             skip: tuple[str, ...] = ()) -> list[str]:
-    """States named in a token's phrase, leaving out embedded clauses and topic phrases
-    (and nested phrases introduced by a preposition of `skip`)."""
+             skip: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> list[str]:
+    """States named in a token's phrase, leaving out embedded clauses and topic phrases (but
+    those introduced by a preposition of `keep`) and nested phrases introduced by one of `skip`."""
     ranges = []
     stack = [token]
     while stack:
@@ -95,7 +95,7 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
             if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
                 continue
             case = case_of(child) if child is not token else None
-            if child is not token and (case in lang.topic_cases or case in skip):
+            if child is not token and (case in lang.topic_cases and case not in keep or case in skip):
                 continue
             place = parties.place_at(child.idx, child.idx + len(child.text)) if child is not token else None
             if child is not token and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
@@ -221,13 +221,18 @@ def par_window(token, parties: Parties, lang: EventLanguage) -> list[str]:
 
 
 def located_in(token, parties: Parties, lang: EventLanguage) -> list[str]:
-    """States where a target that names none is based: "des entreprises établies en Chine"."""
+    """States a target that names none belongs to: where it is based ("des entreprises établies
+    en Chine"), or who backs it ("des pirates soutenus par l'État chinois")."""
     codes: list[str] = []
     for t in token.subtree:
-        if t.dep_ == "acl" and lemma(t, lang) in lang.settled_verbs:
-            for child in t.children:
-                if child.dep_.startswith("obl") and lang.case_is(case_of(child), "place"):
-                    codes += [c for c in parties.codes(child.idx, child.idx + len(child.text)) if c not in codes]
+        if t.dep_ != "acl":
+            continue
+        settled = lemma(t, lang) in lang.settled_verbs
+        for child in t.children:
+            case = case_of(child)
+            if child.dep_ == "obl:agent" or child.dep_.startswith("obl") and (
+                    lang.case_is(case, "by") or settled and lang.case_is(case, "place")):
+                codes += [c for c in codes_of(child, parties, lang) if c not in codes]
     return codes
 
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from veille.extract.events.lang import EventLanguage, Trigger
-from veille.extract.events.syntax import first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
+from veille.extract.events.syntax import CLAUSE_BOUNDARIES, first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
 from veille.text import fold
 
 ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
@@ -17,8 +17,21 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
     if trigger.reflexive and not is_reflexive(token, lang):
         return False
     if trigger.objects:
-        agents = {c.i for a in token.children if a.dep_ == "obl:agent" for c in a.subtree}
-        around = [c for c in token.subtree if c.i != token.i and c.i not in agents]
+        # the words of its complements down to two levels ("relever son niveau d'alerte",
+        # "saisir la Cour internationale de justice"), not participles or clauses hanging on them
+        # ("adopter des mesures ... liées au programme de drones iranien" adopts no programme)
+        around = []
+        for c in token.children:
+            if c.dep_ in ("obl:agent", "punct", "cc") or c.dep_.startswith(("aux", "nsubj:", "csubj")) \
+                    or c.dep_ == "nsubj" and token.pos_ in ("VERB", "AUX"):
+                continue
+            around.append(c)
+            for g in c.children:
+                if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl":
+                    around.append(g)
+                    around += [h for h in g.children if h.dep_ not in CLAUSE_BOUNDARIES and h.dep_ != "acl"]
+        if token.pos_ in ("VERB", "AUX"):
+            around += [c for c in token.children if c.dep_ == "nsubj:pass"]
         if token.dep_ in ("acl", "amod") and token.head is not token:
             around.append(token.head)  # "les accords conclus"
         near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
