@@ -118,6 +118,8 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     parties, lang = ctx.parties, ctx.lang
     of, by, between, to, adjective = [], [], [], [], []
     for child in token.children:
+        if child.pos_ in ("VERB", "AUX") or child.dep_ in CLAUSE_BOUNDARIES:
+            continue                     # "le reproche d'avoir livré des biens à des entités russes": a clause
         case = case_of(child)
         codes = codes_of(child, parties, lang)
         if trigger.roles == "reciprocal" and (

@@ -136,10 +136,13 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         host = place[1]
         parties_all = actors + recipients
         if host in parties_all and len(parties_all) == 2:
-            actors = [c for c in parties_all if c != host]
-            recipients = [host]
+            # talks in one party's city: the other is visiting (a meeting keeps both as actors)
+            if trigger.roles != "reciprocal":
+                actors = [c for c in parties_all if c != host]
+                recipients = [host]
             mode = "visit"
-    if event_type == "CONSULT" and mode == "visit" and not recipients and place and place[1] and place[1] not in actors:
+    if event_type == "CONSULT" and mode == "visit" and trigger.roles != "reciprocal" and not recipients \
+            and place and place[1] and place[1] not in actors:
         recipients = [place[1]]
     if trigger.roles == "visit" and not recipients:
         return None
@@ -184,11 +187,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
             set(actors) & set(gazetteer().codes.values())):
         return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
-    reciprocal = (trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE", "MOBILIZE")
-                  and not (event_type == "CONSULT" and mode == "visit" and recipients)) or joint
+    reciprocal = (trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE", "MOBILIZE")) \
+        or joint
     if reciprocal or (event_type == "CONSULT" and mode != "visit"):
         actors, recipients = sorted(set(actors) | set(recipients)), []
-    if mode == "visit" and not recipients:
+    if mode == "visit" and not recipients and trigger.roles != "reciprocal":
         mode = None                      # a meeting of its parties, wherever it is held
     return Event(type=event_type, actor=tuple(actors), recipient=tuple(recipients), mode=mode, status=status,
                  date=date_, location=place[0] if place else None,

@@ -11,7 +11,32 @@ from datetime import date
 from veille.records import Event, Period
 
 
+VISIT_GAP_DAYS = 3     # the days of one visit: arrival on Monday, talks on Tuesday
+
+
+def _days_apart(a: Period, b: Period) -> int:
+    try:
+        a0, a1 = date.fromisoformat(a.begin), date.fromisoformat(a.end or a.begin)
+        b0, b1 = date.fromisoformat(b.begin), date.fromisoformat(b.end or b.begin)
+    except (TypeError, ValueError):
+        return 10**6
+    return max(0, (b0 - a1).days, (a0 - b1).days)
+
+
+def _same_visit(kept: Event, ev: Event) -> bool:
+    """One visit told by its arrival, its talks and its departure on nearby days."""
+    return (kept.type == ev.type == "CONSULT" and kept.mode == ev.mode == "visit" and kept.status == ev.status
+            and set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient)
+            and kept.date is not None and ev.date is not None and _days_apart(kept.date, ev.date) <= VISIT_GAP_DAYS)
+
+
+def _span(a: Period, b: Period) -> Period:
+    return Period(min(a.begin, b.begin), max(a.end or a.begin, b.end or b.begin))
+
+
 def _same_act(kept: Event, ev: Event) -> bool:
+    if _same_visit(kept, ev):
+        return True
     if kept.type != ev.type or not (kept.date is None or ev.date is None or kept.date.overlaps(ev.date)):
         return False
     if set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient):
@@ -32,11 +57,13 @@ def merge_events(events: list[Event]) -> list[Event]:
             if _same_act(kept, ev):
                 if len(ev.actor) + len(ev.recipient) > len(kept.actor) + len(kept.recipient):
                     kept, ev = ev, kept          # the fuller report is the base
+                when = (_span(kept.date, ev.date) if _same_visit(kept, ev) else
+                        kept.date if kept.date and (ev.date is None or _width(kept.date) <= _width(ev.date)) else ev.date)
                 merged[i] = replace(
                     kept, sectors=tuple(dict.fromkeys(kept.sectors + ev.sectors)),
                     location=kept.location or ev.location, count=kept.count or ev.count,
                     mode=kept.mode or ev.mode, confidence=min(0.95, max(kept.confidence, ev.confidence) + 0.05),
-                    date=kept.date if kept.date and (ev.date is None or _width(kept.date) <= _width(ev.date)) else ev.date)
+                    date=when)
                 break
         else:
             merged.append(ev)

@@ -37,12 +37,6 @@ class Parties:
                 return name, kind, state
         return None
 
-    def last_before(self, offset: int, exclude: list[str] | tuple = (), reach: int = 400) -> str | None:
-        """The state or body named last before `offset` (within `reach` characters), not in `exclude`."""
-        before = [span for span in self.spans if offset - reach <= span[0] and span[1] <= offset
-                  and span[2] not in exclude and span[3] != "pair"]
-        return max(before)[2] if before else None
-
     def person_before(self, offset: int, exclude: list[str] | tuple = ()) -> str | None:
         before = [p for p in self.persons if p[1] <= offset and p[2] not in exclude]
         return before[-1][2] if before else None

@@ -112,11 +112,7 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
         person = parties.person_before(token.idx, exclude or [])
         if person:
             codes = [person]
-        elif word in lang.object_pronouns:
-            # "[les sociétés chinoises ...] Washington leur reproche": the last state named before
-            # the clause that is not its doer
-            before = parties.last_before(sentence_of(token).start_char, exclude or [])
-            codes = [before] if before else []
+
     if not codes and fold(token.lemma_ or token.text) in lang.counterpart_nouns and exclude \
             and len(parties.pair) == 2 and exclude[0] in parties.pair:
         # "Poutine a invité son homologue": in a story about two states, the other one's leader

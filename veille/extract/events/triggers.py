@@ -22,16 +22,14 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         # ("adopter des mesures ... liées au programme de drones iranien" adopts no programme)
         around = []
         for c in token.children:
-            if c.dep_ in ("obl:agent", "punct", "cc") or c.dep_.startswith(("aux", "nsubj:", "csubj")) \
+            if c.dep_ in ("obl:agent", "punct", "cc") or c.dep_.startswith(("aux", "csubj")) \
                     or c.dep_ == "nsubj" and token.pos_ in ("VERB", "AUX"):
-                continue
+                continue                 # a passive subject is what was done: "des accords ont été conclus"
             around.append(c)
             for g in c.children:
                 if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl":
                     around.append(g)
                     around += [h for h in g.children if h.dep_ not in CLAUSE_BOUNDARIES and h.dep_ != "acl"]
-        if token.pos_ in ("VERB", "AUX"):
-            around += [c for c in token.children if c.dep_ == "nsubj:pass"]
         if token.dep_ in ("acl", "amod") and token.head is not token:
             around.append(token.head)  # "les accords conclus"
         near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
