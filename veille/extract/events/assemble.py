@@ -128,6 +128,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
             actors, recipients, mode = actors + recipients + third, [], "third-party"
     clause = span_of(token)
     date_ = attributes.date_near(token, sent, ctx, promise=event_type == "AGREE" and trigger.pos == "VERB")
+    if trigger.dated:
+        date_ = attributes.phrase_date(token, ctx) or date_
     confidence = 0.8 if date_ else 0.6
     if date_ is None:
         date_ = ctx.story_date
@@ -155,6 +157,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
                       and (lang.case_is(case_of(t), "against") or lang.case_is(case_of(t), "reason")
                            or fold(t.lemma_ or t.text) in lang.facing_nouns)
                       for c in codes_of(t, ctx.parties, lang) if c not in actors]
+    if any(c in lang.venue_bodies for c in recipients):
+        # a court or the WTO hears the case; its target is named in the topic of the clause
+        recipients = [c for c in recipients if c not in lang.venue_bodies] or [
+            c for t in clause_tokens(token) if case_of(t) in lang.topic_cases
+            for c in codes_of(t, ctx.parties, lang, keep=tuple(lang.topic_cases)) if c not in actors]
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
@@ -187,6 +194,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
             set(actors) & set(gazetteer().codes.values())):
         return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
+    bodies = set(gazetteer().codes.values())
+    if sum(1 for c in set(actors) if c not in bodies) >= 2:
+        # the members are named: they are the parties, not their body ("les ministres du Quad –
+        # États-Unis, Inde, Japon et Australie –")
+        actors = [c for c in actors if c not in bodies] if event_type in ("CONSULT", "SUPPORT", "AGREE") else actors
     reciprocal = (trigger.roles == "reciprocal" and event_type not in ("ASSAULT", "SANCTION", "ACCUSE", "MOBILIZE")) \
         or joint
     if reciprocal or (event_type == "CONSULT" and mode != "visit"):

@@ -111,6 +111,20 @@ def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None
     return Period(best.begin, best.end_date or best.begin)
 
 
+def phrase_date(token, ctx: Context) -> Period | None:
+    """The date a noun's own phrase gives ("les contrats-cadres du 8 juin 2018", "le traité de
+    2001": the whole year)."""
+    from veille.extract.events.triggers import YEAR, phrase_tokens
+
+    words = phrase_tokens(token)
+    start, end = min(t.idx for t in words), max(t.idx + len(t.text) for t in words)
+    inside = [t for t in ctx.timexes if start <= t.start and t.end <= end and t.begin and t.type != "DURATION"]
+    if inside:
+        return Period(inside[0].begin, inside[0].end_date or inside[0].begin)
+    year = next((t.text for t in words if YEAR.fullmatch(t.text)), None)
+    return Period(f"{year}-01-01", f"{year}-12-31") if year else None
+
+
 def location(sent, ctx: Context, within: tuple[int, int]) -> tuple[str, str | None] | None:
     """A place introduced by "à", "au", "lors du sommet de", in the clause, else the sentence."""
     before_words = tuple(f"{gap}{w}" for w in ctx.lang.cases["place_before"] for gap in (" ", "'"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from veille.gazetteer import gazetteer
 from veille.records import Event, Period
 
 
@@ -34,6 +35,13 @@ def _span(a: Period, b: Period) -> Period:
     return Period(min(a.begin, b.begin), max(a.end or a.begin, b.end or b.begin))
 
 
+def _body_only(ev: Event) -> bool:
+    """An event whose only parties are bodies (the EU, the EAC), no state."""
+    bodies = set(gazetteer().codes.values())
+    parties = ev.actor + ev.recipient
+    return bool(parties) and all(c in bodies for c in parties)
+
+
 def _same_act(kept: Event, ev: Event) -> bool:
     if _same_visit(kept, ev):
         return True
@@ -42,7 +50,10 @@ def _same_act(kept: Event, ev: Event) -> bool:
     if set(kept.actor) == set(ev.actor) and set(kept.recipient) == set(ev.recipient):
         return True
     # one sentence, one act told twice, once with fewer parties ("Nouvelles sanctions : Bruxelles
-    # frappe la flotte russe": the noun knows the sanctioner, the verb also the target)
+    # frappe la flotte russe": the noun knows the sanctioner, the verb also the target), or once by
+    # its body and once by its members ("se sont retrouvés à Arusha pour un sommet de la CAE")
+    if kept.evidence == ev.evidence and kept.type == "CONSULT" and _body_only(kept) != _body_only(ev):
+        return True
     return kept.evidence == ev.evidence and (
         set(ev.actor) <= set(kept.actor) and set(ev.recipient) <= set(kept.recipient)
         or set(kept.actor) <= set(ev.actor) and set(kept.recipient) <= set(ev.recipient))

@@ -37,6 +37,7 @@ class Trigger:
     joint: str | None = None          # the type when two parties or more act together (exercises: COOPERATE)
     avoid_case: frozenset[str] = frozenset()   # the reading fails when a complement has this preposition
     party_object: bool = False        # the reading needs an object that names a party ("appeler son homologue")
+    dated: bool = False               # the reading needs a year in the noun's own phrase ("le traité de 2001")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class EventLanguage:
     facing_nouns: frozenset[str]
     with_nouns: frozenset[str]
     target_cases: dict[str, tuple[str, ...]]
+    venue_bodies: frozenset[str]
     host_readings: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
@@ -114,7 +116,7 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
                    avoid_case=frozenset(fold(w) for w in row.get("avoid_case") or ()),
-                   party_object=bool(row.get("party_object")))
+                   party_object=bool(row.get("party_object")), dated=bool(row.get("dated")))
 
 
 def _folded(words) -> frozenset[str]:
@@ -137,7 +139,7 @@ def language(code: str = "fr") -> EventLanguage:
     for table in (verbs, nouns):
         for readings in table.values():
             readings.sort(key=lambda t: not (t.objects or t.needs_word or t.needs_case or t.avoid_case
-                                              or t.party_object or t.reflexive))
+                                              or t.party_object or t.reflexive or t.dated))
     pair_words = "|".join(re.escape(w) for w in g["pair_determiners"])
     return EventLanguage(
         code=code,
@@ -176,5 +178,6 @@ def language(code: str = "fr") -> EventLanguage:
         mediation_nouns=_folded(data["mediation_nouns"]), meeting_nouns=_folded(data["meeting_nouns"]),
         facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
+        venue_bodies=frozenset(data["venue_bodies"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

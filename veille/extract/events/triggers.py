@@ -5,11 +5,24 @@
 """
 from __future__ import annotations
 
+import re
+
 from veille.extract.events.lang import EventLanguage, Trigger
 from veille.extract.events.syntax import CLAUSE_BOUNDARIES, first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
 from veille.text import fold
 
 ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
+YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def phrase_tokens(token) -> list:
+    """A noun's own phrase: its subtree without clauses or participles hanging on it."""
+    out, stack = [], [token]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_BOUNDARIES and c.dep_ != "acl")
+    return out
 
 
 def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bool:
@@ -36,6 +49,8 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
             return False
     if trigger.needs_word and not any(f" {fold(w)} " in sent_words for w in trigger.needs_word):
+        return False
+    if trigger.dated and not any(YEAR.fullmatch(t.text) for t in phrase_tokens(token)):
         return False
     if trigger.needs_case and not any(
             fold(g.text) in trigger.needs_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
