@@ -159,6 +159,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # destination on the visitor; the words after the noun say it plainly
         actors = of or lin.get("of", []) or lin.get(None, [])
         recipients = to or [c for c in lin.get("to", []) if c not in actors]
+        if not actors and recipients:
+            # "Modi a quitté New York au terme d'une visite aux États-Unis", "lors de sa visite":
+            # the visitor is the subject of the clause the visit is a circumstance of
+            actors = [c for c in clause_subject_codes(token, ctx) if c not in recipients]
     elif trigger.roles == "reciprocal":
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
@@ -217,6 +221,19 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
             if code not in out.setdefault(role, []):
                 out[role].append(code)
     return out
+
+
+def clause_subject_codes(token, ctx: Context) -> list[str]:
+    """The states the subject of the nearest verb above a noun names."""
+    t = token
+    for _ in range(4):
+        if t.head is t:
+            return []
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            doer, passive = subject(t, ctx.lang)
+            return codes_of(doer, ctx.parties, ctx.lang) if doer is not None and not passive else []
+    return []
 
 
 def clause_tokens(token):

@@ -13,13 +13,15 @@ from veille.extract.events import attributes
 from veille.extract.events.arguments import antecedent, clause_tokens, has_active_subject, mediators, roles
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import case_of, codes_of, governed_by, lemma, sentence_words, span_of, subject
+from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, sentence_words, set_apart, span_of,
+                                          subject)
 from veille.extract.events.triggers import alleged, is_purpose, promised, signed_kind, superlative, under_trigger
 from veille.gazetteer import gazetteer
 from veille.records import Event
 from veille.text import fold
 
 HISTORICAL_DAYS = 90
+SAYING = ("AGREE", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT")
 PHYSICAL = ("ASSAULT", "COERCE", "RETREAT")
 REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
 
@@ -38,8 +40,13 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
     if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or superlative(token, lang)):
         return True  # "les plus demandées": a participle used as an adjective or a noun
-    appositive = "Pres" in token.morph.get("Tense") and token.i > 0 and token.doc[token.i - 1].text == ","
-    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not any(
+    appositive = set_apart(token)
+    # "a signé un décret imposant une surtaxe": what an enacted text does, its signer does;
+    # "les restrictions imposées en 2019": a participle with its own date is an act recalled
+    enacted = "Pres" in token.morph.get("Tense") and token.dep_ == "acl" and token.head.dep_ in ("obj", "nsubj:pass") \
+        or token.dep_ == "acl" and any(t.start >= token.idx and t.end <= span_of(token)[1]
+                                       for t in ctx.timexes if t.begin and t.type != "DURATION")
+    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not enacted and not any(
             c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or lang.case_is(case_of(c), "by") for c in token.children):
         # a participle describing a noun ("une délégation fournie", "les pays refusant de payer"),
         # unless set apart as what its noun did ("l'ambassade, dénonçant les sanctions, ...")
@@ -127,7 +134,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         if third and mode in (None, "visit", "multilateral"):
             actors, recipients, mode = actors + recipients + third, [], "third-party"
     clause = span_of(token)
-    date_ = attributes.date_near(token, sent, ctx, promise=event_type == "AGREE" and trigger.pos == "VERB")
+    # what is promised, alleged or asked has its own date: "lui reproche d'être devenue, depuis
+    # 2022, un acheteur" is a reproach made now
+    date_ = attributes.date_near(token, sent, ctx, promise=trigger.pos == "VERB" and event_type in SAYING)
     if trigger.dated:
         date_ = attributes.phrase_date(token, ctx) or date_
     confidence = 0.8 if date_ else 0.6
@@ -165,12 +174,14 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
-            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST", "SUPPORT")):
+            and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST")):
         # a one-sided act by one of the article's two states, with no target named in the clause:
-        # in a bilateral story it is aimed at the other when that one is named close by
+        # in a bilateral story it is aimed at the other when that one is named in the paragraph or
+        # the one before ("Tokyo a salué lundi le plan", in a story about Tokyo and Seoul)
         other = next(c for c in ctx.pair if c != actors[0])
-        start = max(ctx.text.rfind("\n", 0, sent.start_char), 0)
-        if other in ctx.parties.codes(start, sent.end_char):
+        start = max(ctx.text.rfind("\n", 0, max(ctx.text.rfind("\n", 0, sent.start_char), 0)), 0)
+        if other in ctx.parties.codes(start, sent.end_char) or any(
+                state == other for s_, e_, _, _, state in ctx.parties.places if start <= s_ and e_ <= sent.end_char):
             recipients = [other]
     if place is None and ctx.story_place and date_ and ctx.story_date and date_ == ctx.story_date:
         name, state = ctx.story_place

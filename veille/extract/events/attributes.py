@@ -66,7 +66,16 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
         for child in token.children:
             if fold(child.text) in lang.future_adjectives:
                 return "future"
+    if trigger.pos == "VERB" and pluperfect(token):
+        return "historical"      # "New Delhi avait rejeté jeudi dernier": background to the news
     return "occurred"
+
+
+def pluperfect(token) -> bool:
+    """A past participle whose tense auxiliary is in the imperfect ("avait rejeté", "s'étaient
+    entretenus"): what the article recalls as background."""
+    return "Part" in token.morph.get("VerbForm") and any(
+        c.dep_ == "aux:tense" and "Imp" in c.morph.get("Tense") for c in token.children)
 
 
 def _other_clause(timex: Timex, token, sent) -> bool:

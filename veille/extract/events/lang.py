@@ -84,6 +84,8 @@ class EventLanguage:
     superlative_adverbs: frozenset[str]
     superlative_determiners: frozenset[str]
     pair_phrase: re.Pattern
+    group_phrase: re.Pattern
+    group_numbers: dict[str, int]
     shared_determiners: frozenset[str]
     bilateral_adjectives: frozenset[str]
     cases: dict[str, tuple[str, ...]]
@@ -169,6 +171,10 @@ def language(code: str = "fr") -> EventLanguage:
         superlative_determiners=_folded(g["superlative_determiners"]),
         pair_phrase=re.compile(rf"\b(?:{pair_words})\s+{re.escape(g['pair_number'])}\s+([^\W\d_][^\W\d_' -]{{2,29}})",
                                re.IGNORECASE),
+        group_phrase=re.compile(
+            rf"\b(?:{pair_words})\s+({'|'.join(re.escape(w) for w in g['group_numbers'])})\s+([^\W\d_][^\W\d_' -]{{2,29}})",
+            re.IGNORECASE),
+        group_numbers={fold(k): int(v) for k, v in g["group_numbers"].items()},
         shared_determiners=_folded(g["shared_determiners"]), bilateral_adjectives=_folded(g["bilateral_adjectives"]),
         cases={role: tuple(fold(w) for w in words) for role, words in g["cases"].items()},
         conditional_ending=re.compile(g["conditional_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),

@@ -44,6 +44,12 @@ class Parties:
 
 def main_pair(places: list[PlaceRef], entities: list[Entity]) -> tuple[str, ...]:
     """The two states an article is most about: most mentioned by name, capital, demonym or person."""
+    top = main_states(places, entities, 2)
+    return top if len(top) == 2 else ()
+
+
+def main_states(places: list[PlaceRef], entities: list[Entity], n: int) -> tuple[str, ...]:
+    """The `n` states an article names most (by name, capital, demonym or person)."""
     counts: dict[str, int] = {}
     for ref in places:
         if len(ref.code) == 3 and ref.kind in ("name", "capital", "demonym"):
@@ -51,8 +57,7 @@ def main_pair(places: list[PlaceRef], entities: list[Entity]) -> tuple[str, ...]
     for ent in entities:
         if ent.type == "PERSON" and ent.country and ent.role == "actor":
             counts[ent.country] = counts.get(ent.country, 0) + len(ent.mentions)
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-    return tuple(code for code, _ in top) if len(top) == 2 else ()
+    return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
 def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lang: EventLanguage) -> Parties:
@@ -76,6 +81,15 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
                 end = m.start(1) + len(words[0])
                 for code in pair:
                     parties.spans.append((m.start(), end, code, "pair"))
+    for m in lang.group_phrase.finditer(text):
+        # "les trois pays", "les trois alliés": the article's most named states
+        n = lang.group_numbers.get(fold(m.group(1)), 0)
+        noun = fold(m.group(2).split()[0])
+        group = main_states(places, entities, n)
+        if len(group) == n and noun in lang.pair_nouns:
+            end = m.start(2) + len(m.group(2).split()[0])
+            for code in group:
+                parties.spans.append((m.start(), end, code, "pair"))
     for ent in entities:
         if ent.role != "actor":
             continue

@@ -126,6 +126,15 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
     Returns the subject tokens and whether they are passive subjects (then the
     agent, "par X", is the logical subject when there is one).
     """
+    if not any(c.dep_ in ("nsubj", "csubj", "nsubj:pass") for c in token.children) and set_apart(token) \
+            and token.head is not token:
+        # "La Chine a vivement réagi au sommet de Camp David, accusant Washington de...": a present
+        # participle set apart by a comma is done by the subject of the clause it hangs on
+        governor = token.head
+        while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+            governor = governor.head
+        if governor is not token and governor.pos_ in ("VERB", "AUX"):
+            return subjects(governor, lang, depth + 1)
     active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
     if active and "Part" in token.morph.get("VerbForm") and any(c.dep_ == "obl:agent" for c in token.children) \
             and not any(c.dep_.startswith("aux") for c in token.children):
@@ -136,7 +145,11 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         return active, False
     passive = [c for c in token.children if c.dep_ == "nsubj:pass"]
     if passive:
-        return passive, True
+        # "est arrivé jeudi à Tokyo": a verb of motion takes "être" without being passive; a
+        # passive has its passive auxiliary or its agent ("a été reçu", "reçu par Xi")
+        voiced = any(c.dep_ in ("aux:pass", "obl:agent", "expl:pass") for c in token.children) \
+            or "Pass" in token.morph.get("Voice") and not any(c.dep_ == "aux:tense" for c in token.children)
+        return passive, voiced
     if token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and token.head.pos_ in ("NOUN", "PROPN"):
         # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
         # subject; "l'ambassade, affirmant que...": a present participle's is its active one
@@ -146,6 +159,12 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
         return found, any(c.dep_ == "aux:pass" for c in token.children) if found else passive
     return [], False
+
+
+def set_apart(token) -> bool:
+    """A present participle after a comma: "..., accusant Washington de vouloir bâtir une alliance"."""
+    return "Part" in token.morph.get("VerbForm") and "Pres" in token.morph.get("Tense") and token.i > 0 \
+        and token.doc[token.i - 1].text == ","
 
 
 def subject(token, lang: EventLanguage):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from veille.extract.events.lang import EventLanguage, Trigger
-from veille.extract.events.syntax import CLAUSE_BOUNDARIES, first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
+from veille.extract.events.syntax import CLAUSE_BOUNDARIES, case_of, first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
 from veille.text import fold
 
 ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
@@ -36,8 +36,9 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         around = []
         for c in token.children:
             if c.dep_ in ("obl:agent", "punct", "cc") or c.dep_.startswith(("aux", "csubj")) \
-                    or c.dep_ == "nsubj" and token.pos_ in ("VERB", "AUX"):
-                continue                 # a passive subject is what was done: "des accords ont été conclus"
+                    or c.dep_ == "nsubj" and token.pos_ in ("VERB", "AUX") or case_of(c) in lang.topic_cases:
+                continue                 # a passive subject is what was done: "des accords ont été conclus";
+                                         # "sur le plan économique" is no plan
             around.append(c)
             for g in c.children:
                 if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl":
