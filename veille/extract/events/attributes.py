@@ -89,8 +89,8 @@ def _other_clause(timex: Timex, token, sent) -> bool:
     governing = {token.i} | {a.i for a in token.ancestors}
     t = at
     while t.head is not t and t.i not in governing:
-        if t.dep_ in CLAUSE_BOUNDARIES:
-            return True
+        if t.dep_ in CLAUSE_BOUNDARIES or t.dep_ == "acl" and t.pos_ in ("VERB", "AUX"):
+            return True          # a participle has its own time: "la levée des restrictions imposées en 2019"
         t = t.head
     return False
 
@@ -109,7 +109,8 @@ def _in_complement(timex: Timex, token) -> bool:
 def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None:
     """The date of the sentence that dates this trigger: the nearest one in a governing clause."""
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
-                  and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))]
+                  and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))
+                  and not fold(t.text).startswith(ctx.lang.since_words)]
     # a date still to come is kept wherever it sits: a plan's date is often told apart
     # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
     own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]

@@ -102,6 +102,7 @@ class EventLanguage:
     with_nouns: frozenset[str]
     target_cases: dict[str, tuple[str, ...]]
     venue_bodies: frozenset[str]
+    since_words: tuple[str, ...]
     host_readings: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
@@ -185,5 +186,6 @@ def language(code: str = "fr") -> EventLanguage:
         facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
+        since_words=tuple(fold(w) for w in data["since_words"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )
