@@ -45,4 +45,5 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
         if not found and (visit := headline_visit(sent, ctx)) is not None:
             found.append(visit)
         events += found
+        ctx.history = events
     return merge_events(events), quotes

@@ -40,8 +40,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                          keep=lang.target_cases.get(trigger.type, ()))
         act = noun_trigger(child, lang) if trigger.roles == "directed" and dep in ("obj", "obl:arg") else None
         if act is not None:
-            # "a condamné l'invasion russe de l'Ukraine": who is blamed is who did the act
+            # "a condamné l'invasion russe de l'Ukraine": who is blamed is who did the act;
+            # "a condamné ce tir": the doer of the last such act told
             doers, _ = roles(child, act, ctx)
+            if not doers and any(fold(d.text) in lang.demonstratives for d in child.children if d.dep_ == "det"):
+                doers = next((list(ev.actor) for ev in reversed(ctx.history) if ev.type == act.type), [])
             codes = [c for c in doers if c not in subject_codes] or codes
         if lang.case_is(case, "with"):
             co += codes

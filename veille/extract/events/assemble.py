@@ -155,6 +155,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type == "CONSULT" and mode == "visit" and trigger.roles != "reciprocal" and not recipients \
             and place and place[1] and place[1] not in actors:
         recipients = [place[1]]
+    if trigger.roles == "visit" and not recipients and trigger.needs_place and ctx.story_place \
+            and ctx.story_place[1] and ctx.story_place[1] not in actors:
+        recipients = [ctx.story_place[1]]    # "Arrivé le matin avec une douzaine de ministres": where the story is
     if trigger.roles == "visit" and not recipients:
         return None
     if not recipients and event_type in PHYSICAL:
@@ -179,7 +182,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         # in a bilateral story it is aimed at the other when that one is named in the paragraph or
         # the one before ("Tokyo a salué lundi le plan", in a story about Tokyo and Seoul)
         other = next(c for c in ctx.pair if c != actors[0])
-        start = max(ctx.text.rfind("\n", 0, max(ctx.text.rfind("\n", 0, sent.start_char), 0)), 0)
+        start = _paragraph_start(ctx.text, _paragraph_start(ctx.text, sent.start_char) - 1)
         if other in ctx.parties.codes(start, sent.end_char) or any(
                 state == other for s_, e_, _, _, state in ctx.parties.places if start <= s_ and e_ <= sent.end_char):
             recipients = [other]
@@ -257,6 +260,14 @@ def _host_of(token, ctx: Context) -> list[str]:
                 return codes_of(host, ctx.parties, ctx.lang) if host is not None and not passive else []
             return []
     return []
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph holding `pos` starts (0 for the first)."""
+    pos = max(0, pos)
+    while pos > 0 and text[pos - 1] == "\n":
+        pos -= 1                     # from a blank line, into the paragraph before it
+    return text.rfind("\n", 0, pos) + 1
 
 
 def _hosts_meeting(token, lang) -> bool:

@@ -1,7 +1,7 @@
 """What every stage knows of the article: its text, parties, dates, publication and language."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from veille.extract.events.lang import EventLanguage
 from veille.extract.events.parties import Parties
@@ -18,6 +18,7 @@ class Context:
     story_place: tuple[str, str | None] | None
     lang: EventLanguage
     pair: tuple[str, ...] = ()
+    history: list = field(default_factory=list)     # the events read so far, in text order
 
 
 def story_date(timexes: list[Timex], text: str, published: str | None) -> Period | None:

@@ -103,6 +103,7 @@ class EventLanguage:
     target_cases: dict[str, tuple[str, ...]]
     venue_bodies: frozenset[str]
     since_words: tuple[str, ...]
+    demonstratives: frozenset[str]
     host_readings: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
@@ -187,5 +188,6 @@ def language(code: str = "fr") -> EventLanguage:
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]),
+        demonstratives=_folded(g["demonstratives"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

@@ -60,6 +60,24 @@ def main_states(places: list[PlaceRef], entities: list[Entity], n: int) -> tuple
     return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
+def _last_named_together(spans: list, text: str, before: int, n: int) -> tuple[str, ...]:
+    """The `n` states named together in the last sentence before `before` that names exactly `n`
+    ("La Corée du Sud, le Japon et les États-Unis ont mis en service... Les trois pays ont condamné")."""
+    end = before
+    while end > 0:
+        start = max(text.rfind(". ", 0, end - 1), text.rfind("\n", 0, end - 1)) + 1
+        codes = list(dict.fromkeys(code for s, e, code, kind in spans
+                                   if start <= s and e <= end and kind in ("name", "capital", "demonym", "person")))
+        if len(codes) == n:
+            return tuple(codes)
+        if start == 0:
+            break
+        end = start - 1
+        if before - end > 600:
+            break
+    return ()
+
+
 def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lang: EventLanguage) -> Parties:
     """The party spans of an article: states by name, capital and demonym, bodies, people for the
     state they serve, "les deux pays" for the article's two states, and the places named."""
@@ -82,10 +100,11 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
                 for code in pair:
                     parties.spans.append((m.start(), end, code, "pair"))
     for m in lang.group_phrase.finditer(text):
-        # "les trois pays", "les trois alliés": the article's most named states
+        # "les trois pays", "les trois alliés": the states last named together, else the
+        # article's most named ones
         n = lang.group_numbers.get(fold(m.group(1)), 0)
         noun = fold(m.group(2).split()[0])
-        group = main_states(places, entities, n)
+        group = _last_named_together(parties.spans, text, m.start(), n) or main_states(places, entities, n)
         if len(group) == n and noun in lang.pair_nouns:
             end = m.start(2) + len(m.group(2).split()[0])
             for code in group:
