@@ -128,3 +128,17 @@ def test_background_markers_are_compared_with_their_accents(nlp):
     assert _governed_by(by_text["signature"], markers)
     doc = nlp("Les ministres ont salué la réunion des accords.")
     assert not _governed_by([t for t in doc if t.text == "accords"][0], markers)
+
+
+def test_a_participle_under_a_verbless_root_does_not_hang(nlp):
+    """A present participle set apart by a comma under a noun root once sent the subject search
+    climbing forever (spaCy's root is its own head, but not the same Python object)."""
+    import threading
+
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(_run(nlp, "La réaction de Pékin, accusant Washington "
+                                                                  "de vouloir une alliance contre la Chine.")),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert done, "extraction did not finish"

@@ -73,7 +73,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if trigger.roles == "reciprocal":
         # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
         # the co-party on another complement; any "avec" phrase of the clause is one
-        co += [c for t in clause_tokens(token) if t is not token and t.head is not token
+        co += [c for t in clause_tokens(token) if t.i != token.i and t.head.i != token.i
                and (lang.case_is(case_of(t), "with") or fold(t.lemma_ or t.text) in lang.with_nouns)
                for c in codes_of(t, parties, lang) if c not in co]
     syntactic_codes = list(subject_codes)
@@ -152,7 +152,7 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             # "Xi lui a réservé un accueil fastueux": the subject hosts, the one received is the visitor
             host, _ = subject(verb, lang)
             recipients = codes_of(host, parties, lang) if host is not None else []
-            actors += [c for child in verb.children if child is not token
+            actors += [c for child in verb.children if child.i != token.i
                        and (child.dep_ in ("iobj", "obl:arg") or lang.case_is(case_of(child), "dative"))
                        for c in codes_of(child, parties, lang, exclude=recipients)]
         return list(dict.fromkeys(c for c in actors if c not in recipients)), list(dict.fromkeys(recipients))
@@ -178,7 +178,7 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     else:
         actors, recipients = of + by, to
     verb = token.head
-    if token.head is not token and token.dep_ in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
+    if token.head.i != token.i and token.dep_ in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
             and verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs:
         # a verb that carries the noun's act lends its arguments: "a imposé des sanctions à des
         # entreprises chinoises", "ont été ajoutés à la liste noire du Trésor américain"
@@ -186,17 +186,17 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         if passive:
             agents = [c for c in verb.children if c.dep_ == "obl:agent" or lang.case_is(case_of(c), "by")]
             doers = [c for a in agents for c in codes_of(a, parties, lang)]
-            targets = codes_of(doer, parties, lang) if doer is not None and doer is not token else []
+            targets = codes_of(doer, parties, lang) if doer is not None and doer.i != token.i else []
         else:
-            doers = codes_of(doer, parties, lang) if doer is not None and doer is not token else []
-            targets = [c for child in verb.children if child is not token and child.dep_ in ("obj", "iobj")
+            doers = codes_of(doer, parties, lang) if doer is not None and doer.i != token.i else []
+            targets = [c for child in verb.children if child.i != token.i and child.dep_ in ("obj", "iobj")
                        for c in codes_of(child, parties, lang)]
         if not actors:
             actors = doers
         if not recipients and trigger.roles not in ("reciprocal", "visit"):
             # "a commencé la guerre en Ukraine": the complement may hang on the verb
             recipients = [c for c in targets if c not in actors] or [
-                c for child in verb.children if child is not token
+                c for child in verb.children if child.i != token.i
                 and (lang.case_is(case_of(child), "to") or lang.case_is(case_of(child), "against"))
                 for c in codes_of(child, parties, lang) if c not in actors]
         elif trigger.roles == "reciprocal" and doers:
@@ -230,7 +230,7 @@ def clause_subject_codes(token, ctx: Context) -> list[str]:
     """The states the subject of the nearest verb above a noun names."""
     t = token
     for _ in range(4):
-        if t.head is t:
+        if t.head.i == t.i:
             return []
         t = t.head
         if t.pos_ in ("VERB", "AUX"):

@@ -165,7 +165,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
     if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE", "PROTEST") and trigger.roles == "directed":
         # "a massé des troupes à sa frontière avec l'Azerbaïdjan", "à la frontière libanaise"
-        recipients = [c for t in clause_tokens(token) if t is not token and t.dep_.startswith(("obl", "nmod"))
+        recipients = [c for t in clause_tokens(token) if t.i != token.i and t.dep_.startswith(("obl", "nmod"))
                       and (lang.case_is(case_of(t), "against") or lang.case_is(case_of(t), "reason")
                            or fold(t.lemma_ or t.text) in lang.facing_nouns)
                       for c in codes_of(t, ctx.parties, lang) if c not in actors]
@@ -251,7 +251,7 @@ def _host_of(token, ctx: Context) -> list[str]:
     ("Oman a accueilli à Mascate des pourparlers entre l'Iran et les États-Unis")."""
     t = token
     for _ in range(3):
-        if t.head is t:
+        if t.head.i == t.i:
             return []
         t = t.head
         if t.pos_ in ("VERB", "AUX"):

@@ -24,7 +24,7 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
             chain.append(token.head)
     else:
         for _ in range(3):
-            if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head is not head:
+            if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head.i != head.i:
                 head = head.head
                 chain.append(head)
             else:
@@ -53,12 +53,12 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
         if "Cnd" in morph.get("Mood") or any("Cnd" in c.morph.get("Mood") for c in t.children if c.dep_.startswith("aux")):
             if lemma(t, lang) in lang.hypothetical_aux or aux_lemmas & lang.hypothetical_aux:
                 return "hypothetical"
-            if t is not token and lemma(t, lang) in lang.future_aux:
+            if t.i != token.i and lemma(t, lang) in lang.future_aux:
                 return "future"
             return "hypothetical"
         if "Fut" in morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in t.children if c.dep_.startswith("aux")):
             return "future"
-        if t is not token and (lemma(t, lang) in lang.future_aux or lemma(t, lang) in lang.hypothetical_aux):
+        if t.i != token.i and (lemma(t, lang) in lang.future_aux or lemma(t, lang) in lang.hypothetical_aux):
             return "future" if lemma(t, lang) in lang.future_aux else "hypothetical"
         if lang.near_future_aux in aux_lemmas and "Inf" in token.morph.get("VerbForm"):
             return "future"
@@ -88,7 +88,7 @@ def _other_clause(timex: Timex, token, sent) -> bool:
         return False
     governing = {token.i} | {a.i for a in token.ancestors}
     t = at
-    while t.head is not t and t.i not in governing:
+    while t.head.i != t.i and t.i not in governing:
         if t.dep_ in CLAUSE_BOUNDARIES or t.dep_ == "acl" and t.pos_ in ("VERB", "AUX"):
             return True          # a participle has its own time: "la levée des restrictions imposées en 2019"
         t = t.head

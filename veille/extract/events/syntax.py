@@ -94,11 +94,11 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
         for child in t.children:
             if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
                 continue
-            case = case_of(child) if child is not token else None
-            if child is not token and (case in lang.topic_cases and case not in keep or case in skip):
+            case = case_of(child) if child.i != token.i else None
+            if child.i != token.i and (case in lang.topic_cases and case not in keep or case in skip):
                 continue
-            place = parties.place_at(child.idx, child.idx + len(child.text)) if child is not token else None
-            if child is not token and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
+            place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
+            if child.i != token.i and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
                     and place is not None and (place[1] not in STATE_KINDS or case in ("en", "dans")):
                 continue  # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
             stack.append(child)
@@ -127,19 +127,21 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
     agent, "par X", is the logical subject when there is one).
     """
     if not any(c.dep_ in ("nsubj", "csubj", "nsubj:pass") for c in token.children) and set_apart(token) \
-            and token.head is not token:
+            and token.head.i != token.i:
         # "La Chine a vivement réagi au sommet de Camp David, accusant Washington de...": a present
         # participle set apart by a comma is done by the subject of the clause it hangs on
         governor = token.head
-        while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+        for _ in range(6):
+            if governor.pos_ in ("VERB", "AUX") or governor.head.i == governor.i:
+                break
             governor = governor.head
-        if governor is not token and governor.pos_ in ("VERB", "AUX"):
+        if governor.i != token.i and governor.pos_ in ("VERB", "AUX"):
             return subjects(governor, lang, depth + 1)
     active = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
     if active and "Part" in token.morph.get("VerbForm") and any(c.dep_ == "obl:agent" for c in token.children) \
             and not any(c.dep_.startswith("aux") for c in token.children):
         return active, True  # "X, reçu par Y, ...": a bare participle with an agent is passive
-    if active and token.dep_ == "acl:relcl" and fold(active[0].text) in lang.relative_pronouns and token.head is not token:
+    if active and token.dep_ == "acl:relcl" and fold(active[0].text) in lang.relative_pronouns and token.head.i != token.i:
         return [token.head], False  # "les établissements qui aideraient...": the antecedent acts
     if active:
         return active, False
@@ -154,7 +156,7 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
         # subject; "l'ambassade, affirmant que...": a present participle's is its active one
         return [token.head], "Past" in token.morph.get("Tense")
-    if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head is not token:
+    if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head.i != token.i:
         found, passive = subjects(token.head, lang, depth + 1)
         # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
         return found, any(c.dep_ == "aux:pass" for c in token.children) if found else passive
@@ -260,7 +262,7 @@ def governed_by(token, markers: frozenset[str]) -> bool:
         case = next((c.text.lower() for c in t.children if c.dep_ in ("case", "mark")), None)
         if case in markers:
             return True
-        if t.head is t:
+        if t.head.i == t.i:
             break
         t = t.head
     return False

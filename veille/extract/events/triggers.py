@@ -44,7 +44,7 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
                 if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl":
                     around.append(g)
                     around += [h for h in g.children if h.dep_ not in CLAUSE_BOUNDARIES and h.dep_ != "acl"]
-        if token.dep_ in ("acl", "amod") and token.head is not token:
+        if token.dep_ in ("acl", "amod") and token.head.i != token.i:
             around.append(token.head)  # "les accords conclus"
         near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
         if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
@@ -60,7 +60,7 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
             fold(g.text) in trigger.avoid_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
         return False  # "appeler à la retenue" is no call
     signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
-    if token.dep_ in ("acl", "amod") and token.head is not token:
+    if token.dep_ in ("acl", "amod") and token.head.i != token.i:
         signed.append(token.head)
     if trigger.unless and any(fold(c.lemma_ or c.text) in trigger.unless or fold(c.text) in trigger.unless
                               for c in signed):
@@ -117,7 +117,7 @@ def is_purpose(token, lang: EventLanguage) -> bool:
 
 def alleged(token, lang: EventLanguage) -> bool:
     """Whether a verb is the content of an accusation, demand, threat or denial that governs it."""
-    if token.dep_ not in ("xcomp", "ccomp", "acl") or token.head is token:
+    if token.dep_ not in ("xcomp", "ccomp", "acl") or token.head.i == token.i:
         return False
     head = token.head
     lemma_ = lemma(head, lang)
@@ -131,12 +131,12 @@ def under_trigger(token, lang: EventLanguage) -> bool:
     embargo", "a refusé toute rencontre", "ont signé un accord"): the verb's event is the one
     reported, with the verb's roles. Under a verb none of whose readings hold ("ont effectué une
     patrouille commune"), the noun is the event."""
-    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") or token.head is token:
+    if token.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") or token.head.i == token.i:
         return False
     head = token.head
     for _ in range(2):     # "verse une tranche d'aide": the noun may sit in the verb's object
         if head.pos_ in ("VERB", "AUX") or head.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") \
-                or head.head is head:
+                or head.head.i == head.i:
             break
         if not (fold(head.lemma_ or head.text) in time_nouns() or token.dep_ == "nmod"):
             break
@@ -151,11 +151,11 @@ def promised(token, lang: EventLanguage) -> bool:
     """Whether an act is what a promise, offer or proposal governing it is about."""
     t = token
     if t.pos_ in ("NOUN", "PROPN"):
-        if t.dep_ not in ("obj", "nsubj:pass") or t.head is t or lemma(t.head, lang) not in lang.light_verbs:
+        if t.dep_ not in ("obj", "nsubj:pass") or t.head.i == t.i or lemma(t.head, lang) not in lang.light_verbs:
             return False
         t = t.head
     for _ in range(2):
-        if t.dep_ != "xcomp" or t.head is t:
+        if t.dep_ != "xcomp" or t.head.i == t.i:
             return False
         t = t.head
         if any(tr.type == "AGREE" for tr in lang.verbs.get(lemma(t, lang), ())):
