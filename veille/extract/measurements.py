@@ -257,7 +257,8 @@ _DEMONYM_PREP_RE = re.compile(
     rf"(?:(?P<dest>{_alt(_V['destination_before'])})|(?P<between>{_alt(_V['between_before'])}))"
     rf"\s+(?:[\w'-]+\s+){{1,2}}$")
 _LEAD_ARTICLE_RE = re.compile(r"^(?:(?:le|la|les|l['’])\s*)", re.I)
-_COORDINATED_RE = re.compile(r"(?<!\s)\s*+(?:d[eu]s?\s+|de\s+la\s+|de\s+l')?[\w'-]*\s*(?:,|et|ou)\s*")
+# the word before the conjunction starts a word and is read whole: no retry from inside a long run
+_COORDINATED_RE = re.compile(r"(?<!\s)\s*+(?:(?:d[eu]s?\s+|de\s+la\s+|de\s+l')?(?<![\w'-])[\w'-]++\s*+)?(?:,|et|ou)\s*")
 
 
 @dataclass
