@@ -65,7 +65,8 @@ def extract_layers(article: Article, doc) -> Record:
 
     published = article.published
     entities, places = extract_entities(doc, published)
-    timexes = extract_timexes(article.text, published, article.published_precision)
+    estimated = any(f.get("kind") == "published_estimated" for f in article.flags)
+    timexes = extract_timexes(article.text, published, article.published_precision, estimated=estimated)
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     measurements = extract_measurements(article.text, sentences, places, timexes, published)
     events, quotes = extract_events(doc, entities, places, timexes,

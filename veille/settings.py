@@ -4,7 +4,7 @@ The user file is TOML, at `$VEILLE_CONFIG` or `~/.config/veille/config.toml`:
 
     db = "~/veille/press.duckdb"
     max_article_chars = 2000000
-    published_order = ["input", "page", "crawl_header", "dateline"]
+    published_order = ["input", "page", "url", "crawl_header", "dateline", "text"]
 
 The database path comes, in this order, from `--db`, `$VEILLE_DB`, the user
 file, then the per-user default `~/.local/share/veille/veille.duckdb`.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-PUBLISHED_STEPS = ("input", "page", "crawl_header", "dateline")
+PUBLISHED_STEPS = ("input", "page", "url", "crawl_header", "dateline", "text")
 
 
 def default_db_path() -> Path:

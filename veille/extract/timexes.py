@@ -130,7 +130,11 @@ def merge(values: tuple[Value, ...], unknown_note: str | None) -> Value:
     return Value(first.type, begin, end, granularity, value, note)
 
 
-def extract_timexes(text: str, published: str | None, precision: str | None = "day") -> list[Timex]:
+ESTIMATED_NOTE = "resolved against an estimated publication date"
+
+
+def extract_timexes(text: str, published: str | None, precision: str | None = "day",
+                    estimated: bool = False) -> list[Timex]:
     """Every French time expression of `text`, resolved against `published`, by offset.
 
     `published` is an ISO date ("2023-10-23", or "2023-10" / "2023" with a
@@ -149,10 +153,24 @@ def extract_timexes(text: str, published: str | None, precision: str | None = "d
         return []
     sentences = Sentences(text)
     runs = [resolve_all(exprs, sentences, ref) for ref in refs]
+    # against an estimated date, what depends on the date is marked as such
+    absolute = [merge(v, UNKNOWN_NOTE) for v in zip(*[resolve_all(exprs, sentences, ref) for ref in UNKNOWN_DAYS])] \
+        if estimated else None
     out = []
-    for e, values in zip(exprs, zip(*runs)):
+    for i, (e, values) in enumerate(zip(exprs, zip(*runs))):
         v = merge(values, unknown_note)
+        note = v.note
+        if absolute is not None and v.begin is not None and absolute[i].begin is None:
+            note = f"{note}; {ESTIMATED_NOTE}" if note else ESTIMATED_NOTE
         out.append(Timex(start=e.start, end=e.end, text=text[e.start:e.end], type=v.type,
                          begin=_iso(v.begin), end_date=_iso(v.end), granularity=v.granularity,
-                         value=v.value, note=v.note))
+                         value=v.value, note=note))
     return out
+
+
+def absolute_dates(text: str) -> list[tuple[str, str]]:
+    """(first day, granularity) of every date the text writes out whole, which no publication
+    date is needed to resolve: "le 12 mars 2023" -> ("2023-03-12", "day"), "en janvier 2019" ->
+    ("2019-01-01", "month"); "jeudi" and "l'an dernier" are not."""
+    return [(t.begin, t.granularity) for t in extract_timexes(text, None)
+            if t.type == "DATE" and t.begin and t.granularity in ("day", "month", "year")]

@@ -191,9 +191,13 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
     candidates = {
         "input": raw.meta.get("published"),
         "page": page.get("published"),
+        "url": raw.meta.get("url") or page.get("url") or (raw.source if "://" in raw.source else None),
         "crawl_header": cleaned.metadata.get("crawl_date") or raw.meta.get("crawl_date"),
     }
-    published, precision, step = choose_published(candidates, text, settings.published_order, raw.source)
+    published, precision, step, note = choose_published(candidates, text, settings.published_order, raw.source)
+    if note:
+        kind = "published_estimated" if note.startswith("estimated") else "published_note"
+        input_flags.append({"kind": kind, "start": 0, "end": 0, "text": note})
     language = raw.meta.get("language") or detect_language(text, settings.languages)
     return Article(
         text=text, source=raw.source, title=title, language=language,

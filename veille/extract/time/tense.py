@@ -149,8 +149,9 @@ class Sentences:
 
     def direction(self, start: int, end: int) -> tuple[str, bool]:
         """(past or future, whether a cue said so): the tense of the cue or participle
-        governing `start..end`, else of the cue nearest to it in its clause (in its
-        sentence when its clause has none); (past, False) when the sentence has no cue."""
+        governing `start..end`, else of the nearest cue before it in its clause with no comma
+        between, else of the cue nearest to it in its clause (in its sentence when its clause
+        has none); (past, False) when the sentence has no cue."""
         index = self.index(start)
         lo, hi = self.bounds(start)
         cues = self._cues_of(index, lo, hi)
@@ -160,8 +161,15 @@ class Sentences:
         clauses, relatives = self._breaks_of(index, lo, hi)
         own = [(s, e, tense) for s, e, tense in cues if not (
             _between(clauses, e, start) or _between(relatives, e, start) or _between(clauses, end, s))]
+        # the verb that governs a date usually comes before it: "Biden accueillera Modi le 22 juin,
+        # a fait savoir mercredi sa porte-parole" is future, whatever the attribution after it
+        # ... unless a relative clause right after the date says what its noun is: "aux cérémonies
+        # du 9 mai, qui marqueront l'anniversaire" is future though the invitation is past
+        described = [(s, e, tense) for s, e, tense in cues if s >= end and _between(relatives, end, s)
+                     and not _between(clauses, end, s) and s - end < 60]
+        before = [(s, e, tense) for s, e, tense in own if e <= start and self._text.find(",", e, start) < 0]
         best, best_distance = PAST, None
-        for cue_start, cue_end, tense in own or cues:
+        for cue_start, cue_end, tense in described[:1] or before or own or cues:
             distance = max(0, cue_start - end, start - cue_end)
             if best_distance is None or distance < best_distance or (
                     distance == best_distance and tense == PAST):

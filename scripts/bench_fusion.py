@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""What ingesting a batch costs as the database grows: storing and fusing 200 articles into
+databases that already hold 200, 5,000 and 50,000 fused articles.
+
+Articles are made without the NLP stage, from the records veille extracts once from its own
+corpora (the demo corpus and the fusion test corpus): each copy moves every date of its record
+to another year (2000-2026) and gets a tail of random words, so that copies are neither
+identical texts nor near-copies of each other and their events and figures spread over 27
+years, as a real archive about a few relationships does. The stored base is filled in steps
+of 1,000 through the fusion (the same code path as `veille ingest`), then the 200-article batch
+is stored and fused, timed, with its peak resident memory (psutil).
+
+    .venv/bin/python scripts/bench_fusion.py [--sizes 200,5000,50000] [--batch 200] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+from veille.fusion import fuse
+from veille.records import Record
+from veille.settings import Settings
+from veille.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = re.compile(r'"(\d{4})(-\d{2}(?:-\d{2})?)?"')
+WORDS = ("relation coopération marché énergie frontière délégation sommet accord échange ministre présidence "
+         "industrie port route réseau dialogue programme projet capital banque crédit usine satellite "
+         "agriculture pêche navire tourisme université culture santé technologie transport logistique").split()
+
+
+def base_records() -> list[dict]:
+    """The veille/1 records of the demo corpus and the fusion test corpus, extracted once."""
+    from veille.pipeline import Pipeline
+    from veille.workflow import extract_inputs
+
+    settings = Settings()
+    targets = [str(ROOT / "veille" / "resources" / "demo"), str(ROOT / "tests" / "gold" / "fusion")]
+    return [r.to_dict() for r in extract_inputs(targets, settings) if isinstance(r, Record)]
+
+
+def variant(raw: dict, k: int, rng: random.Random) -> Record:
+    """Copy k of a record: its dates moved to another year, a tail of random words appended."""
+    year = str(rng.randint(2000, 2026))
+    moved = json.loads(YEAR.sub(lambda m: f'"{year}{m.group(2) or ""}"', json.dumps(raw, ensure_ascii=False)))
+    tail = " ".join(rng.choice(WORDS) + str(rng.randint(0, 999)) for _ in range(400))
+    record = Record.from_dict(moved)
+    doc = record.doc
+    source = f"bench/{k:06d}/{Path(doc.source).name}"
+    new_doc = replace(doc, text=doc.text + "\n\n" + tail, source=source,
+                      metadata={**doc.metadata, "url": f"https://outlet-{k % 40}.example/{k}", "identity": source})
+    return replace(record, doc=new_doc)
+
+
+def store_and_fuse(store: Store, records: list[Record]) -> None:
+    for start in range(0, len(records), 1000):
+        store.put_many(records[start:start + 1000])
+        fuse(store)
+
+
+class Peak:
+    """Peak resident memory of this process while a block runs (sampled every 20 ms)."""
+
+    def __enter__(self):
+        self.proc, self.peak, self.running = psutil.Process(), 0, True
+
+        def sample():
+            while self.running:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+                time.sleep(0.02)
+
+        self.thread = threading.Thread(target=sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.thread.join()
+
+
+def run(sizes: list[int], batch: int, seed: int = 7) -> dict:
+    raws = base_records()
+    rng = random.Random(seed)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="veille-bench-fusion-") as tmp:
+        for size in sizes:
+            path = Path(tmp) / f"base-{size}.duckdb"
+            base = [variant(raws[k % len(raws)], k, rng) for k in range(size)]
+            new = [variant(raws[k % len(raws)], 10_000_000 + k, rng) for k in range(batch)]
+            with Store(path) as store:
+                t0 = time.perf_counter()
+                store_and_fuse(store, base)
+                fill = time.perf_counter() - t0
+                with Peak() as peak:
+                    t0 = time.perf_counter()
+                    store.put_many(new)
+                    report = fuse(store)
+                    seconds = time.perf_counter() - t0
+                counts = {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                          for t in ("articles", "fused_events", "figure_groups")}
+            results.append({"base_articles": size, "batch": batch, "seconds": round(seconds, 2),
+                            "peak_rss_mb": round(peak.peak / 2**20), "fill_seconds": round(fill, 1),
+                            "event_blocks": report.event_blocks, "figure_families": report.figure_families,
+                            **counts})
+            path.unlink()
+    return {"date": date.today().isoformat(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "base_records": len(raws), "results": results}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="200,5000,50000")
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    report = run([int(s) for s in args.sizes.split(",")], args.batch)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{report['date']}, {report['machine']}; copies of {report['base_records']} extracted records")
+    print(f"{'base':>8s} {'batch':>6s} {'seconds':>8s} {'peak MB':>8s} {'blocks':>7s} {'families':>9s} {'fused events':>13s}")
+    for r in report["results"]:
+        print(f"{r['base_articles']:8d} {r['batch']:6d} {r['seconds']:8.2f} {r['peak_rss_mb']:8d} {r['event_blocks']:7d} "
+              f"{r['figure_families']:9d} {r['fused_events']:13d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
