@@ -59,7 +59,10 @@ def test_extract_prints_veille1_records_from_the_shared_input(tmp_path):
     for given, rec in zip(inputs, records):
         assert rec["format"] == "veille/1"
         assert rec["doc"]["source"] == given["source"]
-        assert rec["doc"]["published"] == given.get("published")
+        if given.get("published"):
+            assert rec["doc"]["published"] == given["published"]
+        elif rec["doc"]["published"] is not None:       # estimated from the text, and said so
+            assert any(f["kind"] == "published_estimated" for f in rec["doc"]["flags"])
         for layer in ("entities", "timexes", "measurements", "events"):
             assert isinstance(rec[layer], list)
 

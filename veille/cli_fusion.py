@@ -1,5 +1,5 @@
 """The fusion's commands: `veille events`, `veille figures`, `veille conflicts`, `veille series`,
-`veille copies`. Each parses its options and calls one query of veille.fusion; `register(main)`
+`veille copies`, `veille fuse`, `veille eval-fusion`. Each parses its options and calls one query of veille.fusion; `register(main)`
 adds them to the command group of veille.cli."""
 from __future__ import annotations
 
@@ -187,6 +187,27 @@ def copies(db, config, min_articles, fmt) -> None:
     out.print(table)
 
 
+@click.command(name="fuse")
+@db_option
+@config_option
+@click.option("--rebuild", is_flag=True, help="Drop every fusion row and fuse all stored articles again "
+              "(after a change of thresholds in resources/fusion.yaml).")
+@click.option("--json", "as_json", is_flag=True)
+def fuse_command(db: Path | None, config: Path | None, rebuild: bool, as_json: bool) -> None:
+    """Fuse the stored articles not fused yet (an ingest does it too), or all of them again."""
+    from veille.fusion import fuse, rebuild as rebuild_all
+    from veille.store import Store
+
+    settings = _settings(config, db=db)
+    with Store(settings.db) as store:
+        report = (rebuild_all if rebuild else fuse)(store)
+    if as_json:
+        return _json(report.to_dict())
+    out.print(f"{report.articles} articles fused, {report.removed} superseded versions taken out; "
+              f"{report.events} fused events and {report.figure_groups} figure groups written "
+              f"({report.conflicts} in conflict)")
+
+
 @click.command(name="eval-fusion")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
@@ -208,11 +229,17 @@ def eval_fusion(gold_dir: Path, corpus: Path | None, source: str, as_json: bool,
     table = Table("clusters", "P", "R", "R (extracted)", "tp", "fp", "fn",
                   title=f"fusion of {source} records over {scores.articles} articles")
     for name, s in scores.to_dict().items():
-        if isinstance(s, dict):
+        if isinstance(s, dict) and "precision" in s:
             table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}",
                           f"{s['recall_given_extraction']:.3f}" if "recall_given_extraction" in s else "",
                           str(s["tp"]), str(s["fp"]), str(s["fn"]))
     out.print(table)
+    if scores.timeline is not None:
+        t = scores.timeline
+        out.print(f"timeline: {t.real_events} real events reported twice or more; each becomes "
+                  f"{t.fragments:.2f} fused events; the best carries {t.coverage:.0%} of its articles "
+                  f"({t.coverage_extracted:.0%} of those whose report was extracted); "
+                  f"{t.matched:.0%} of {t.fused_events} fused events report a real event")
     if show_errors:
         for layer, errors in result["errors"].items():
             for e in errors:
@@ -221,5 +248,5 @@ def eval_fusion(gold_dir: Path, corpus: Path | None, source: str, as_json: bool,
 
 def register(main: click.Group) -> None:
     """Add the fusion's commands to the `veille` command group."""
-    for command in (events, figures, conflicts, series, copies, eval_fusion):
+    for command in (events, figures, conflicts, series, copies, fuse_command, eval_fusion):
         main.add_command(command)

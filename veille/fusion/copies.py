@@ -100,7 +100,7 @@ def link(new: Mapping[str, np.ndarray], buckets: Mapping[tuple[int, int], Iterab
     `new` maps each new article id to its signature; `buckets` maps every LSH
     bucket of a new article to the article ids (new and old) in it; `old_group`
     gives the stored copy group of each old article there; `old_signature(ids)`
-    returns stored signatures, loaded only when compared. A new article joins a
+    returns stored signatures, read once for every stored article that shares a bucket with a new one. A new article joins a
     component when it is a near-copy of any member sharing a bucket with it; each
     component is tried member by member until one matches, so the result is the
     connected components of the near-copy pairs whatever the order of arrival.
@@ -110,6 +110,10 @@ def link(new: Mapping[str, np.ndarray], buckets: Mapping[tuple[int, int], Iterab
     for aid, gid in old_group.items():
         uf.union(f"group:{gid}", aid)
     sigs: dict[str, np.ndarray] = dict(new)
+    # the stored articles a new one shares a bucket with, read in one query
+    wanted = {y for members in buckets.values() if len(set(members)) > 1 for y in members if y not in sigs}
+    if wanted:
+        sigs.update(old_signature(sorted(wanted)))
 
     def sig_of(aid: str) -> np.ndarray:
         if aid not in sigs:

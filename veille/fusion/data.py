@@ -1,7 +1,9 @@
 """The fusion's named thresholds and French cues (resources/fusion.yaml), and small shared helpers."""
 from __future__ import annotations
 
+import calendar
 import hashlib
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlparse
@@ -39,5 +41,38 @@ def outlet_of(metadata: dict | None, source: str | None) -> str:
     return PurePath(str(source)).name if source else "unknown"
 
 
+@lru_cache(maxsize=65536)
 def folded(text: str) -> str:
     return fold(text or "")
+
+
+def published_days(published: str | None) -> tuple[date, date] | None:
+    """The first and last day a publication date allows ("2024-06" is the whole of June);
+    None when it is missing or unreadable.
+
+    >>> published_days("2024-06")
+    (datetime.date(2024, 6, 1), datetime.date(2024, 6, 30))
+    """
+    if not published:
+        return None
+    text = str(published)[:10]
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return (day, day)
+        if len(text) == 7:
+            first = date.fromisoformat(text + "-01")
+            return (first, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
+        if len(text) == 4:
+            return (date(int(text), 1, 1), date(int(text), 12, 31))
+    except ValueError:
+        return None
+    return None
+
+
+def window(published: str | None, before: int, after: int) -> tuple[str, str] | None:
+    """The days from `before` days before a publication date to `after` days after it."""
+    days = published_days(published)
+    if days is None:
+        return None
+    return ((days[0] + timedelta(days=before)).isoformat(), (days[1] + timedelta(days=after)).isoformat())

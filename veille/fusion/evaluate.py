@@ -216,18 +216,73 @@ class ConflictScore:
 
 
 @dataclass
+class TimelineScore:
+    """What an analyst sees of the real events: for each real event reported by two or more
+    articles, how many fused events its extracted reports landed in (`fragments`, ideally 1)
+    and the share of its reporting articles that the best of them carries (`coverage`,
+    counted over every article that reports it, so limited by extraction, and
+    `coverage_extracted`, over the articles whose report was extracted); and the share of
+    fused events that hold a report of some event of the gold (`matched`: the others were
+    extracted from nothing)."""
+
+    real_events: int = 0
+    fragments: float = 0.0
+    coverage: float = 0.0
+    coverage_extracted: float = 0.0
+    fused_events: int = 0
+    matched: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"real_events": self.real_events, "fragments": round(self.fragments, 3),
+                "coverage": round(self.coverage, 3), "coverage_extracted": round(self.coverage_extracted, 3),
+                "fused_events": self.fused_events, "matched": round(self.matched, 3)}
+
+
+def _timeline(truth: Truth, predicted: dict[Item, str], fused: set[str]) -> TimelineScore:
+    members: dict[str, list[Item]] = {}
+    for item, cid in truth.cluster.items():
+        if item[1] == "events":
+            members.setdefault(cid, []).append(item)
+    fragments, coverage, coverage_x = [], [], []
+    for cid, items in sorted(members.items()):
+        articles = {i[0] for i in items}
+        if len(articles) < 2:
+            continue
+        owners: dict[str, set[str]] = {}
+        for i in items:
+            if i in predicted:
+                owners.setdefault(predicted[i], set()).add(i[0])
+        extracted = set().union(*owners.values()) if owners else set()
+        best = max((len(a) for a in owners.values()), default=0)
+        if owners:
+            fragments.append(len(owners))
+            coverage_x.append(best / len(extracted))
+        coverage.append(best / len(articles))
+    real = {p for i, p in predicted.items() if i[1] == "events"}
+
+    def mean(xs):
+        return sum(xs) / len(xs) if xs else 0.0
+
+    return TimelineScore(len(coverage), mean(fragments), mean(coverage), mean(coverage_x),
+                         len(fused), len(real & fused) / len(fused) if fused else 1.0)
+
+
+@dataclass
 class FusionScores:
     events: PairScore
     figures: PairScore
     conflicts: ConflictScore
     articles: int
     events_all: PairScore | None = None      # optional members of the truth's clusters counted too
+    timeline: TimelineScore | None = None
 
     def to_dict(self) -> dict:
         d = {"events": self.events.to_dict(), "figures": self.figures.to_dict(),
              "conflicts": self.conflicts.to_dict(), "articles": self.articles}
         if self.events_all is not None:
             d["events_with_optional_members"] = self.events_all.to_dict()
+        if self.timeline is not None:
+            d["timeline"] = self.timeline.to_dict()
         return d
 
 
@@ -290,7 +345,9 @@ def score_store(store, gold_dir: str | Path) -> FusionScores:
     figures = _pairs(items, truth, predicted, "measurements")
     conflicts = _conflicts(truth, predicted, group_items, conflicted, set(group_of.values()))
     events_all = _pairs(items, truth, predicted, "events", optional_members=True)
-    return FusionScores(events, figures, conflicts, len(stems), events_all)
+    fused = {e for (a, _), e in event_of.items() if stems.get(a) in gold}
+    timeline = _timeline(truth, predicted, fused)
+    return FusionScores(events, figures, conflicts, len(stems), events_all, timeline)
 
 
 def _conflicts(truth: Truth, predicted: dict[Item, str], group_items: dict[str, list[Item]],

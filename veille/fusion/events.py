@@ -9,18 +9,29 @@ event fuse; a negated or hypothetical event only with its own kind). A fused
 event keeps every source, its evidence sentence and its claim source; its
 confidence grows with independent sources (distinct copy groups).
 
+A report's *reach* is the time it can be about: its own dates, else the days
+its article's publication allows for its status (a report of an event with no
+date of its own, published on the 12th, is about the days just before; an
+announcement, the months after). A report without either (no date, no
+publication date, or a background mention) is *loose*: it never joins a dated
+event on type and parties alone, only one that holds a near-copy of its article,
+or, among loose reports, one at the same named place.
+
 Reports are grouped block by block, a block being a type and its parties; the
 clustering of a block depends only on the set of its reports, so ingesting in
-one go or in parts gives the same fused events.
+one go or in parts gives the same fused events. Within a block, reports whose
+reaches do not meet and that share no copy group never meet in one cluster, so a
+block falls apart into independent regions (`update` recomputes only the regions
+a batch touches).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
-from veille.fusion.data import config, folded, hash_id
+from veille.fusion.data import config, folded, hash_id, window
 from veille.records import Event, Period
 
 
@@ -81,6 +92,24 @@ def intersect(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str] | None:
     return (lo, hi) if lo <= hi else None
 
 
+def reach(e: Event, published: str | None) -> tuple[str, str] | None:
+    """The days a report can be about: its own dates, else those its article's publication date
+    allows for its status (`implied_days` in resources/fusion.yaml); None when nothing anchors it.
+
+    >>> reach(Event("CONSULT", ("IND",), ("USA",)), "2024-06-23")
+    ('2024-06-09', '2024-06-24')
+    >>> reach(Event("CONSULT", ("IND",), ("USA",), status="historical"), "2024-06-23") is None
+    True
+    """
+    own = span(e.date)
+    if own is None:
+        implied = _cfg()["implied_days"].get(e.status or "occurred")
+        own = window(published, *implied) if implied else None
+        if own is None:
+            return None
+    return own if days(own) <= int(_cfg()["max_reach_days"]) else None
+
+
 def days(s: tuple[str, str] | None) -> int:
     if s is None:
         return 10 ** 6
@@ -129,6 +158,23 @@ def places_agree(a: str | None, b: str | None) -> bool:
     return bool(x.region and x.region == y.region)
 
 
+def place_key(name: str | None) -> str | None:
+    """A named place below a state as one key ("Pékin" and "Beijing" give the gazetteer's id,
+    an unknown place its folded name); None for a state alone ("Chine") or no place."""
+    if not name:
+        return None
+    p = _place(name)
+    if p.state:
+        return None
+    return min(p.ids) if p.ids else folded(name)
+
+
+def same_place(a: str | None, b: str | None) -> bool:
+    """True when two locations name one place below a state: what links two loose reports."""
+    key = place_key(a)
+    return key is not None and key == place_key(b)
+
+
 def same_event(a: Event, b: Event) -> bool:
     """True when two reports can be the same real-world event.
 
@@ -160,11 +206,20 @@ class Report:
     claim_kind: str | None = None
     evidence: str | None = None
 
+    @cached_property
+    def reach(self) -> tuple[str, str] | None:
+        return reach(self.event, self.published)
+
+    @property
+    def group(self) -> str:
+        """Its copy group (its own article when it has none)."""
+        return self.copy_group or self.article_id
+
     @property
     def rank(self) -> tuple:
         ranks = _cfg()["status_rank"]
         s = span(self.event.date)
-        return (s is None, days(s), ranks.get(self.event.status, 9), self.published or "9999",
+        return (s is None, days(s), days(self.reach), ranks.get(self.event.status, 9), self.published or "9999",
                 self.article_id, self.idx)
 
 
@@ -174,7 +229,8 @@ class Cluster:
 
     block: str
     reports: list[Report] = field(default_factory=list)
-    core: tuple[str, str] | None = None
+    core: tuple[str, str] | None = None        # the dates every dated report allows
+    reach: tuple[str, str] | None = None       # the days every anchored report allows
     spans: dict[str, set] = field(default_factory=dict)       # article -> the dates it gives
     modes: set[str] = field(default_factory=set)
     counts: set[int] = field(default_factory=set)
@@ -194,6 +250,9 @@ class Cluster:
         one mode, one count, places that agree, dates that all meet, and from an article already
         there only a second mention of the same dates (one article, two dates: two events)."""
         e = r.event
+        near = r.reach
+        if near is not None and self.reach is not None and intersect(self.reach, near) is None:
+            return False
         if not same_event(self.founder.event, e):
             return False
         s = span(e.date)
@@ -205,7 +264,17 @@ class Cluster:
             return False
         if e.location and not all(places_agree(e.location, x) for x in self.locations):
             return False
-        return s is None or self.core is None or intersect(self.core, s) is not None
+        if s is not None and self.core is not None and intersect(self.core, s) is None:
+            return False
+        return near is not None and self.reach is not None or self.linked(r)
+
+    def linked(self, r: Report) -> bool:
+        """What lets a loose report in (or a report into a loose cluster): a near-copy of its
+        article already there, or, between loose reports, the same named place."""
+        if r.group in self.groups:
+            return True
+        return self.reach is None and r.reach is None and any(
+            same_place(r.event.location, x) for x in self.locations)
 
     def add(self, r: Report) -> None:
         e = r.event
@@ -218,9 +287,12 @@ class Cluster:
             self.counts.add(e.count)
         if e.location:
             self.locations.add(e.location)
-        self.groups.add(r.copy_group or r.article_id)
+        self.groups.add(r.group)
         if s is not None:
             self.core = s if self.core is None else intersect(self.core, s)
+        near = r.reach
+        if near is not None:
+            self.reach = near if self.reach is None else intersect(self.reach, near)
 
     @property
     def sources(self) -> int:
@@ -235,10 +307,11 @@ def cluster_block(block: str, reports: Iterable[Report]) -> list[Cluster]:
     """Fuse a block's reports: most precise reports first, each joining the best cluster it fits.
 
     A report joins the compatible cluster with the most sources (ties: the one
-    founded first) whose dates all meet its own, else founds a new one; undated
-    reports come last. The result depends only on the set of reports.
+    founded first) whose reach meets its own, else founds a new one; loose reports
+    come last and join only a cluster they are linked to (`Cluster.linked`). The
+    result depends only on the set of reports.
     """
-    ordered = sorted(reports, key=lambda r: r.rank)
+    ordered = sorted(reports, key=lambda r: (r.reach is None, r.rank))
     clusters: list[Cluster] = []
     for r in ordered:
         fits = [c for c in clusters if c.accepts(r)]

@@ -2,8 +2,11 @@
 
 A figure's key is its metric, relation, status, places, period and dimension
 (money is compared in US dollars, after the article's own conversion). A figure
-stated without its period joins the best-supported dated group of its family
-whose value it agrees with, else the family's undated group.
+stated without its period is about a recent one: it joins the best-supported
+dated group of its family, among those ending near its article's publication
+date, whose value it agrees with, else the group of its family's undated figures
+of that month (a tariff "de 26 %" in April and "de 50 %" in August are two
+points, not a disagreement).
 
 Every statement is read as an interval: "240,1 milliards" is 240.05-240.15,
 "240 milliards" 235-245 (two significant digits at least), "plus de 240" 240-300,
@@ -16,9 +19,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from veille.fusion.data import config, folded, hash_id
+from veille.fusion.data import config, folded, hash_id, published_days, window
 from veille.records import Measurement
 
 CURRENCIES = ("USD", "EUR", "CNY", "RUB", "JPY", "GBP", "INR", "KZT", "HKD", "CHF", "KRW", "TRY", "BRL")
@@ -260,6 +264,11 @@ class Member:
         return figure_key(self.measurement)
 
     @property
+    def group(self) -> str:
+        """Its copy group (its own article when it has none)."""
+        return self.copy_group or self.article_id
+
+    @property
     def rank(self) -> tuple:
         return (self.article_id, self.idx)
 
@@ -272,12 +281,20 @@ class Group:
     period: tuple[str, str] | None
     members: list[Member] = field(default_factory=list)
     single: str | None = None      # for figures that cannot be grouped: "article:idx"
+    leftover: str | None = None    # for undated figures that join no dated group: `leftover_of`
 
     @property
     def id(self) -> str:
-        if self.family is None:
-            return hash_id("f", "single", self.single)
-        return hash_id("f", family_id(self.family), *(self.period or ("", "")))
+        return group_id(self.family, self.period, self.single, self.leftover)
+
+
+def group_id(family: tuple | None, period: tuple | None, single: str | None = None,
+             leftover: str | None = None) -> str:
+    if family is None:
+        return hash_id("f", "single", single)
+    if period is None:
+        return hash_id("f", family_id(family), "", "", leftover or "")
+    return hash_id("f", family_id(family), *period)
 
 
 @dataclass
@@ -312,12 +329,33 @@ def claims_conflict(claims: Iterable[Sequence[tuple[float, float]]]) -> bool:
     return False
 
 
+def named_source(m: Member) -> str | None:
+    """The source an article names for a figure ("selon l'Indec", "a déclaré le ministère")."""
+    if m.claim_kind in ("cited", "speaker"):
+        return m.claim_entity or m.claim_source or None
+    return None
+
+
+def claimants(members: Sequence[Member]) -> list[tuple]:
+    """Who each figure is the claim of: its article; and, in an article that names two or more
+    sources for figures of one group, the source named, so that an article setting two
+    sources' figures side by side reports their disagreement (a single named source and
+    the article's own figures are one claimant: a total and its breakdown are not one)."""
+    named: dict[str, set[str]] = {}
+    for m in members:
+        source = named_source(m)
+        if source:
+            named.setdefault(m.article_id, set()).add(source)
+    return [(m.article_id, named_source(m) or "" if len(named.get(m.article_id, ())) > 1 else "")
+            for m in members]
+
+
 def assess(members: Sequence[Member]) -> Assessment:
     """Value, conflict and positions of a group's members; implausible values are left out.
 
-    An article's own figures (a value and its conversion, a rounded repeat) are
-    first merged into its claims; articles conflict when their claims disagree
-    (`claims_conflict`). Positions group the claims that agree on a value, the
+    Each claimant's figures (a value and its conversion, a rounded repeat; a claimant is
+    an article, or a source it names, `claimants`) are first merged into its claims;
+    claimants conflict when their claims disagree (`claims_conflict`). Positions group the claims that agree on a value, the
     best supported first (copies of one story weigh as one).
     """
     implausible = {i for i, m in enumerate(members) if not plausible(m.measurement)}
@@ -328,9 +366,10 @@ def assess(members: Sequence[Member]) -> Assessment:
         c = comparable(m.measurement)
         if c is not None and all(math.isfinite(x) for x in c):
             intervals[i] = c
-    by_article: dict[str, list[int]] = {}
+    by_article: dict[tuple, list[int]] = {}
+    who = claimants(members)
     for i in sorted(intervals):
-        by_article.setdefault(members[i].article_id, []).append(i)
+        by_article.setdefault(who[i], []).append(i)
     claims: list[tuple[list[int], tuple[float, float]]] = []
     article_claims: list[list[tuple[float, float]]] = []
     for article in sorted(by_article):
@@ -363,49 +402,138 @@ def assess(members: Sequence[Member]) -> Assessment:
                       member_position=member_position, implausible=implausible, intervals=intervals)
 
 
+def undated_reach(m: Member) -> tuple[str, str] | None:
+    """The period ends an undated figure can join, from its article's publication date
+    (`undated_reach` in resources/fusion.yaml, by status); None when it has a period of
+    its own or its article has no publication date."""
+    if m.measurement.period is not None and m.measurement.period.begin:
+        return None
+    reaches = _cfg()["undated_reach"]
+    return window(m.published, *reaches.get(m.measurement.status or "actual", reaches["actual"]))
+
+
+def period_end(period: tuple[str, str | None]) -> str:
+    return period[1] or period[0]
+
+
+@dataclass
+class Candidate:
+    """A dated group as an undated figure sees it: what its dated members agree on."""
+
+    low: float | None
+    high: float | None
+    independent: int
+    members: int
+    groups: frozenset
+
+
+def candidates(dated: dict[tuple, list[Member]]) -> dict[tuple, Candidate]:
+    out = {}
+    for period, ms in dated.items():
+        a = assess(ms)
+        out[period] = Candidate(a.low, a.high, len({m.group for m in ms}), len(ms), frozenset(m.group for m in ms))
+    return out
+
+
+def choose(m: Member, cands: dict[tuple, Candidate]) -> tuple | None:
+    """The dated group an undated figure joins: among those its reach allows (with no
+    publication date, those holding a near-copy of its article), the one with the most
+    independent sources whose best-supported value it agrees with (ties: the most
+    members, then the earliest period); None when there is none."""
+    c = comparable(m.measurement) if plausible(m.measurement) else None
+    if c is None:
+        return None
+    reach = undated_reach(m)
+    choices = []
+    for period, g in cands.items():
+        if reach is not None:
+            if not reach[0] <= period_end(period) <= reach[1]:
+                continue
+        elif m.group not in g.groups:
+            continue
+        if g.low is None or not agree(c, (g.low, g.high)):
+            continue
+        choices.append(((-g.independent, -g.members, period), period))
+    return min(choices)[1] if choices else None
+
+
+def chains(members: Sequence[Member]) -> dict[str, list[Member]]:
+    """The undated figures of a family that join no dated group, split where they are far apart:
+    by publication date, a new group where two successive statements are more than
+    `undated_chain_days` apart (a share "d'environ 90 %" repeated month after month is one
+    point; a tariff "de 26 %" in April and "de 50 %" in August are two); without a
+    publication date, by copy group; a family that lasts (`lasting`) is never split.
+    Keys: "from YYYY-MM-DD" of the first statement, "copies GROUP", or "lasting"."""
+    if members and lasting(members[0]):
+        return {"lasting": list(members)}
+    gap = timedelta(days=int(_cfg()["undated_chain_days"]))
+    out: dict[str, list[Member]] = {}
+    dated = sorted((m for m in members if _published_day(m)), key=lambda m: (_published_day(m), m.rank))
+    key, last = None, None
+    for m in dated:
+        day = _published_day(m)
+        if last is None or day - last > gap:
+            key = f"from {day.isoformat()}"
+        out.setdefault(key, []).append(m)
+        last = day
+    for m in members:
+        if not _published_day(m):
+            out.setdefault(f"copies {m.group}", []).append(m)
+    return out
+
+
+def lasting(m: Member) -> bool:
+    """True when what the figure measures lasts (`lasting_metrics`, `lasting_statuses`): its
+    family's undated figures are one point, whenever stated."""
+    x = m.measurement
+    return x.metric in set(_cfg()["lasting_metrics"]) or x.status in set(_cfg()["lasting_statuses"])
+
+
+def _published_day(m: Member) -> date | None:
+    days = published_days(m.published)
+    return days[0] if days else None
+
+
 def group_family(members: Sequence[Member]) -> list[Group]:
     """The groups of one family's members: one per stated period, undated figures attached.
 
-    An undated figure joins the dated group with the most independent sources
-    whose best-supported value it agrees with (ties: the most members, then the
-    earliest period); with none, it joins the family's undated group. The result
-    depends only on the set of members.
+    An undated figure joins the dated group `choose` picks, else a group of its family's
+    undated figures (`chains`). Each decision depends only on the dated members, so the
+    result depends only on the set of members.
     """
     members = sorted(members, key=lambda m: m.rank)
-    if not members:
+    if not members or members[0].key is None:
         return []
-    family = members[0].key[:5] if members[0].key else None
-    dated: dict[tuple[str, str], Group] = {}
+    family = members[0].key[:5]
+    dated: dict[tuple, list[Member]] = {}
     undated: list[Member] = []
     for m in members:
-        key = m.key
-        if key is None:
-            continue
-        if key[5] is None:
-            undated.append(m)
-        else:
-            dated.setdefault(key[5], Group(family, key[5])).members.append(m)
-    assessments = {p: assess(g.members) for p, g in dated.items()}
-    leftover = Group(family, None) if undated else None
+        (undated if m.key[5] is None else dated.setdefault(m.key[5], [])).append(m)
+    return place(family, dated, undated)
+
+
+def place(family: tuple, dated: dict[tuple, list[Member]], undated: Iterable[Member],
+          attached: dict[tuple, list[Member]] | None = None, loose: Iterable[Member] = ()) -> list[Group]:
+    """Groups from the dated members of some periods, the undated members to place, the undated
+    members that keep their dated group (`attached`, by period) and those that stay in no dated
+    group (`loose`, whole chains)."""
+    cands = candidates(dated)
+    groups = {p: Group(family, p, list(ms)) for p, ms in dated.items()}
+    for p, ms in (attached or {}).items():
+        groups.setdefault(p, Group(family, p)).members.extend(ms)
+    left = list(loose)
     for m in undated:
-        c = comparable(m.measurement) if plausible(m.measurement) else None
-        choices = []
-        for period, g in dated.items():
-            a = assessments[period]
-            if c is None or a.low is None or not agree(c, (a.low, a.high)):
-                continue
-            independent = len({x.copy_group or x.article_id for x in g.members})
-            choices.append(((-independent, -len(g.members), period), period))
-        if choices:
-            dated[min(choices)[1]].members.append(m)
+        p = choose(m, cands)
+        if p is not None:
+            groups[p].members.append(m)
         else:
-            leftover.members.append(m)
-    groups = [dated[p] for p in sorted(dated)]
-    if leftover and leftover.members:
-        groups.append(leftover)
-    for g in groups:
+            left.append(m)
+    out = [groups[p] for p in sorted(groups)]
+    for key, ms in sorted(chains(left).items()):
+        out.append(Group(family, None, ms, leftover=key))
+    for g in out:
         g.members.sort(key=lambda x: x.rank)
-    return groups
+    return [g for g in out if g.members]
 
 
 def single_group(m: Member) -> Group:

@@ -18,10 +18,10 @@ import numpy as np
 
 from veille.fusion import copies
 from veille.fusion.claims import Claim, claims_in, sentence_around
-from veille.fusion.data import hash_id, outlet_of
-from veille.fusion.events import Report, block_of, cluster_block, summary
-from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity,
-                                   group_family, qualifier_of, single_group)
+from veille.fusion.data import config, hash_id, outlet_of, window
+from veille.fusion.events import Report, block_of, cluster_block, place_key, summary
+from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity, group_id,
+                                   lasting, period_end, place, qualifier_of, single_group, undated_reach)
 from veille.records import Event, Measurement, Period, Record
 
 CHUNK = 500
@@ -156,8 +156,26 @@ class _Article:
 
 @dataclass
 class _Touched:
-    blocks: set[str] = field(default_factory=set)
-    families: set[str] = field(default_factory=set)
+    blocks: dict[str, "_Region"] = field(default_factory=dict)          # block -> the fused events to redo
+    families: dict[str, "_FigureSeeds"] = field(default_factory=dict)  # family -> the groups to redo
+
+    def events_of(self, con, articles: list[str]) -> None:
+        for block, event_id in _in_list(con, "SELECT DISTINCT block, event_id FROM fused_event_sources"
+                                             " WHERE article_id IN (SELECT unnest(?))", articles):
+            self.blocks.setdefault(block, _Region()).events.add(event_id)
+
+    def figures_of(self, con, articles: list[str]) -> list[Member]:
+        """Take the articles' figures out of their groups (which will be redone); returns them."""
+        taken = []
+        for row in _iter_in(con, _MEMBERS_SQL.replace("f.group_id IN", "f.article_id IN"), articles):
+            seed = self.families.setdefault(row["family"], _FigureSeeds())
+            seed.groups.add(row["group_id"])
+            if row["period_begin"] is not None:
+                seed.ends.add(row["period_end"] or row["period_begin"])
+                seed.copies.add(row["current_group"] or row["article_id"])
+            taken.append((row["family"], _member_from_row(row)))
+        _in_list(con, "DELETE FROM figure_members WHERE article_id IN (SELECT unnest(?))", articles)
+        return taken
 
 
 def _fuse(con, new_ids: list[str]) -> FusionReport:
@@ -176,13 +194,10 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
     _insert(con, "fusion_articles", [{"article_id": a.id, "outlet": a.outlet, "published": a.published}
                                      for a in articles])
     changed = _link_copies(con, articles, gone, report)
+    regrouped: list = []
     if changed:
-        for row in _in_list(con, "SELECT DISTINCT block FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))",
-                            sorted(changed)):
-            touched.blocks.add(row[0])
-        for row in _in_list(con, "SELECT DISTINCT family FROM figure_members WHERE article_id IN (SELECT unnest(?))",
-                            sorted(changed)):
-            touched.families.add(row[0])
+        touched.events_of(con, sorted(changed))
+        regrouped = touched.figures_of(con, sorted(changed))      # placed again, with their new copy group
     copy_of = dict(_in_list(con, "SELECT article_id, group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))",
                             [a.id for a in articles]))
 
@@ -193,11 +208,11 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
             reports.setdefault(block, []).append(r)
         for family, m in _members(a, copy_of.get(a.id)):
             members.setdefault(family, []).append(m)
-    touched.blocks |= set(reports)
-    touched.families |= set(members)
+    for family, m in regrouped:
+        members.setdefault(family, []).append(m)
 
-    _update_events(con, sorted(touched.blocks), reports, report)
-    _update_figures(con, sorted(touched.families), members, report)
+    _update_events(con, touched.blocks, reports, report)
+    _update_figures(con, touched.families, members, report)
     return report
 
 
@@ -215,10 +230,8 @@ def _load(con, ids: list[str]) -> Iterator[_Article]:
 
 def _remove(con, gone: list[str], touched: _Touched) -> None:
     """Take superseded versions out; the blocks, families and copy groups they were in are touched."""
-    for row in _in_list(con, "SELECT DISTINCT block FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))", gone):
-        touched.blocks.add(row[0])
-    for row in _in_list(con, "SELECT DISTINCT family FROM figure_members WHERE article_id IN (SELECT unnest(?))", gone):
-        touched.families.add(row[0])
+    touched.events_of(con, gone)
+    touched.figures_of(con, gone)
     for table in ("fused_event_sources", "figure_members", "copy_bands", "copy_signatures", "fusion_articles"):
         _in_list(con, f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", gone)
 
@@ -329,6 +342,7 @@ def _reports(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Report]
 
 def _report_row(block: str, event_id: str, r: Report) -> dict:
     e = r.event
+    reach = r.reach
     return {
         "event_id": event_id, "block": block, "article_id": r.article_id, "event_idx": r.idx,
         "type": e.type, "mode": e.mode, "status": e.status, "actor": list(e.actor), "recipient": list(e.recipient),
@@ -337,6 +351,8 @@ def _report_row(block: str, event_id: str, r: Report) -> dict:
         "evidence_start": e.evidence[0] if e.evidence else None, "evidence_end": e.evidence[1] if e.evidence else None,
         "evidence": r.evidence, "claim_source": r.claim_source, "claim_kind": r.claim_kind,
         "copy_group": r.copy_group, "published": r.published,
+        "reach_begin": reach[0] if reach else None, "reach_end": reach[1] if reach else None,
+        "place_key": place_key(e.location) if reach is None else None,
     }
 
 
@@ -351,17 +367,111 @@ def _report_from_row(row: dict) -> Report:
                   row["claim_source"], row["claim_kind"], row["evidence"])
 
 
-def _update_events(con, blocks: list[str], new: dict[str, list[Report]], report: FusionReport) -> None:
-    if not blocks:
+# A batch recomputes, in each block it touches, only the *region* its reports can reach:
+# the stored reports whose reaches meet theirs, that share a copy group with them, that
+# are loose at the same named place, or that are in the same fused event, closed under
+# the same relation. Reports outside it can join none of its clusters (events.py), so the
+# rows are those of one go, at a cost that depends on the batch and not on the database.
+
+@dataclass
+class _Region:
+    """What a batch's reports reach in one block: stored rows are pulled in until closed."""
+
+    spans: list[tuple[str, str]] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+
+    def take(self, reach, group, place, event_id=None) -> None:
+        if reach is not None:
+            self.spans.append(tuple(reach))
+        elif place:
+            self.places.add(place)
+        if group:
+            self.groups.add(group)
+        if event_id:
+            self.events.add(event_id)
+
+    def merged(self) -> list[tuple[str, str]]:
+        out: list[list[str]] = []
+        for b, e in sorted(self.spans):
+            if out and b <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], e)
+            else:
+                out.append([b, e])
+        self.spans = [tuple(x) for x in out]
+        return self.spans
+
+
+_REGION_SQL = """
+WITH w AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS b, unnest(?::VARCHAR[]) AS e),
+     g AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS grp),
+     p AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS place),
+     hit AS (
+       SELECT s.article_id, s.event_idx FROM fused_event_sources s
+         JOIN w ON s.block = w.block AND s.reach_begin <= w.e AND w.b <= s.reach_end
+       UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s JOIN copy_members m USING (article_id)
+         JOIN g ON s.block = g.block AND m.group_id = g.grp
+       UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s
+         JOIN p ON s.block = p.block AND s.place_key = p.place AND s.reach_begin IS NULL
+       UNION SELECT article_id, event_idx FROM fused_event_sources WHERE event_id IN (SELECT unnest(?::VARCHAR[])))
+SELECT s.*, m.group_id AS current_group FROM fused_event_sources s JOIN hit USING (article_id, event_idx)
+LEFT JOIN copy_members m USING (article_id)
+"""
+
+
+def _event_regions(con, regions: dict[str, _Region]) -> dict[str, list[Report]]:
+    """The stored reports of each block's region, pulled in until nothing new comes."""
+    loaded: dict[tuple[str, int], dict] = {}
+    asked: dict[str, _Region] = {b: _Region() for b in regions}
+    while True:
+        w, g, p, ids = ([], [], []), ([], []), ([], []), []
+        for block, region in regions.items():
+            done = asked[block]
+            for b, e in region.merged():
+                if not any(x <= b and e <= y for x, y in done.spans):
+                    w[0].append(block), w[1].append(b), w[2].append(e)
+            for grp in region.groups - done.groups:
+                g[0].append(block), g[1].append(grp)
+            for place in region.places - done.places:
+                p[0].append(block), p[1].append(place)
+            ids.extend(region.events - done.events)
+            done.spans, done.groups = list(region.spans), set(region.groups)
+            done.places, done.events = set(region.places), set(region.events)
+        if not (w[0] or g[0] or p[0] or ids):
+            break
+        for row in _rows(con, _REGION_SQL, [*w, *g, *p, sorted(ids)]):
+            key = (row["article_id"], row["event_idx"])
+            if key in loaded:
+                continue
+            loaded[key] = row
+            reach = (row["reach_begin"], row["reach_end"]) if row["reach_begin"] else None
+            regions[row["block"]].take(reach, row["current_group"] or row["article_id"], row["place_key"],
+                                       row["event_id"])
+    out: dict[str, list[Report]] = {}
+    for row in loaded.values():
+        out.setdefault(row["block"], []).append(_report_from_row(row))
+    return out
+
+
+def _update_events(con, seeds: dict[str, _Region], new: dict[str, list[Report]], report: FusionReport) -> None:
+    """Recompute the regions that the new reports and the `seeds` (rows of articles taken out
+    or whose copy group changed) reach, block by block."""
+    regions: dict[str, _Region] = {}
+    for block, region in seeds.items():
+        regions[block] = region
+    for block, reps in new.items():
+        region = regions.setdefault(block, _Region())
+        for r in reps:
+            region.take(r.reach, r.group, place_key(r.event.location) if r.reach is None else None)
+    if not regions:
         return
-    existing: dict[str, list[Report]] = {}
-    for row in _iter_in(con, "SELECT s.*, m.group_id AS current_group FROM fused_event_sources s"
-                             " LEFT JOIN copy_members m USING (article_id) WHERE s.block IN (SELECT unnest(?))", blocks):
-        existing.setdefault(row["block"], []).append(_report_from_row(row))
-    _in_list(con, "DELETE FROM fused_event_sources WHERE block IN (SELECT unnest(?))", blocks)
-    _in_list(con, "DELETE FROM fused_events WHERE block IN (SELECT unnest(?))", blocks)
+    existing = _event_regions(con, regions)
+    old_ids = sorted({e for r in regions.values() for e in r.events})
+    _in_list(con, "DELETE FROM fused_event_sources WHERE event_id IN (SELECT unnest(?))", old_ids)
+    _in_list(con, "DELETE FROM fused_events WHERE event_id IN (SELECT unnest(?))", old_ids)
     event_rows, source_rows = [], []
-    for block in blocks:
+    for block in sorted(regions):
         reps = existing.get(block, []) + new.get(block, [])
         if not reps:
             continue
@@ -370,7 +480,7 @@ def _update_events(con, blocks: list[str], new: dict[str, list[Report]], report:
             source_rows.extend(_report_row(block, cluster.id, r) for r in cluster.reports)
     _insert(con, "fused_events", event_rows)
     _insert(con, "fused_event_sources", source_rows)
-    report.event_blocks += len(blocks)
+    report.event_blocks += len(regions)
     report.events += len(event_rows)
 
 
@@ -411,29 +521,202 @@ def _member_from_row(row: dict) -> Member:
                   row["claim_source"], row["claim_kind"], row["claim_entity"], row["outlet"], row["evidence"])
 
 
-def _update_figures(con, families: list[str], new: dict[str, list[Member]], report: FusionReport) -> None:
+# Figures the same way: a batch recomputes, in each family it touches, the groups of the
+# periods its figures state, the undated figures whose reach covers those periods, the
+# groups in those figures' reaches, and the groups these were in (figures.py: an undated
+# figure's place depends only on the dated members within its reach).
+
+@dataclass
+class _FigureSeeds:
+    groups: set[str] = field(default_factory=set)              # group ids to rewrite
+    ends: set[str] = field(default_factory=set)                # period ends whose dated members changed
+    copies: set[str] = field(default_factory=set)              # copy groups of changed dated members
+
+
+_MEMBERS_SQL = ("SELECT f.*, m.group_id AS current_group, a.outlet, g0.period_begin AS group_begin, g0.period_end AS group_end"
+                " FROM figure_members f LEFT JOIN copy_members m USING (article_id)"
+                " LEFT JOIN fusion_articles a USING (article_id) LEFT JOIN figure_groups g0 ON g0.group_id = f.group_id"
+                " WHERE f.group_id IN (SELECT unnest(?))")
+
+# stored undated figures whose reach covers a changed period end, or linked by copy group
+_UNDATED_SQL = """
+WITH c AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS pend),
+     g AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS grp)
+SELECT DISTINCT f.group_id FROM figure_members f JOIN c ON f.family = c.fam AND f.period_begin IS NULL
+  AND f.reach_begin <= c.pend AND c.pend <= f.reach_end
+UNION SELECT DISTINCT f.group_id FROM figure_members f JOIN copy_members m USING (article_id)
+  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND f.period_begin IS NULL AND f.reach_begin IS NULL
+"""
+
+# dated groups whose period ends within a window, or holding a figure of a copy group
+_REACHED_SQL = """
+WITH w AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS b, unnest(?::VARCHAR[]) AS e),
+     g AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS grp)
+SELECT g0.group_id FROM figure_groups g0 JOIN w ON g0.family = w.fam AND g0.period_begin IS NOT NULL
+  AND w.b <= coalesce(g0.period_end, g0.period_begin) AND coalesce(g0.period_end, g0.period_begin) <= w.e
+UNION SELECT DISTINCT f.group_id FROM figure_members f JOIN copy_members m USING (article_id)
+  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND f.period_begin IS NOT NULL
+"""
+
+# groups of undated figures in no dated group with a figure published within a window
+_CHAINS_SQL = """
+WITH w AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS b, unnest(?::VARCHAR[]) AS e)
+SELECT DISTINCT f.group_id FROM figure_members f JOIN figure_groups g0 USING (group_id)
+  JOIN w ON f.family = w.fam AND g0.period_begin IS NULL AND f.published IS NOT NULL
+  AND w.b <= f.published AND f.published <= w.e
+"""
+
+
+def _pairs(items) -> tuple[list, list]:
+    items = sorted(items)
+    return [a for a, _ in items], [b for _, b in items]
+
+
+def _triples(items) -> tuple[list, list, list]:
+    items = sorted(items)
+    return [a for a, _, _ in items], [b for _, b, _ in items], [c for _, _, c in items]
+
+
+class _Loaded:
+    """Stored figure rows read so far, by (article, index)."""
+
+    def __init__(self, con):
+        self.con, self.rows, self.groups = con, {}, set()
+
+    def groups_of(self, ids) -> list[dict]:
+        ids = sorted(set(ids) - self.groups)
+        self.groups |= set(ids)
+        fresh = []
+        for row in _iter_in(self.con, _MEMBERS_SQL, ids):
+            key = (row["article_id"], row["measurement_idx"])
+            if key not in self.rows:
+                self.rows[key] = row
+                fresh.append(row)
+        return fresh
+
+
+def _update_figures(con, seeds: dict[str, _FigureSeeds], new: dict[str, list[Member]], report: FusionReport) -> None:
+    """Recompute the groups that the new figures and the `seeds` (figures taken out) reach:
+    the groups of the periods they state; the undated figures whose reach covers those
+    periods, placed again; the dated groups in those figures' reaches (what they choose
+    from); and the chains of unplaced undated figures they belong to, whole."""
+    families = sorted(set(seeds) | set(new))
     if not families:
         return
-    existing: dict[str, list[Member]] = {}
-    for row in _iter_in(con, "SELECT f.*, m.group_id AS current_group, a.outlet FROM figure_members f"
-                             " LEFT JOIN copy_members m USING (article_id) LEFT JOIN fusion_articles a USING (article_id)"
-                             " WHERE f.family IN (SELECT unnest(?))", families):
-        existing.setdefault(row["family"], []).append(_member_from_row(row))
-    _in_list(con, "DELETE FROM figure_conflicts WHERE group_id IN"
-                  " (SELECT group_id FROM figure_groups WHERE family IN (SELECT unnest(?)))", families)
-    _in_list(con, "DELETE FROM figure_members WHERE family IN (SELECT unnest(?))", families)
-    _in_list(con, "DELETE FROM figure_groups WHERE family IN (SELECT unnest(?))", families)
-    group_rows, member_rows, conflict_rows = [], [], []
+    rewrite: set[str] = set()
+    out: list[Group] = []
+    keyed = []
     for family in families:
-        ms = existing.get(family, []) + new.get(family, [])
-        if not ms:
+        if family.startswith("single:"):
+            rewrite |= seeds.get(family, _FigureSeeds()).groups
+            out.extend((family, single_group(m)) for m in new.get(family, []))
+        else:
+            keyed.append(family)
+    loaded = _Loaded(con)
+    ends, links = set(), set()
+    undated: dict[str, list[Member]] = {}
+    for family in keyed:
+        seed = seeds.setdefault(family, _FigureSeeds())
+        rewrite |= seed.groups
+        for m in new.get(family, []):
+            if m.key[5] is None:
+                undated.setdefault(family, []).append(m)
+            else:
+                rewrite.add(group_id(m.key[:5], m.key[5]))
+                seed.ends.add(period_end(m.key[5]))
+                seed.copies.add(m.group)
+        ends |= {(family, e) for e in seed.ends}
+        links |= {(family, c) for c in seed.copies}
+    ends_of: dict[str, list[str]] = {}
+    for family, end in ends:
+        ends_of.setdefault(family, []).append(end)
+
+    def placed_again(r: dict) -> bool:
+        if r["period_begin"] is not None:
+            return False
+        if r["reach_begin"]:
+            return any(r["reach_begin"] <= e <= r["reach_end"] for e in ends_of.get(r["family"], ()))
+        return (r["family"], r["current_group"] or r["article_id"]) in links
+
+    # 1. the undated figures to place again, with the groups they are in
+    moved = [r[0] for r in con.execute(_UNDATED_SQL, [*_pairs(ends), *_pairs(links)]).fetchall()] if keyed else []
+    loaded.groups_of(moved)
+    redo = set()
+    for key, row in loaded.rows.items():
+        if placed_again(row):
+            redo.add(key)
+            undated.setdefault(row["family"], []).append(_member_from_row(row))
+    # 2. the dated groups they may join, and those whose dated members changed
+    windows, copy_links = set(), set()
+    for family, ms in undated.items():
+        for m in ms:
+            reach = undated_reach(m)
+            if reach is not None:
+                windows.add((family, *reach))
+            else:
+                copy_links.add((family, m.group))
+    if windows or copy_links:
+        loaded.groups_of(r[0] for r in con.execute(_REACHED_SQL, [*_triples(windows), *_pairs(copy_links)]).fetchall())
+    loaded.groups_of(rewrite)
+    # 3. the chains of unplaced undated figures near any figure placed again, whole
+    gap = int(config()["figures"]["undated_chain_days"])
+    asked: set[tuple[str, str, str]] = set()
+    pending = [(f, m.published) for f, ms in undated.items() for m in ms if not lasting(m)]
+    while True:
+        spans = set()
+        for family, published in pending:
+            w = window(published, -gap - 31, gap + 31)      # a month either side for "2024-06" dates
+            if w and (family, *w) not in asked:
+                spans.add((family, *w))
+        if not spans:
+            break
+        asked |= spans
+        fresh = loaded.groups_of(r[0] for r in con.execute(_CHAINS_SQL, [*_triples(spans)]).fetchall())
+        pending = [(r["family"], r["published"]) for r in fresh if r["group_begin"] is None]
+    for family, ms in undated.items():
+        for m in ms:
+            if lasting(m):
+                rewrite.add(group_id(m.key[:5], None, leftover="lasting"))
+            elif not m.published:
+                rewrite.add(group_id(m.key[:5], None, leftover=f"copies {m.group}"))
+    loaded.groups_of(rewrite)
+    rewrite |= loaded.groups
+    # 4. place and write
+    dated: dict[str, dict[tuple, list[Member]]] = {}
+    attached: dict[str, dict[tuple, list[Member]]] = {}
+    loose: dict[str, list[Member]] = {}
+    for key, row in loaded.rows.items():
+        if key in redo:
             continue
-        groups = [single_group(m) for m in ms] if family.startswith("single:") else group_family(ms)
-        for g in groups:
-            rows = _group_rows(family, g)
-            group_rows.append(rows[0])
-            member_rows.extend(rows[1])
-            conflict_rows.extend(rows[2])
+        m = _member_from_row(row)
+        if m.key is None:
+            continue
+        if m.key[5] is not None:
+            dated.setdefault(row["family"], {}).setdefault(m.key[5], []).append(m)
+        elif row["group_begin"] is not None:
+            attached.setdefault(row["family"], {}).setdefault((row["group_begin"], row["group_end"]), []).append(m)
+        else:
+            loose.setdefault(row["family"], []).append(m)
+    for family in keyed:
+        for m in new.get(family, []):
+            if m.key[5] is not None:
+                dated.setdefault(family, {}).setdefault(m.key[5], []).append(m)
+    for family in keyed:
+        known = [m for ms in dated.get(family, {}).values() for m in ms] + undated.get(family, []) + loose.get(family, [])
+        known += [m for ms in attached.get(family, {}).values() for m in ms]
+        if known:
+            out.extend((family, g) for g in place(known[0].key[:5], dated.get(family, {}), undated.get(family, []),
+                                                  attached.get(family, {}), loose.get(family, [])))
+    group_rows, member_rows, conflict_rows = [], [], []
+    for family, g in out:
+        rows = _group_rows(family, g)
+        group_rows.append(rows[0])
+        member_rows.extend(rows[1])
+        conflict_rows.extend(rows[2])
+    ids = sorted(rewrite | {g["group_id"] for g in group_rows})
+    _in_list(con, "DELETE FROM figure_conflicts WHERE group_id IN (SELECT unnest(?))", ids)
+    _in_list(con, "DELETE FROM figure_members WHERE group_id IN (SELECT unnest(?))", ids)
+    _in_list(con, "DELETE FROM figure_groups WHERE group_id IN (SELECT unnest(?))", ids)
     _insert(con, "figure_groups", group_rows)
     _insert(con, "figure_members", member_rows)
     _insert(con, "figure_conflicts", conflict_rows)
@@ -465,6 +748,7 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
         if interval is None and i not in a.implausible:
             interval = comparable(x)
         position = a.member_position.get(i)
+        reach = undated_reach(m) if g.family else None
         members.append({
             "group_id": gid, "family": family, "article_id": m.article_id, "measurement_idx": m.idx,
             "text": x.text, "value": x.value, "unit": x.unit, "usd": x.usd, "qualifier": qualifier_of(x),
@@ -478,6 +762,7 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
             "claim_entity": m.claim_entity, "position": position,
             "outlier": bool(a.conflict and position is not None and position > 0),
             "implausible": i in a.implausible, "copy_group": m.copy_group, "published": m.published,
+            "reach_begin": reach[0] if reach else None, "reach_end": reach[1] if reach else None,
         })
     conflicts = []
     if a.conflict:
