@@ -107,7 +107,9 @@ def ev(type_="CONSULT", actor=("RUS",), recipient=("CHN",), begin="2024-05-16", 
     (ev(), ev(status="future", begin="2024-05-17", end="2024-05-17"), True),       # announced the day before
     (ev(), ev(begin=None), True),                                            # no date: agrees with any
     (ev(), ev(begin="2019-04-25", end="2019-04-27"), False),                 # years apart
-    (ev(), ev(actor=("CHN", "RUS"), recipient=()), False),                   # talks between them, not the visit
+    (ev(), ev(actor=("CHN", "RUS"), recipient=()), True),                    # the talks during the visit
+    (ev(), ev(actor=("CHN",), recipient=("RUS",)), False),                   # a visit the other way
+    (ev(type_="SANCTION"), ev(type_="SANCTION", actor=("CHN", "RUS"), recipient=()), False),   # only meetings
     (ev(), ev(actor=("CHN",), recipient=("RUS",)), False),                   # the other way round
     (ev(), ev("AGREE"), False),
     (ev(), ev(status="negated"), False),                                     # "aucune visite"

@@ -1,7 +1,8 @@
 """Events: reports of the same real-world event in different articles fused into one.
 
 Two reports are the same event when they have the same PLOVER type and the same
-parties (the same direction: a visit of A to B is not talks between A and B),
+parties (the same direction, except that a visit of A to B and talks between A
+and B may be one meeting; a visit of B to A is another),
 dates that agree within their precision (their periods meet), the same place
 where both name one, the same mode and count where both state one, and
 compatible statuses (a report, an announcement and a background mention of one
@@ -47,13 +48,28 @@ def parties_key(e: Event) -> tuple:
 
 
 def block_of(e: Event) -> str | None:
-    """The block a report is clustered in: its type and parties; None without any party."""
+    """The block a report is clustered in: its type and parties; None without any party.
+    Meetings (`unordered_types`) are blocked by their set of parties: a visit of A to B and
+    the talks between A and B during it may be one event."""
     key = parties_key(e)
     if not any(key[1:]):
         return None
     if key[0] == "mutual":
         return f"{e.type}|{'+'.join(key[1])}"
+    if e.type in _cfg()["unordered_types"]:
+        return f"{e.type}|{'+'.join(sorted(set(key[1]) | set(key[2])))}"
     return f"{e.type}|{'+'.join(key[1])}>{'+'.join(key[2])}"
+
+
+def parties_fit(a: Event, b: Event) -> bool:
+    """Same parties in the same roles; for a meeting, also a visit and talks between the same
+    parties (one directed, the other mutual), not two visits in opposite directions."""
+    x, y = parties_key(a), parties_key(b)
+    if x == y:
+        return True
+    if a.type not in _cfg()["unordered_types"] or x[0] == y[0]:
+        return False
+    return set(a.actor) | set(a.recipient) == set(b.actor) | set(b.recipient)
 
 
 def status_class(status: str | None) -> str:
@@ -184,7 +200,7 @@ def same_event(a: Event, b: Event) -> bool:
     >>> same_event(visit, Event("CONSULT", ("RUS",), ("CHN",), date=Period("2019-05-16", "2019-05-17")))
     False
     """
-    return (a.type == b.type and parties_key(a) == parties_key(b) and block_of(a) is not None
+    return (a.type == b.type and parties_fit(a, b) and block_of(a) is not None
             and status_class(a.status) == status_class(b.status)
             and (not a.mode or not b.mode or a.mode == b.mode)
             and (a.count is None or b.count is None or a.count == b.count)
@@ -233,6 +249,7 @@ class Cluster:
     reach: tuple[str, str] | None = None       # the days every anchored report allows
     spans: dict[str, set] = field(default_factory=dict)       # article -> the dates it gives
     modes: set[str] = field(default_factory=set)
+    directed: set[tuple] = field(default_factory=set)
     counts: set[int] = field(default_factory=set)
     locations: set[str] = field(default_factory=set)
     groups: set[str] = field(default_factory=set)
@@ -248,7 +265,8 @@ class Cluster:
     def accepts(self, r: Report) -> bool:
         """True when the report is the same event as the founder and agrees with every other report:
         one mode, one count, places that agree, dates that all meet, and from an article already
-        there only a second mention of the same dates (one article, two dates: two events)."""
+        there only a second mention of dates that meet its own (a visit on the 16th and 17th and the
+        talks on the 16th; but one article, two dates apart: two events)."""
         e = r.event
         near = r.reach
         if near is not None and self.reach is not None and intersect(self.reach, near) is None:
@@ -256,8 +274,11 @@ class Cluster:
         if not same_event(self.founder.event, e):
             return False
         s = span(e.date)
-        if r.article_id in self.spans and self.spans[r.article_id] != {s}:
+        if r.article_id in self.spans and not all(
+                x == s or (x is not None and s is not None and intersect(x, s)) for x in self.spans[r.article_id]):
             return False
+        if e.recipient and self.directed and parties_key(e) not in self.directed:
+            return False                     # a visit of B to A does not join one of A to B
         if e.mode and self.modes and e.mode not in self.modes:
             return False
         if e.count is not None and self.counts and e.count not in self.counts:
@@ -283,6 +304,8 @@ class Cluster:
         self.spans.setdefault(r.article_id, set()).add(s)
         if e.mode:
             self.modes.add(e.mode)
+        if e.recipient:
+            self.directed.add(parties_key(e))
         if e.count is not None:
             self.counts.add(e.count)
         if e.location:
@@ -353,11 +376,13 @@ def summary(c: Cluster) -> dict:
 
     sectors = sorted({s for r in reports for s in r.event.sectors})
     published = sorted(r.published for r in reports if r.published)
+    # a meeting with a visit among its reports is the visit: its host is the recipient
+    parties = next((r.event for r in reports if r.event.recipient), first)
     return {
         "event_id": c.id, "block": c.block, "type": first.type,
         "mode": most_common([r.event.mode for r in reports]),
         "status": min((r.event.status for r in reports), key=lambda s: ranks.get(s, 9)),
-        "actor": sorted(set(first.actor)), "recipient": sorted(set(first.recipient)),
+        "actor": sorted(set(parties.actor)), "recipient": sorted(set(parties.recipient)),
         "date_begin": c.core[0] if c.core else None, "date_end": c.core[1] if c.core else None,
         "location": most_common([r.event.location for r in reports]),
         "sectors": sectors, "count": most_common([r.event.count for r in reports]),
