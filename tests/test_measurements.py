@@ -292,3 +292,25 @@ def test_speed():
     for _ in range(5):
         extract_measurements(text, sents, [], [], "2023-10-23")
     assert (time.perf_counter() - t0) / 5 < 0.05
+
+
+def test_every_metric_is_documented():
+    """docs/METRICS.md names every metric the extractor can emit, and nothing else."""
+    import re as _re
+
+    import yaml
+
+    from conftest import ROOT
+
+    v = yaml.safe_load((ROOT / "veille" / "resources" / "fr" / "figures.yaml").read_text(encoding="utf-8"))
+    emitted = (set(v["metrics"]) | set(v["metric_participles"]) | set(v["metric_nouns_after"])
+               | set(v["unit_metrics"].values()) | set(v["share_metrics"].values())
+               | set(v["count_value_metrics"].values()) | set(v["physical_metrics"].values())
+               | set(v["count_nouns"]) | set(v["model_count_metrics"]) | set(v["yearly_metrics"]))
+    doc = (ROOT / "docs" / "METRICS.md").read_text(encoding="utf-8")
+    documented = set(_re.findall(r"`([a-z_]+)`", doc))
+    assert emitted - documented == set(), f"undocumented metrics: {sorted(emitted - documented)}"
+    vocabulary = {w for w in documented if w not in {"from", "to", "period", "relation", "share", "change", "count",
+                                                      "unit", "status", "target", "metric"}}
+    stray = {w for w in vocabulary if "_" in w or w.endswith("s")} - emitted
+    assert not stray, f"documented but never emitted: {sorted(stray)}"

@@ -241,6 +241,7 @@ _RELATIVE_AFTER_RE = re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(_V['period_relative
 _ACT_RE = re.compile(rf"(?:{_alt(_V['act_before'])})\s*$")
 _HORIZON_RE = re.compile(rf"(?:{_alt(_V['horizon_words'])})")
 _PER_YEAR_RE = phrases_regex(_V["per_year_words"])
+_YEARLY_METRICS = frozenset(_V["yearly_metrics"])
 _RESTATE_NEAR_RE = re.compile(rf"(?<!\w)(?:{_alt(_V['restating_determiners'])})\s*$")
 _RESTATE_NOUN_RE = re.compile(
     rf"(?:{_alt(_V['restating_determiners'])})\s+(?:{_alt(_V['restating_nouns'])})")
@@ -895,13 +896,17 @@ def _period(ft: str, f: _Fig, seg_start: int, right_end: int, sent: tuple[int, i
 
 
 def _horizon_year(ft: str, t: Timex, f: _Fig, sent: tuple[int, int]) -> Period | None:
-    """ "55,2 milliards de dollars ... par an d'ici 2030": the yearly figure of 2030."""
+    """ "55,2 milliards de dollars ... par an d'ici 2030": the yearly figure of 2030; so is a
+    target of a yearly flow ("porter les échanges à 50 milliards d'ici 2030": the trade of
+    2030), not a cumulative amount ("investir 20 milliards d'ici 2030" keeps its span)."""
     if t.period is None or not t.period.end or not t.period.begin or t.period.begin[:4] == t.period.end[:4]:
         return None
     if not _HORIZON_RE.match(ft, t.start) and not re.search(
             rf"(?:{_HORIZON_RE.pattern})\s*$", ft[max(0, t.start - 20):t.start]):
         return None
-    if not f.per_year and "/" not in f.unit and not _PER_YEAR_RE.search(ft, min(f.end, t.start), max(f.end, t.start)):
+    yearly = f.status in ("target", "forecast") and f.metric in _YEARLY_METRICS and f.relation == "level"
+    if not yearly and not f.per_year and "/" not in f.unit \
+            and not _PER_YEAR_RE.search(ft, min(f.end, t.start), max(f.end, t.start)):
         return None
     y = t.period.end[:4]
     return Period(f"{y}-01-01", f"{y}-12-31")

@@ -260,8 +260,9 @@ def quarter(f: dict, ctx: Context) -> Value:
 
 
 def first_last(f: dict, ctx: Context) -> Value:
-    """ "les neuf premiers mois" published 2023-10-23 -> 2023-01-01..2023-09-30;
-    "ces dix dernières années" -> the ten years up to the reference day."""
+    """ "les neuf premiers mois" published 2023-10-23 -> 2023-01-01..2023-09-30; "les sept
+    derniers mois" published in August -> January to July (whole months); "ces dix dernières
+    années" -> the ten years up to the reference day."""
     unit: Unit = f["unit"]
     n = f["n"]
     if f["first"]:
@@ -276,6 +277,11 @@ def first_last(f: dict, ctx: Context) -> Value:
         else:
             year_ = ctx.ref.year if cal.month_end(ctx.ref.year, months) < ctx.ref else ctx.ref.year - 1
         return _span("PERIOD", *cal.months_span(year_, 1, months), "month")
+    if unit.iso == "M" and not unit.time and n == int(n) and unit.size == 1:
+        # "les sept derniers mois" in August: January to July, whole months before the current one
+        year_, month = cal.add_months(ctx.ref.year, ctx.ref.month, -int(n))
+        end_year, end_month = cal.add_months(ctx.ref.year, ctx.ref.month, -1)
+        return _span("PERIOD", cal.month_span(year_, month)[0], cal.month_span(end_year, end_month)[1], "month")
     begin = cal.shift(ctx.ref, -int(n * unit.size), unit.iso)
     return _span("PERIOD", begin, ctx.ref, unit.granularity)
 
