@@ -8,13 +8,15 @@ to another year (2000-2026) and gets a tail of random words, so that copies are 
 identical texts nor near-copies of each other and their events and figures spread over 27
 years, as a real archive about a few relationships does. The stored base is filled in steps
 of 1,000 through the fusion (the same code path as `veille ingest`), then the 200-article batch
-is stored and fused, timed, with its peak resident memory (psutil).
+is stored and fused, timed, with the peak resident memory of the process meanwhile (psutil;
+it includes the Python process, the extracted records and DuckDB's caches).
 
     .venv/bin/python scripts/bench_fusion.py [--sizes 200,5000,50000] [--batch 200] [--json]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -65,9 +67,10 @@ def variant(raw: dict, k: int, rng: random.Random) -> Record:
     return replace(record, doc=new_doc)
 
 
-def store_and_fuse(store: Store, records: list[Record]) -> None:
-    for start in range(0, len(records), 1000):
-        store.put_many(records[start:start + 1000])
+def store_and_fuse(store: Store, raws: list[dict], size: int, rng: random.Random) -> None:
+    """Fill the base in steps of 1,000 copies, made as they are stored (the base never sits in memory)."""
+    for start in range(0, size, 1000):
+        store.put_many([variant(raws[k % len(raws)], k, rng) for k in range(start, min(size, start + 1000))])
         fuse(store)
 
 
@@ -98,12 +101,12 @@ def run(sizes: list[int], batch: int, seed: int = 7) -> dict:
     with tempfile.TemporaryDirectory(prefix="veille-bench-fusion-") as tmp:
         for size in sizes:
             path = Path(tmp) / f"base-{size}.duckdb"
-            base = [variant(raws[k % len(raws)], k, rng) for k in range(size)]
-            new = [variant(raws[k % len(raws)], 10_000_000 + k, rng) for k in range(batch)]
             with Store(path) as store:
                 t0 = time.perf_counter()
-                store_and_fuse(store, base)
+                store_and_fuse(store, raws, size, rng)
                 fill = time.perf_counter() - t0
+                new = [variant(raws[k % len(raws)], 10_000_000 + k, rng) for k in range(batch)]
+                gc.collect()
                 with Peak() as peak:
                     t0 = time.perf_counter()
                     store.put_many(new)

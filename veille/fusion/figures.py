@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from veille.fusion.data import config, folded, hash_id, published_days, window
@@ -144,9 +145,23 @@ def plausible(m: Measurement) -> bool:
     return True
 
 
+def holds(iv: tuple[float, float], p: float) -> bool:
+    """True when a statement allows the value `p`. A rounded statement is half-open ("26 %"
+    is 25.5 to just under 26.5: 26.5 would be written 27); an exact one is its value."""
+    return iv[0] == iv[1] == p or iv[0] <= p < iv[1]
+
+
 def agree(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """True when two statements (intervals) can both be right."""
-    return a[0] <= b[1] and b[0] <= a[1]
+    """True when two statements (intervals) can both be right ("26 %" and "27 %" cannot).
+
+    >>> agree((25.5, 26.5), (26.5, 27.5)), agree((25.5, 26.5), (26.0, 26.0))
+    (False, True)
+    """
+    if a[0] == a[1]:
+        return holds(b, a[0])
+    if b[0] == b[1]:
+        return holds(a, b[0])
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def conflict(values: Iterable[tuple[float, float]]) -> bool:
@@ -160,7 +175,8 @@ def conflict(values: Iterable[tuple[float, float]]) -> bool:
     values = [v for v in values if v is not None]
     if len(values) < 2:
         return False
-    return max(v[0] for v in values) > min(v[1] for v in values)
+    lowest = max(v[0] for v in values)         # the least value every statement may allow
+    return not all(holds(v, lowest) for v in values)
 
 
 def positions(values: Sequence[tuple[float, float]], weights: Sequence[float] | None = None) -> list[list[int]]:
@@ -174,8 +190,8 @@ def positions(values: Sequence[tuple[float, float]], weights: Sequence[float] | 
     out: list[list[int]] = []
     while left:
         best: tuple | None = None
-        for point in sorted({values[i][0] for i in left} | {values[i][1] for i in left}):
-            members = [i for i in left if values[i][0] <= point <= values[i][1]]
+        for point in sorted({values[i][0] for i in left}):
+            members = [i for i in left if holds(values[i], point)]
             score = (len(members), sum(weights[i] for i in members), -point)
             if best is None or score > best[0]:
                 best = (score, members)
@@ -214,8 +230,48 @@ def figure_key(m: Measurement) -> tuple | None:
     family = family_key(m)
     if family is None:
         return None
-    period = (m.period.begin, m.period.end) if m.period and m.period.begin else None
-    return (*family, period)
+    return (*family, keyed_period(m))
+
+
+def keyed_period(m: Measurement) -> tuple[str, str | None] | None:
+    """The period a figure is grouped by: its own, except the day of an act for a figure
+    that is not a flow ("des droits de 25 % en vigueur le 7 août", "deux accords signés
+    jeudi"): a level at a moment, grouped like an undated figure stated that day."""
+    if not (m.period and m.period.begin):
+        return None
+    period = (m.period.begin, m.period.end)
+    return None if instant(m) and not flow(m) else period
+
+
+def instant(m: Measurement) -> bool:
+    if not (m.period and m.period.begin):
+        return False
+    try:
+        first = date.fromisoformat(m.period.begin[:10])
+        last = date.fromisoformat((m.period.end or m.period.begin)[:10])
+    except ValueError:
+        return False
+    return (last - first).days < 7
+
+
+def flow(m: Measurement) -> bool:
+    """A figure counted over a stretch of time (trade, deliveries, output, a change)."""
+    return m.metric in _flow_metrics() or m.relation == "change" or "/" in (m.unit or "")
+
+
+@lru_cache(maxsize=1)
+def _flow_metrics() -> frozenset:
+    from veille.resources import load
+
+    return frozenset(load("fr/figures.yaml")["yearly_metrics"])
+
+
+def anchor(m: "Member") -> str | None:
+    """The day an undated figure is stated for: the day of its act, else its publication date."""
+    x = m.measurement
+    if keyed_period(x) is None and x.period and x.period.begin:
+        return x.period.begin
+    return m.published
 
 
 def family_id(family: tuple) -> str:
@@ -281,7 +337,7 @@ class Group:
     period: tuple[str, str] | None
     members: list[Member] = field(default_factory=list)
     single: str | None = None      # for figures that cannot be grouped: "article:idx"
-    leftover: str | None = None    # for undated figures that join no dated group: `leftover_of`
+    leftover: str | None = None    # for undated figures that join no dated group: their `chains` key
 
     @property
     def id(self) -> str:
@@ -406,10 +462,10 @@ def undated_reach(m: Member) -> tuple[str, str] | None:
     """The period ends an undated figure can join, from its article's publication date
     (`undated_reach` in resources/fusion.yaml, by status); None when it has a period of
     its own or its article has no publication date."""
-    if m.measurement.period is not None and m.measurement.period.begin:
+    if keyed_period(m.measurement) is not None:
         return None
     reaches = _cfg()["undated_reach"]
-    return window(m.published, *reaches.get(m.measurement.status or "actual", reaches["actual"]))
+    return window(anchor(m), *reaches.get(m.measurement.status or "actual", reaches["actual"]))
 
 
 def period_end(period: tuple[str, str | None]) -> str:
@@ -490,7 +546,7 @@ def lasting(m: Member) -> bool:
 
 
 def _published_day(m: Member) -> date | None:
-    days = published_days(m.published)
+    days = published_days(anchor(m))
     return days[0] if days else None
 
 

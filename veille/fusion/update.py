@@ -21,7 +21,7 @@ from veille.fusion.claims import Claim, claims_in, sentence_around
 from veille.fusion.data import config, hash_id, outlet_of, window
 from veille.fusion.events import Report, block_of, cluster_block, place_key, summary
 from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity, group_id,
-                                   lasting, period_end, place, qualifier_of, single_group, undated_reach)
+                                   anchor, lasting, period_end, place, qualifier_of, single_group, undated_reach)
 from veille.records import Event, Measurement, Period, Record
 
 CHUNK = 500
@@ -170,7 +170,7 @@ class _Touched:
         for row in _iter_in(con, _MEMBERS_SQL.replace("f.group_id IN", "f.article_id IN"), articles):
             seed = self.families.setdefault(row["family"], _FigureSeeds())
             seed.groups.add(row["group_id"])
-            if row["period_begin"] is not None:
+            if row["dated"]:
                 seed.ends.add(row["period_end"] or row["period_begin"])
                 seed.copies.add(row["current_group"] or row["article_id"])
             taken.append((row["family"], _member_from_row(row)))
@@ -542,10 +542,10 @@ _MEMBERS_SQL = ("SELECT f.*, m.group_id AS current_group, a.outlet, g0.period_be
 _UNDATED_SQL = """
 WITH c AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS pend),
      g AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS grp)
-SELECT DISTINCT f.group_id FROM figure_members f JOIN c ON f.family = c.fam AND f.period_begin IS NULL
+SELECT DISTINCT f.group_id FROM figure_members f JOIN c ON f.family = c.fam AND NOT f.dated
   AND f.reach_begin <= c.pend AND c.pend <= f.reach_end
 UNION SELECT DISTINCT f.group_id FROM figure_members f JOIN copy_members m USING (article_id)
-  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND f.period_begin IS NULL AND f.reach_begin IS NULL
+  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND NOT f.dated AND f.reach_begin IS NULL
 """
 
 # dated groups whose period ends within a window, or holding a figure of a copy group
@@ -555,15 +555,15 @@ WITH w AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS b, unnest
 SELECT g0.group_id FROM figure_groups g0 JOIN w ON g0.family = w.fam AND g0.period_begin IS NOT NULL
   AND w.b <= coalesce(g0.period_end, g0.period_begin) AND coalesce(g0.period_end, g0.period_begin) <= w.e
 UNION SELECT DISTINCT f.group_id FROM figure_members f JOIN copy_members m USING (article_id)
-  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND f.period_begin IS NOT NULL
+  JOIN g ON f.family = g.fam AND m.group_id = g.grp AND f.dated
 """
 
 # groups of undated figures in no dated group with a figure published within a window
 _CHAINS_SQL = """
 WITH w AS (SELECT unnest(?::VARCHAR[]) AS fam, unnest(?::VARCHAR[]) AS b, unnest(?::VARCHAR[]) AS e)
 SELECT DISTINCT f.group_id FROM figure_members f JOIN figure_groups g0 USING (group_id)
-  JOIN w ON f.family = w.fam AND g0.period_begin IS NULL AND f.published IS NOT NULL
-  AND w.b <= f.published AND f.published <= w.e
+  JOIN w ON f.family = w.fam AND g0.period_begin IS NULL AND f.anchor IS NOT NULL
+  AND w.b <= f.anchor AND f.anchor <= w.e
 """
 
 
@@ -632,7 +632,7 @@ def _update_figures(con, seeds: dict[str, _FigureSeeds], new: dict[str, list[Mem
         ends_of.setdefault(family, []).append(end)
 
     def placed_again(r: dict) -> bool:
-        if r["period_begin"] is not None:
+        if r["dated"]:
             return False
         if r["reach_begin"]:
             return any(r["reach_begin"] <= e <= r["reach_end"] for e in ends_of.get(r["family"], ()))
@@ -661,7 +661,7 @@ def _update_figures(con, seeds: dict[str, _FigureSeeds], new: dict[str, list[Mem
     # 3. the chains of unplaced undated figures near any figure placed again, whole
     gap = int(config()["figures"]["undated_chain_days"])
     asked: set[tuple[str, str, str]] = set()
-    pending = [(f, m.published) for f, ms in undated.items() for m in ms if not lasting(m)]
+    pending = [(f, anchor(m)) for f, ms in undated.items() for m in ms if not lasting(m)]
     while True:
         spans = set()
         for family, published in pending:
@@ -672,12 +672,12 @@ def _update_figures(con, seeds: dict[str, _FigureSeeds], new: dict[str, list[Mem
             break
         asked |= spans
         fresh = loaded.groups_of(r[0] for r in con.execute(_CHAINS_SQL, [*_triples(spans)]).fetchall())
-        pending = [(r["family"], r["published"]) for r in fresh if r["group_begin"] is None]
+        pending = [(r["family"], r["anchor"]) for r in fresh if r["group_begin"] is None]
     for family, ms in undated.items():
         for m in ms:
             if lasting(m):
                 rewrite.add(group_id(m.key[:5], None, leftover="lasting"))
-            elif not m.published:
+            elif not anchor(m):
                 rewrite.add(group_id(m.key[:5], None, leftover=f"copies {m.group}"))
     loaded.groups_of(rewrite)
     rewrite |= loaded.groups
@@ -763,6 +763,7 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
             "outlier": bool(a.conflict and position is not None and position > 0),
             "implausible": i in a.implausible, "copy_group": m.copy_group, "published": m.published,
             "reach_begin": reach[0] if reach else None, "reach_end": reach[1] if reach else None,
+            "dated": m.key is not None and m.key[5] is not None, "anchor": anchor(m),
         })
     conflicts = []
     if a.conflict:

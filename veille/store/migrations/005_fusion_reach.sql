@@ -10,6 +10,10 @@ ALTER TABLE fused_event_sources ADD COLUMN place_key VARCHAR;
 CREATE INDEX fused_event_sources_reach ON fused_event_sources(block, reach_begin);
 ALTER TABLE figure_members ADD COLUMN reach_begin VARCHAR;
 ALTER TABLE figure_members ADD COLUMN reach_end VARCHAR;
+-- whether the figure is grouped by a period of its own (not a moment's level), and the
+-- day an undated one is stated for (the day of its act, else its publication)
+ALTER TABLE figure_members ADD COLUMN dated BOOLEAN;
+ALTER TABLE figure_members ADD COLUMN anchor VARCHAR;
 DELETE FROM figure_conflicts;
 DELETE FROM figure_members;
 DELETE FROM figure_groups;
