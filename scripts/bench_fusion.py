@@ -72,6 +72,7 @@ def store_and_fuse(store: Store, raws: list[dict], size: int, rng: random.Random
     for start in range(0, size, 1000):
         store.put_many([variant(raws[k % len(raws)], k, rng) for k in range(start, min(size, start + 1000))])
         fuse(store)
+        print(f"base {size}: {min(size, start + 1000)} stored and fused", file=sys.stderr, flush=True)
 
 
 class Peak:
@@ -107,6 +108,7 @@ def run(sizes: list[int], batch: int, seed: int = 7) -> dict:
                 fill = time.perf_counter() - t0
                 new = [variant(raws[k % len(raws)], 10_000_000 + k, rng) for k in range(batch)]
                 gc.collect()
+                print(f"base {size}: timing the batch of {batch}", file=sys.stderr, flush=True)
                 with Peak() as peak:
                     t0 = time.perf_counter()
                     store.put_many(new)

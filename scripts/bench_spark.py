@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from veille.batch import run_batch, spark_session
-from veille.cli import demo_corpus
+from veille.resources import demo_corpus
 from veille.settings import Settings
 
 MODEL_PROBE = """

@@ -28,7 +28,7 @@ _built: dict[str, Path] = {}
 
 def build_demo_db(path: Path) -> Path:
     """The demo corpus and the injection article, ingested (and fused) into a new database at `path`."""
-    from veille.cli import demo_corpus
+    from veille.resources import demo_corpus
     from veille.settings import Settings
     from veille.store import Store
     from veille.workflow import ingest

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import veille
 from veille.batch import InputFile, list_inputs, load_output, process_input, run_batch, spark_session
-from veille.cli import demo_corpus
+from veille.resources import demo_corpus
 from veille.errors import IngestError, VeilleError
 from veille.ingest import is_full_page
 from veille.ingest.sources import read_inputs

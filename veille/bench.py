@@ -60,7 +60,7 @@ class BenchResult:
 
 
 def demo_raw_articles(settings: Settings) -> list[RawArticle]:
-    from veille.cli import demo_corpus
+    from veille.resources import demo_corpus
 
     found = [item for item in read_inputs([str(demo_corpus())], settings) if isinstance(item, RawArticle)]
     if not found:

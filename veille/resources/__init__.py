@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,3 +23,8 @@ def listing(folder: str) -> list[str]:
     """Relative paths of the YAML files in a resource folder, sorted."""
     root = files("veille.resources").joinpath(folder)
     return sorted(f"{folder}/{p.name}" for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def demo_corpus() -> Path:
+    """The bundled demo corpus folder (25 articles, `veille demo`)."""
+    return Path(str(files("veille.resources").joinpath("demo")))

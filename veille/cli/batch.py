@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from veille.cli import _report_error, _settings, config_option, db_option, err
+from veille.cli.common import _report_error, _settings, config_option, db_option, err
 from veille.errors import VeilleError
 
 

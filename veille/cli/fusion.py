@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from veille.cli import _settings, config_option, db_option, out
+from veille.cli.common import _settings, config_option, db_option, out
 
 
 def _filters(parties, type_, sector, since, until, metric, status, relation, min_sources, limit):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from veille.cli import _settings, config_option, db_option, err
+from veille.cli.common import _settings, config_option, db_option, err
 
 
 def _existing_db(db: Path | None, config: Path | None) -> Path:

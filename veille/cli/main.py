@@ -1,43 +1,19 @@
-"""The command line: each command parses its arguments and calls one library function."""
+"""The `veille` command group and its core commands (ingest, extract, articles, show, demo,
+eval, bench); the fusion listings, the Spark job and the server are in their own modules
+of this package, registered here (they import `veille.cli.common`, never this module)."""
 from __future__ import annotations
 
 import json
 import os
 import sys
-from importlib.resources import files
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from veille.cli.common import _report_error, _settings, config_option, db_option, err, out
 from veille.errors import IngestError, VeilleError
-from veille.settings import load_settings
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-
-db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="Database file (default: $VEILLE_DB, the config file, or ~/.local/share/veille/veille.duckdb).")
-config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                             help="Settings file (TOML; default $VEILLE_CONFIG or ~/.config/veille/config.toml).")
-
-
-def _settings(config: Path | None, **overrides):
-    try:
-        return load_settings(config, **overrides)
-    except (ValueError, OSError) as exc:
-        raise click.ClickException(f"settings: {exc}") from exc
-
-
-def _report_error(error: IngestError) -> None:
-    err.print(f"[red]error[/red] {error.source}: {error.reason}", markup=True, highlight=False)
-
-
-def demo_corpus() -> Path:
-    """The bundled demo corpus folder."""
-    return Path(str(files("veille.resources").joinpath("demo")))
-
+from veille.resources import demo_corpus
 
 @click.group()
 @click.version_option(package_name="veille")
@@ -194,7 +170,7 @@ def demo(db: Path | None, config: Path | None, quiet: bool, serve_after: bool, p
     with Store(settings.db, read_only=True) as store:
         _print_overview(store)
     if serve_after:
-        from veille.cli_serve import run_server
+        from veille.cli.serve import run_server
 
         run_server(settings.db, "127.0.0.1", port, None, fallback_port=True, config=config)
     sys.exit(0 if report.ok else 1)
@@ -304,13 +280,11 @@ def run() -> None:
 
 
 # Commands defined in their own modules: fusion listings, the Spark job, the server and exports.
-from veille.cli_batch import register as _register_batch  # noqa: E402
-from veille.cli_fusion import register as _register_fusion  # noqa: E402
-from veille.cli_serve import register as _register_serve  # noqa: E402
+from veille.cli import batch as _batch, fusion as _fusion, serve as _serve  # noqa: E402
 
-_register_fusion(main)
-_register_batch(main)
-_register_serve(main)
+_fusion.register(main)
+_batch.register(main)
+_serve.register(main)
 
 if __name__ == "__main__":
     run()
