@@ -4,9 +4,10 @@ databases that already hold 200, 5,000 and 50,000 fused articles.
 
 Articles are made without the NLP stage, from the records veille extracts once from its own
 corpora (the demo corpus and the fusion test corpus): each copy moves every date of its record
-to another year (2000-2026) and gets a tail of random words, so that copies are neither
-identical texts nor near-copies of each other and their events and figures spread over 27
-years, as a real archive about a few relationships does. The stored base is filled in steps
+to another year (2000-2026), has half its longer words scrambled (same lengths, so the
+record's offsets hold) and gets a tail of random words, so that copies are neither identical
+texts nor near-copies of each other (their events and figures still are the same reports) and
+spread over 27 years, as a real archive about a few relationships does. The stored base is filled in steps
 of 1,000 through the fusion (the same code path as `veille ingest`), then the 200-article batch
 is stored and fused, timed, with the peak resident memory of the process meanwhile (psutil;
 it includes the Python process, the extracted records and DuckDB's caches).
@@ -54,15 +55,28 @@ def base_records() -> list[dict]:
     return [r.to_dict() for r in extract_inputs(targets, settings) if isinstance(r, Record)]
 
 
+WORD = re.compile(r"[^\W\d_]{4,}")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def scramble(text: str, rng: random.Random) -> str:
+    """Half the words of four letters or more replaced by random letters of the same length:
+    offsets stay valid, and two copies of one text share few word triples (Jaccard about
+    0.05), like two articles about the same event, instead of colliding as near-copies."""
+    return WORD.sub(lambda m: "".join(rng.choice(LETTERS) for _ in m.group()) if rng.random() < 0.5
+                    else m.group(), text)
+
+
 def variant(raw: dict, k: int, rng: random.Random) -> Record:
-    """Copy k of a record: its dates moved to another year, a tail of random words appended."""
+    """Copy k of a record: its dates moved to another year, half its longer words scrambled,
+    a tail of random words appended."""
     year = str(rng.randint(2000, 2026))
     moved = json.loads(YEAR.sub(lambda m: f'"{year}{m.group(2) or ""}"', json.dumps(raw, ensure_ascii=False)))
     tail = " ".join(rng.choice(WORDS) + str(rng.randint(0, 999)) for _ in range(400))
     record = Record.from_dict(moved)
     doc = record.doc
     source = f"bench/{k:06d}/{Path(doc.source).name}"
-    new_doc = replace(doc, text=doc.text + "\n\n" + tail, source=source,
+    new_doc = replace(doc, text=scramble(doc.text, rng) + "\n\n" + tail, source=source,
                       metadata={**doc.metadata, "url": f"https://outlet-{k % 40}.example/{k}", "identity": source})
     return replace(record, doc=new_doc)
 

@@ -15,7 +15,13 @@ from veille.extract.measurements import extract_measurements
 from veille.records import Measurement, PlaceRef, Timex
 from veille.resources import load
 
-TABLE = yaml.safe_load((Path(__file__).parent / "tables" / "measurements_fr.yaml").read_text(encoding="utf-8"))
+TABLES = Path(__file__).parent / "tables"
+TABLE = yaml.safe_load((TABLES / "measurements_fr.yaml").read_text(encoding="utf-8"))
+# Written apart, before the fixes of issue 16, by class: money, number words, currencies, units,
+# what is not a percentage, bad input. Cases not right yet are strict xfails with their reason.
+WRITTEN = yaml.safe_load((TABLES / "figures_written_fr.yaml").read_text(encoding="utf-8"))
+WRITTEN_KNOWN = (yaml.safe_load((TABLES / "figures_written_known_failures.yaml").read_text(encoding="utf-8"))
+                 or {}).get("cases") or {}
 ARTICLES = ("la ", "le ", "les ", "l'", "l’")
 
 
@@ -99,6 +105,30 @@ def test_table(case):
     for m, w in zip(got, want):
         errors = check(m, w)
         assert not errors, f"{case['text']!r} -> {m.text!r}: " + "; ".join(errors)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c["id"], marks=[pytest.mark.xfail(reason=WRITTEN_KNOWN[c["id"]], strict=True)]
+                 if c["id"] in WRITTEN_KNOWN else []) for c in WRITTEN])
+def test_written_table(case):
+    _check_case(case)
+
+
+def _check_case(case: dict) -> None:
+    got = run(case)
+    want = case["expect"] or []
+    summary = [(m.text, m.value, m.unit) for m in got]
+    assert len(got) == len(want), f"{case['text']!r}: want {len(want)} figures, got {summary}"
+    for m, w in zip(got, want):
+        errors = check(m, w)
+        assert not errors, f"{case['text']!r} -> {m.text!r}: " + "; ".join(errors)
+
+
+def test_written_known_failures_are_cases_with_reasons():
+    ids = [c["id"] for c in WRITTEN]
+    assert len(ids) == len(set(ids))
+    assert set(WRITTEN_KNOWN) <= set(ids), sorted(set(WRITTEN_KNOWN) - set(ids))
+    assert all(isinstance(why, str) and len(why) > 10 for why in WRITTEN_KNOWN.values())
 
 
 def test_table_is_large_enough():

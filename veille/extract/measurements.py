@@ -109,9 +109,19 @@ _CUR_NAMES = {fold(n): code for code, c in _V["currencies"].items() for n in c["
 _CUR_PREFIX = {fold(n): code for code, c in _V["currencies"].items() for n in c.get("prefix", [])}
 _CUR_PREFIX[fold(_V["yen_sign"])] = "¥"
 _CUR_NAMES[fold(_V["yen_sign"])] = "¥"
+# a name several states' currencies share ("dinars") reads as "~dinars" until its context decides
+_SHARED_CUR = _V["shared_currency_names"]
+for _name, _spec in _SHARED_CUR.items():
+    for _n in _spec["names"]:
+        _CUR_NAMES[fold(_n)] = f"~{_name}"
 _CUR_AFTER_RE = re.compile(rf"{_SP}(?:(?:de|d')\s*)?(?P<u>{_alt(_CUR_NAMES)})")
 _CUR_BEFORE_RE = re.compile(rf"(?<![\w$€£¥₽])(?P<u>{_alt(_CUR_PREFIX)}){_SP}$")
 _PERCENT_RE = re.compile(rf"{_SP}(?:{_alt(_V['percent_signs'])})")
+_MINOR = {fold(k): float(v) for k, v in _V["minor_units"].items()}
+_MINOR_RE = re.compile(rf"{_SP}(?P<minor>{_alt(_MINOR)}){_SP}(?:de|d')\s*(?P<u>{_alt(_CUR_NAMES)})")
+_CENTS_AFTER_RE = re.compile(   # the cents a minor-unit word names, or that a function word or a stop follows
+    rf"(?:\s+et)?\s+(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(_MINOR)})(?!\w)"
+    rf"|(?=\s*[.,;:!?)]|\s*$|\s+(?:entre|pour|par|le|la|les|l'|a|au|aux|de|du|des|et|ou|contre|en|dans|sur)(?!\w)))")
 _PP_RE = re.compile(rf"{_SP}(?:{_alt(_V['percentage_points'])})")
 _BP_RE = re.compile(rf"{_SP}(?:{_alt(_V['basis_points'])})")
 
@@ -119,7 +129,7 @@ _PHYS = {}
 for _u in _V["physical_units"]:
     for _n in _u["names"]:
         _PHYS[fold(_n)] = (_u["unit"], float(_u.get("factor", 1)), _u.get("case"), _u.get("per"))
-_PHYS_RE = re.compile(rf"{_SP}(?:(?:de|d')\s*)?(?P<u>{_alt(_PHYS)})")
+_PHYS_RE = re.compile(rf"(?:{_SP}|-)(?:(?:de|d')\s*)?(?P<u>{_alt(_PHYS)})")   # "2,5-km" too
 
 _COUNT = _Lexicon((n, metric) for metric, names in _V["count_nouns"].items() for n in names)
 _COUNT_RE = re.compile(
@@ -205,6 +215,7 @@ _NUMERATOR = {fold(k): float(v) for k, v in _V["fraction_numerators"].items()}
 _FRACTION_CHANGE = {_key(fold(k)): float(v) for k, v in _V["fraction_changes"].items()}
 _FRACTION_CHANGE_RE = re.compile(f"(?:{_alt(_FRACTION_CHANGE)})")
 _POINTS_RE = re.compile(rf"{_SP}(?:{_alt(_V['points_after_change'])})")
+_INDEX_RE = phrases_regex(_V["index_words"])
 _MODEL_RE = re.compile(
     rf"(?<!\s)[^\S\n]++(?:(?:{'|'.join(re.escape(w) for w in _V['model_count_between'])})[^\S\n]+)?"
     r"(?P<code>[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:-\d+)?)(?![\w-])")
@@ -290,6 +301,25 @@ class _Fig:
     base_metric: str | None = None   # the metric before a kind-specific renaming
     own_places: bool = False     # the places come from the figure's own clause
     source: "_Fig | None" = None     # the figure a bare number took its unit from
+
+
+def _shared_currency(d: "_Doc", f: _Fig) -> bool:
+    """Decide a currency name several states share ("dinars", "francs CFA") by the states the
+    figure's sentence names, else the article's main states, else its default; False when
+    none decides and the word is not money here ("livres" are books)."""
+    if not f.unit.startswith("~"):
+        return True
+    spec = _SHARED_CUR[f.unit[1:]]
+    sent = d.sents[f.sentence]
+    named = [p.code for p in d.refs_in(*sent)] + list(d.top)
+    code = next((spec["by_state"][c] for c in named if c in spec["by_state"]), None) or spec.get("default")
+    if code is None:
+        return False
+    f.unit = code
+    for g in d.figs:                      # a bare number that borrowed the unit follows it
+        if g.source is f:
+            g.unit = code
+    return True
 
 
 def _currency(code: str, folded: str) -> str:
@@ -395,14 +425,32 @@ def _unit_of(text: str, ft: str, n: Number) -> _Fig | None:
         return _Fig(n.start, m.end(), n.value, "%", "percent", n.qualifier, n.value_max, sign=n.sign,
                     core_start=n.num_start)
     m = _POINTS_RE.match(ft, e)
-    if m and (n.sign or _DIRECT_RE.search(ft, max(0, n.start - 30), n.start) or any(
-            c.lastgroup in ("up", "down") for c in _REL_RE.finditer(ft, max(0, n.start - 30), n.start))):
-        return _Fig(n.start, m.end(), n.value, "pp", "percent", n.qualifier, n.value_max, sign=n.sign,
-                    core_start=n.num_start)
+    if m:
+        clause = ft[max(0, ft.rfind(".", 0, n.start) + 1, n.start - 120):n.start]
+        index = _INDEX_RE.search(clause) is not None or abs(n.value) > _V["index_points_above"]
+        change = bool(n.sign or _DIRECT_RE.search(ft, max(0, n.start - 30), n.start) or any(
+            c.lastgroup in ("up", "down") for c in _REL_RE.finditer(ft, max(0, n.start - 30), n.start)))
+        if index:          # "le CAC 40 a gagné 85 points", "l'indice s'établit à 112,4 points"
+            return _Fig(n.start, m.end(), n.value, "pts", "physical", n.qualifier, n.value_max, sign=n.sign,
+                        core_start=n.num_start)
+        if change:
+            return _Fig(n.start, m.end(), n.value, "pp", "percent", n.qualifier, n.value_max, sign=n.sign,
+                        core_start=n.num_start)
+    m = _MINOR_RE.match(ft, e)
+    if m and not n.scale and n.value_max is None:
+        # "99 centimes d'euro": a hundredth of the currency named after it
+        code = _currency(_CUR_NAMES[_key(m.group("u"))], ft)
+        return _Fig(n.start, m.end(), n.value / _MINOR[_key(m.group("minor"))], code, "amount", n.qualifier,
+                    None, sign=n.sign, core_start=n.num_start)
     m = _CUR_AFTER_RE.match(ft, e)
     if m and (n.scale or not re.match(r"\s*(?:de|d')", ft[e:m.start("u")])):
         code = _currency(_CUR_NAMES[_key(m.group("u"))], ft)
-        return _Fig(n.start, m.end(), n.value, code, "amount", n.qualifier, n.value_max, sign=n.sign,
+        value, end = n.value, m.end()
+        cents = _CENTS_AFTER_RE.match(ft, end)
+        if cents and not n.scale and n.value_max is None and n.value == int(n.value):
+            # "15 dollars et 15 cents", "10 euros 50"
+            value, end = n.value + (-1 if n.value < 0 else 1) * int(cents.group("c")) / 100, cents.end()
+        return _Fig(n.start, end, value, code, "amount", n.qualifier, n.value_max, sign=n.sign,
                     core_start=n.num_start)
     m = _PHYS_RE.match(ft, e)
     if m:
@@ -634,7 +682,7 @@ def _relation(ft: str, f: _Fig, seg_start: int) -> tuple[str, float, float | Non
         if last.lastgroup == "down":
             return _negate(value, vmax)
         return "change", value, vmax
-    if direct and f.kind in ("percent", "amount"):
+    if direct and (f.kind in ("percent", "amount") or f.unit == "pts"):
         if f.kind == "amount" and _AMOUNT_LEVEL_RE.fullmatch(direct.group().strip()):
             return "level", value, vmax
         if direct.lastgroup == "down":
@@ -1258,6 +1306,9 @@ def extract_measurements(text: str, sentences: Sequence[tuple[int, int]], places
              sorted(tx + _year_timexes(ft, figs, tx), key=lambda t: t.start), figs, [])
     for f in figs:
         f.sentence = _sentence_of(starts, f.start)
+    figs[:] = [f for f in figs if _shared_currency(d, f)]
+    if not figs:
+        return []
     _mark_comparisons(ft, figs)
 
     prev: _Fig | None = None

@@ -116,18 +116,20 @@ _scale_alt = "|".join(
 )
 # Run on folded text, where U+00A0 and U+202F have become plain spaces.
 _DIGITS_RE = re.compile(
-    r"(?:(?<![\w.,:/+\u2212-])(?P<sign>[+\u2212-])(?=\d)|(?<![\w.,:/+\u2212])(?<![^\W\d_]-))"
+    r"(?:(?<![\w.,:/+\u2212=%?&#-])(?P<sign>[+\u2212-])(?=\d)|(?<![\w.,:/+\u2212=%?&#])(?<![^\W\d_]-))"
     r"(?P<num>\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d)"
+    r"|\d{1,3}(?:,\d{3}){2,}(?![\d,])"
+    r"|\d{1,3}(?:['\u2019]\d{3})+(?![\d'\u2019])"
     r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])"
     r"|\d+(?:,\d+)+(?!\d)"
     r"|\d+\.\d+(?!\d)"
     r"|\d+(?!\d))"
-    r"(?!:\d|h\d|(?:e|er|ere|eme|emes|es|nd|nde|nds)(?!\w)|\.\d|°)"
+    r"(?!:\d|h\d|(?:e|er|ere|eme|emes|es|nd|nde|nds)(?!\w)|\.\d|°|%[0-9a-f]{2})"
     rf"(?:\s*(?P<scale>{_scale_alt})(?!\w)(?P<half>\s+et\s+demie?)?)?"
 )
 _WORD_ALT = "|".join(re.escape(fold(w)) for w in sorted(set(_V["number_words"]), key=len, reverse=True))
 _WORDS_RE = re.compile(
-    rf"(?<![\w-])(?:{_WORD_ALT})(?:(?:\s*-\s*et\s*-\s*|\s+et\s+|-|\s+)(?:{_WORD_ALT}))*(?![\w-])"
+    rf"(?<![\w-])(?:{_WORD_ALT})(?:(?:\s*-\s*et\s*-\s*|\s+et\s+|-|\s+)(?:{_WORD_ALT}))*(?!\w)(?!-[^a-z])"
     rf"(?:\s*(?P<scale>{'|'.join(re.escape(w) for w in sorted(_SCALE_WORDS, key=len, reverse=True))})"
     r"(?!\w)(?P<half>\s+et\s+demie?)?)?"
 )
@@ -147,8 +149,11 @@ MAX_DIGITS = 30
 
 
 def _decimal(num: str) -> Decimal | None:
-    """The value of a digit string in French notation, or None ("3,5,6")."""
-    s = num.replace(" ", "")
+    """The value of a digit string in French notation, or None ("3,5,6"); thousands grouped by
+    spaces, dots, apostrophes ("1'234'567", Swiss) or, two groups or more, commas ("1,234,567")."""
+    s = num.replace(" ", "").replace("'", "").replace("\u2019", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s):
+        s = s.replace(",", "")
     if "," in s:
         if s.count(",") > 1:
             return None
@@ -319,6 +324,35 @@ def _merge_ranges(folded: str, numbers: list[Number]) -> list[Number]:
     return out
 
 
+_CONTINUE_RE = re.compile(r"^(?:\s+|\s+et\s+)$")
+
+
+def _merge_scaled(folded: str, numbers: list[Number]) -> list[Number]:
+    """A number with a scale word and a smaller number right after it are one amount:
+    "un milliard deux cents millions" (1.2e9), "2 millions 300 000" (2.3e6),
+    "cinquante et un millions cinq cent soixante-dix-huit mille trois cent deux"
+    (51,578,302), "trois millions sept" (3,000,007); a lone digit or two after a digit
+    amount are its decimals, as French speaks them: "2 milliards 5" (2.5e9)."""
+    out: list[Number] = []
+    for n in numbers:
+        a = out[-1] if out else None
+        if (a is not None and a.scale and a.value_max is None and n.qualifier is None and n.sign is None
+                and n.value_max is None and 0 < n.value < a.scale and n.value == int(n.value)
+                and _CONTINUE_RE.match(folded[a.end:n.num_start])
+                and (n.scale is None or n.scale < a.scale)):
+            text = folded[n.num_start:n.end]
+            if not a.words and not n.words and n.scale is None and re.fullmatch(r"\d{1,2}", text):
+                rest = n.value * a.scale / 10 ** len(text)          # "2 milliards 5": 2,5 milliards
+            else:
+                rest = n.value
+            sign = -1 if a.value < 0 else 1
+            out[-1] = Number(a.start, a.num_start, n.end, a.value + sign * rest, None, a.qualifier, a.scale,
+                             a.words and n.words, a.sign)
+            continue
+        out.append(n)
+    return out
+
+
 def find_numbers(text: str, folded: str | None = None) -> list[Number]:
     """Every number expression of `text`, in order, with its approximation word and range.
 
@@ -335,7 +369,7 @@ def find_numbers(text: str, folded: str | None = None) -> list[Number]:
     taken = [(n.start, n.end) for n in approx + digits]
     words = _word_numbers(text, folded, taken)
     found = sorted(approx + digits + words, key=lambda n: n.start)
-    found = [_with_qualifier(folded, n) for n in found]
+    found = [_with_qualifier(folded, n) for n in _merge_scaled(folded, found)]
     return _merge_ranges(folded, found)
 
 
