@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"}
+APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'", "ʻ": "'", "′": "'"}
 
 
 class _FoldTable(dict):

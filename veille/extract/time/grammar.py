@@ -104,17 +104,34 @@ class Grammar:
         day_blockers = rf"\s+(?:{alternation(v.relative_day_blockers)})(?:(?<=')|{E})"
         self.patterns: list[tuple[str, re.Pattern, Callable[[re.Match], dict | None]]] = [
             ("day_date", rf"{B}(?:le\s+)?(?:(?P<wd>{weekday})\s+)?{day()}\s+{month()}{E}"
-                         rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E}|{of_year})?",
+                         rf"(?:,?\s+{year()}|\s+(?P<rel>{moves}){E}|{of_year})?",
              self._day_date),
-            ("day_range", rf"(?P<open>du|entre\s+le|entre|les)\s+{day('day1')}"
+            # "le 22/04": a day and month in digits, after an article that makes it a date
+            ("day_date", rf"{B}(?P<art>le|du|au|les|des)\s+(?P<day>0?[1-9]|[12]\d|3[01])/(?P<mon>0?[1-9]|1[0-2])"
+                         rf"(?![/\d]|[.,-]\d)", self._numeric_day),
+            ("day_range", rf"(?P<open>du|entre\s+le|entre|les)\s+(?:{weekday}\s+)?{day('day1')}"
                           rf"(?:\s+{month('month1')}{E})?(?:\s+{year('year1')})?"
-                          rf"\s*(?P<close>au|et\s+le|et|-|–)\s*{day()}\s+{month()}{E}"
+                          rf"\s*(?P<close>au|et\s+le|et|-|–)\s*(?:{weekday}\s+)?{day()}\s+{month()}{E}"
                           rf"(?:\s+{year()})?", self._day_range),
-            ("numeric", rf"{B}(?:le\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.])"
-                        rf"(?P<mon>0?[1-9]|1[0-2])(?P=sep)(?P<year>\d{{4}})(?!\d|[.,/]\d)",
+            ("day_range", rf"(?P<open>du|entre\s+le|entre)\s+{day('day1')}"
+                          rf"\s*(?P<close>au|et\s+le|et)\s*{day()}\s+"
+                          rf"(?:du\s+mois\s+(?P<mrel>{moves}){E}|de\s+ce\s+mois{E}|du\s+mois\s+en\s+cours{E})",
+             self._day_range_of_month),
+            ("day_range", rf"(?P<open>du|entre\s+le)\s+(?P<day1>0?[1-9]|[12]\d|3[01])/(?P<month1>0?[1-9]|1[0-2])"
+                          rf"(?:/(?P<year1>\d{{4}}))?\s*(?P<close>au|et\s+le)\s*"
+                          rf"(?P<day>0?[1-9]|[12]\d|3[01])/(?P<month>0?[1-9]|1[0-2])(?:/(?P<year>\d{{4}}))?(?![/\d])",
+             self._numeric_range),
+            ("numeric", rf"{B}(?:le\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.-])"
+                        rf"(?P<mon>0?[1-9]|1[0-2])(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?!\d|[.,/-]\d)",
              self._numeric),
+            ("month_year", rf"{B}(?<![/.\d-])(?P<mon>0?[1-9]|1[0-2])/(?P<year>1\d{{3}}|20\d{{2}})(?![/\d])",
+             self._numeric_month),
+            ("month_year", rf"{B}(?<![/.\d-])(?P<year>1\d{{3}}|20\d{{2}})-(?P<mon>0?[1-9]|1[0-2])(?![\d/-])",
+             self._numeric_month),
             ("numeric", rf"(?P<year>\d{{4}})-(?P<mon>\d\d)-(?P<day>\d\d)(?!\d)", self._numeric),
             ("month_year", rf"{month()}\s+{year()}", self._month_year),
+            ("month_subject", rf"(?:(?<=^)|(?<=[.!?\n]\s)|(?<=[.!?]\s\s))(?P<month>{alternation(v.months)})"
+                              rf"(?=\s+(?:{alternation(v.month_subject_verbs)}){E})", self._month_subject),
             ("month", rf"{month()}{E}(?:\s+(?P<rel>{moves}){E}|{of_year})?",
              self._month),
             ("year", rf"{year()}", self._year),
@@ -154,6 +171,10 @@ class Grammar:
                          rf"(?:\s+et\s+(?P<half>demie?){E})?", self._duration),
             ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?:un|une)\s+"
                          rf"(?P<halfunit>{_words(v.half_units)}){E}", self._half_duration),
+            ("duration", rf"{B}(?P<vague>{_words(v.vague_counts)})\s+(?P<unit>{_words(v.units)}){E}",
+             self._vague_duration),
+            # "1h30", "2 h 15": hours and minutes of a duration (a clock time is told apart by its marker)
+            ("duration", rf"{B}(?P<h>[01]?\d|2[0-3])\s?h\s?(?P<min>[0-5]\d)(?!\d)", self._clock_duration),
             ("anchor", rf"(?:{since})\s*"
                        rf"(?P<body>(?:l'|la\s+|le\s+|les\s+)?(?P<anchor>{_words(v.anchors)})){E}",
              self._anchor),
@@ -215,17 +236,51 @@ class Grammar:
 
     def _day_range(self, m):
         opening, closing = m.group("open").split()[0], m.group("close").split()[0]
-        if (opening in ("entre", "les")) != (closing == "et"):
+        dash = closing in ("-", "–")
+        if opening == "entre" and closing != "et" or opening == "les" and closing != "et" and not dash \
+                or opening == "du" and closing not in ("au",) and not dash:
             return None
         return {"day1": self._day_of(m, "day1"), "month1": self._month_of(m, "month1"),
                 "year1": self._int(m, "year1"), "day": self._day_of(m),
                 "month": self._month_of(m), "year": self._int(m, "year")}
 
     def _numeric(self, m):
+        if not (1 <= int(m.group("mon")) <= 12 and 1 <= int(m.group("day")) <= 31):
+            return None                   # "2024-13-45" is no date at all
         year = int(m.group("year"))
+        if len(m.group("year")) == 2:
+            year += 1900 if year > 40 else 2000       # "14/07/89": 1989; "03/05/21": 2021
         if not 1000 <= year <= 2200:
             return None
         return {"day": int(m.group("day")), "month": int(m.group("mon")), "year": year}
+
+    def _numeric_day(self, m):
+        return {"day": int(m.group("day")), "month": int(m.group("mon")), "year": None, "weekday": None,
+                "rel": None}
+
+    def _numeric_month(self, m):
+        return {"month": int(m.group("mon")), "year": int(m.group("year"))}
+
+    def _numeric_range(self, m):
+        return {"day1": int(m.group("day1")), "month1": int(m.group("month1")), "year1": self._int(m, "year1"),
+                "day": int(m.group("day")), "month": int(m.group("month")), "year": self._int(m, "year")}
+
+    def _day_range_of_month(self, m):
+        offset = self._rel(m, "mrel")[0] or 0
+        return {"day1": self._day_of(m, "day1"), "month1": None, "year1": None, "day": self._day_of(m),
+                "month": None, "year": None, "month_offset": offset}
+
+    def _month_subject(self, m):
+        return {"month": self._month_of(m), "rel": None, "subject": True}
+
+    def _vague_duration(self, m):
+        return {"vague": True, "unit": self.v.units[m.group("unit")]}
+
+    def _clock_duration(self, m):
+        hours, minutes = int(m.group("h")), int(m.group("min"))
+        unit_h = next(u for u in self.v.units.values() if u.time and u.iso == "H")
+        unit_m = next(u for u in self.v.units.values() if u.time and u.iso == "M")
+        return {"n": float(hours), "unit": unit_h, "qual": False, "more": ((float(minutes), unit_m),)}
 
     def _month_year(self, m):
         return {"month": self._month_of(m), "year": self._int(m, "year")}
@@ -282,6 +337,8 @@ class Grammar:
         offset, context = self._rel(m)
         unit = self.v.relative_units[m.group("unit")]
         if offset is None and det not in self.v.demonstratives and not m.group("ci"):
+            if unit == "weekend":          # "pendant le week-end": the one the verb's tense points to
+                return {"unit": unit, "offset": 0, "context": False}
             if unit not in ("year", "month"):
                 return None
             # "l'année" alone: the year of the sentence, kept after "au cours de" only.
@@ -442,6 +499,8 @@ class Grammar:
             return None
         if a.kind == "month" and _capitalised_inside(original, a.start):
             return None
+        if a.kind == "month_subject":
+            return Expr(a.start, a.end, "plain", (a,))
         if role is None or role == "licence":
             return Expr(a.start, a.end, "licence" if role else "plain", (a,))
         if role == "since":

@@ -188,7 +188,14 @@ def _day_month_moved(day: int, month: int, rel: int, ref: date) -> date:
 
 
 def day_range(f: dict, ctx: Context) -> Value:
-    """ "du 3 au 5 juillet" -> 3..5 July of the year nearest the reference."""
+    """ "du 3 au 5 juillet" -> 3..5 July of the year nearest the reference; "du 4 au 23 du
+    mois prochain" -> in the month after the reference's."""
+    if f.get("month_offset") is not None:
+        year_, month_ = cal.add_months(ctx.ref.year, ctx.ref.month, f["month_offset"])
+        first, last = _date(year_, month_, f["day1"]), _date(year_, month_, f["day"])
+        if first > last:
+            raise Unresolved("range ends before it begins")
+        return _span("PERIOD", first, last, "day")
     last = day_date({"day": f["day"], "month": f["month"], "year": f["year"]}, ctx).begin
     month1 = f["month1"] or f["month"]
     year1 = f["year1"] or (last.year if month1 <= f["month"] else last.year - 1)
@@ -432,12 +439,28 @@ def _parts(f: dict) -> list[tuple[float, Unit]]:
     return [(f["n"], f["unit"]), *f.get("more", ())]
 
 
+def _hours_and_minutes(parts: list[tuple[float, Unit]]) -> list[tuple[float, Unit]]:
+    """A fraction of an hour written in minutes: 2.5 hours -> 2 hours and 30 minutes."""
+    out = []
+    for n, unit in parts:
+        if unit.time and unit.iso == "H" and n != int(n) and (n * 60) == int(n * 60):
+            out += [(float(int(n)), unit), ((n - int(n)) * 60, replace(unit, iso="M"))]
+        else:
+            out.append((n, unit))
+    return out
+
+
 def duration(f: dict, ctx: Context) -> Value:
     """ "quatre jours" -> P4D; "48 heures" -> PT48H; "un demi-siècle" -> P50Y;
-    "une heure et trente-cinq minutes" -> PT1H35M."""
+    "une heure et trente-cinq minutes" -> PT1H35M; "deux heures et demie" -> PT2H30M;
+    "quelques jours" -> PXD (no stated count)."""
     if "iso" in f:
         return Value("DURATION", value=f["iso"])
-    parts = _parts(f)
+    if f.get("vague"):      # TimeML's unknown count: "quelques jours" PXD, "quelques heures" PTXH
+        unit = f["unit"]
+        return Value("DURATION", value=f"P{'T' if unit.time else ''}X{unit.iso}",
+                     note="vague: the count is not stated")
+    parts = _hours_and_minutes(_parts(f))
     if len(parts) > 1 and any(u.iso == "W" and not u.time for _, u in parts):
         parts = [(n * 7, replace(u, iso="D")) if u.iso == "W" and not u.time else (n, u)
                  for n, u in parts]
@@ -502,6 +525,7 @@ class Resolver:
             "relative": relative, "approx": lambda f, ctx: approx(f, ctx, parts),
             "season": season, "weekday": weekday, "deictic": deictic,
             "relative_day": relative_day, "duration": duration, "anchor": anchor,
+            "month_subject": month,
         }
 
     def atom(self, a: Atom, ctx: Context) -> Value:
@@ -520,6 +544,10 @@ class Resolver:
             return self._range(e.atoms[0], e.atoms[1], ctx)
         a = e.atoms[0]
         if a.kind == "duration":
+            if a.fields.get("vague"):
+                if role in ("ago", "after"):
+                    return Value("DATE", None, None, None, note="vague: the count is not stated")
+                return self.atom(a, ctx)
             if role in ("ago", "after"):
                 day, granularity = _moved(ref, a.fields, -1 if role == "ago" else 1)
                 return _around(day, granularity)

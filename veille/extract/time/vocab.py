@@ -94,6 +94,8 @@ class Vocab:
     abbreviations: tuple
     year_blockers: tuple
     anchors: dict
+    month_subject_verbs: tuple
+    vague_counts: tuple
 
 
 def _anchors(entries) -> dict:
@@ -157,4 +159,6 @@ def vocab() -> Vocab:
         abbreviations=tuple(str(w) for w in data["abbreviations"]),
         year_blockers=tuple(str(w) for w in data["year_blockers"]),
         anchors=_anchors(data["named_anchors"]),
+        month_subject_verbs=folded_list("month_subject_verbs"),
+        vague_counts=folded_list("vague_counts"),
     )
