@@ -255,3 +255,16 @@ def test_the_clock_is_never_read(monkeypatch):
         monkeypatch.setattr(mod, "date", NoClock)
     found = extract_timexes(ARTICLE, "2023-10-23") + extract_timexes(ARTICLE, None)
     assert len(found) == 14
+
+
+def test_vague_durations_joined_by_et_do_not_crash():
+    """"quelques mois" has no count: joined to another duration by "et" it stays apart (this
+    crashed the article's preparation with KeyError before)."""
+    for text in ("Les travaux ont duré deux ans et quelques mois.",
+                 "La trêve a tenu quelques semaines et trois jours.",
+                 "Il a fallu quelques jours et quelques heures pour conclure."):
+        found = extract_timexes(text, "2024-03-15")
+        assert found, text
+        assert all(t.type in ("DURATION", "DATE", "SET", "TIME") for t in found)
+    two = extract_timexes("Les travaux ont duré deux ans et quelques mois.", "2024-03-15")
+    assert [t.value for t in two if t.type == "DURATION"][0] == "P2Y"

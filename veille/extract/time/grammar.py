@@ -416,6 +416,7 @@ class Grammar:
             last = out[-1] if out else None
             if (last and last.kind == a.kind == "duration" and "unit" in last.fields
                     and "unit" in a.fields and not a.fields.get("qual")
+                    and "n" in a.fields and "n" in last.fields       # "quelques mois": no count to add
                     and _days(a.fields["unit"]) < _days(_parts(last.fields)[-1][1])
                     and self.joining.fullmatch(folded, last.end, a.start)):
                 more = (*last.fields.get("more", ()), (a.fields["n"], a.fields["unit"]))
