@@ -201,6 +201,16 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 for c in codes_of(child, parties, lang) if c not in actors]
         elif trigger.roles == "reciprocal" and doers:
             actors += [c for c in doers if c not in actors]
+    if trigger.type == "CONCEDE" and not recipients:
+        # "la suspension des sanctions américaines contre le Venezuela": easing a measure is done
+        # by the one who imposed it, for the one it hit
+        for child in token.children:
+            eased = next((t for t in lang.nouns.get(lemma(child, lang), ()) if t.type == "SANCTION"), None)
+            if eased is not None and child.dep_ == "nmod":
+                by_, on = _noun_roles(child, eased, ctx)
+                if by_ and on:
+                    actors, recipients = by_, on
+                break
     return _distinct(actors, recipients)
 
 

@@ -201,8 +201,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         status = "historical"
     if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
         status = "future"
-    if event_type == "SUPPORT" and trigger.roles == "directed" and not recipients:
-        return None  # praise of a thing ("a salué le niveau des échanges") backs no one
+    if event_type in ("SUPPORT", "CONCEDE", "SANCTION") and trigger.roles == "directed" and not recipients:
+        return None  # praise of a thing ("a salué le niveau des échanges") backs no one; a duty lifted
+                     # or imposed on no named state is domestic policy
     if event_type == "COOPERATE" and trigger.roles == "reciprocal" and len(set(actors)) < 2:
         return None  # joint action needs two parties; "il doit inaugurer l'Expo" alone is a ceremony
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (

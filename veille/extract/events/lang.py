@@ -105,6 +105,7 @@ class EventLanguage:
     since_words: tuple[str, ...]
     demonstratives: frozenset[str]
     host_readings: frozenset[str]
+    instrument_nouns: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -189,5 +190,6 @@ def language(code: str = "fr") -> EventLanguage:
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
+        instrument_nouns=_folded(data["instrument_nouns"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

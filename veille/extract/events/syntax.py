@@ -107,6 +107,11 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
         for code in parties.codes(start, end):
             if code not in codes:
                 codes.append(code)
+    if not codes and token.pos_ in ("PROPN", "NOUN"):
+        # a name the parser split ("New | Delhi", "New" hung elsewhere): the head word is part of it
+        head_end = token.idx + len(token.text)
+        codes = [code for s, e, code, _ in parties.spans if s < head_end and token.idx < e and e - s < 40]
+        codes = list(dict.fromkeys(codes))
     word = fold(token.text).rstrip("'")
     if not codes and (word in lang.person_pronouns or (word in lang.object_pronouns and token.pos_ == "PRON")):
         person = parties.person_before(token.idx, exclude or [])
@@ -152,6 +157,15 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         voiced = any(c.dep_ in ("aux:pass", "obl:agent", "expl:pass") for c in token.children) \
             or "Pass" in token.morph.get("Voice") and not any(c.dep_ == "aux:tense" for c in token.children)
         return passive, voiced
+    if token.dep_ == "acl" and token.head.pos_ == "NOUN" and fold(token.head.text) in lang.instrument_nouns \
+            and depth < 3 and token.head.head.i != token.head.i and token.head.head.pos_ in ("VERB", "AUX"):
+        # "a signé un décret imposant une surtaxe", "un arrêté interdisant ... a été publié par X":
+        # the act is done by whoever signs or issues the instrument
+        issuer = token.head.head
+        if token.head.dep_ == "nsubj:pass":
+            agents = [c for c in issuer.children if c.dep_ == "obl:agent" or lang.case_is(case_of(c), "by")]
+            return (agents, False) if agents else ([], False)
+        return subjects(issuer, lang, depth + 1)
     if token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and token.head.pos_ in ("NOUN", "PROPN"):
         # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
         # subject; "l'ambassade, affirmant que...": a present participle's is its active one
@@ -194,11 +208,13 @@ def objects(token) -> list[tuple[object, str]]:
     ("a rejeté vendredi les accusations", "accusations" under "vendredi") is the verb's."""
     out = []
     for c in token.children:
-        if c.dep_ not in OBJECT_DEPS:
+        day_word = fold(c.lemma_ or c.text) in time_nouns() and c.i > token.i
+        if c.dep_ not in OBJECT_DEPS and not day_word:
             continue
-        # "exhorte Washington à cesser": a name the parser made a predicate is the object
-        out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
-        if fold(c.lemma_ or c.text) in time_nouns():
+        if c.dep_ in OBJECT_DEPS:
+            # "exhorte Washington à cesser": a name the parser made a predicate is the object
+            out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
+        if day_word:
             out += [(g, "obj" if case_of(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
     return out
 

@@ -134,9 +134,13 @@ def under_trigger(token, lang: EventLanguage) -> bool:
     if token.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") or token.head.i == token.i:
         return False
     head = token.head
+    if head.pos_ == "NOUN" and token.dep_ == "nmod" and any(
+            matches(head, t, sentence_words(sentence_of(head)), lang) for t in noun_options(head, lang)):
+        return True        # "la suspension des sanctions": the easing is the event
     for _ in range(2):     # "verse une tranche d'aide": the noun may sit in the verb's object
-        if head.pos_ in ("VERB", "AUX") or head.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") \
-                or head.head.i == head.i:
+        day_word = fold(head.lemma_ or head.text) in time_nouns()
+        if head.pos_ in ("VERB", "AUX") or head.head.i == head.i \
+                or head.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") and not day_word:
             break
         if not (fold(head.lemma_ or head.text) in time_nouns() or token.dep_ == "nmod"):
             break
