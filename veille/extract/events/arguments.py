@@ -29,6 +29,14 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     co: list[str] = []
     found, passive = subjects(token, lang)
     subject_codes = [c for s in found for c in codes_of(s, parties, lang)]
+    if len(found) == 1 and any(c.dep_ == "conj" for c in found[0].children):
+        # "Les États-Unis, le Japon et la Corée du Sud ont condamné": the parser may leave the
+        # list's first member out of the subject, bare and set off by a comma before it
+        first = found[0]
+        for c in token.children:
+            if c.i < first.i and c.pos_ == "PROPN" and case_of(c) is None and c.dep_ not in ("nsubj", "nsubj:pass") \
+                    and c.doc[c.right_edge.i + 1].text == "," and c.right_edge.i + 2 <= first.left_edge.i:
+                subject_codes = [x for x in codes_of(c, parties, lang) if x not in subject_codes] + subject_codes
     object_codes: list[str] = []
     complement_codes: list[str] = []
     for child, dep in objects(token):

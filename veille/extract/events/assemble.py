@@ -36,6 +36,9 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if trigger.pos == "NOUN" and under_trigger(token, lang):
         return True
+    if trigger.pos == "NOUN" and token.dep_ in ("obj", "obl:arg") and token.head.pos_ in ("VERB", "AUX") \
+            and is_purpose(token.head, lang):
+        return True  # "pour éviter les droits de douane américains": an aim, no duty imposed
     if promised(token, lang):
         return True  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
     if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or superlative(token, lang)):

@@ -39,6 +39,9 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
     for t in chain[1:]:
         if lemma(t, lang) == lang.obligation_verb and any(fold(c.text) in lang.still_to_do for c in t.children):
             return "negated"
+    if trigger.pos == "VERB" and any(c.dep_ in ("mark", "case") and fold(c.text) in lang.negating_marks
+                                     for c in token.children):
+        return "negated"  # "sans signer la déclaration"
     if any(c.dep_ == "mark" and fold(c.text) in lang.condition_marks for t in chain for c in t.children):
         return "hypothetical"  # "si Kiev refusait le plan": a condition, not a fact
     if token.dep_ == "xcomp" and lemma(token.head, lang) in lang.negating_heads:

@@ -77,6 +77,7 @@ class EventLanguage:
     reflexive_clitics: frozenset[str]
     negation_particles: frozenset[str]
     condition_marks: frozenset[str]
+    negating_marks: frozenset[str]
     clause_marks: frozenset[str]
     obligation_verb: str
     near_future_aux: str
@@ -167,7 +168,7 @@ def language(code: str = "fr") -> EventLanguage:
         counterpart_nouns=_folded(data["counterpart_nouns"]),
         relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
-        condition_marks=_folded(g["condition_marks"]), clause_marks=_folded(g["clause_marks"]),
+        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), clause_marks=_folded(g["clause_marks"]),
         obligation_verb=g["obligation_verb"], near_future_aux=g["near_future_aux"],
         future_adjectives=_folded(g["future_adjectives"]),
         superlative_adverbs=_folded(g["superlative_adverbs"]),
