@@ -52,7 +52,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             # "a condamné ce tir": the doer of the last such act told
             doers, _ = roles(child, act, ctx)
             if not doers and any(fold(d.text) in lang.demonstratives for d in child.children if d.dep_ == "det"):
-                doers = next((list(ev.actor) for ev in reversed(ctx.history) if ev.type == act.type), [])
+                kinds = {t.type for t in lang.nouns.get(lemma(child, lang), (act,))}
+                doers = next((list(ev.actor) for ev in reversed(ctx.history) if ev.type in kinds), [])
             codes = [c for c in doers if c not in subject_codes] or codes
         if lang.case_is(case, "with"):
             co += codes

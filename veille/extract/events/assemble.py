@@ -46,7 +46,8 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     appositive = set_apart(token)
     # "a signé un décret imposant une surtaxe": what an enacted text does, its signer does;
     # "les restrictions imposées en 2019": a participle with its own date is an act recalled
-    enacted = "Pres" in token.morph.get("Tense") and token.dep_ == "acl" and token.head.dep_ in ("obj", "nsubj:pass") \
+    enacted = "Pres" in token.morph.get("Tense") and token.dep_ == "acl" and (
+        token.head.dep_ in ("obj", "nsubj:pass") or fold(token.head.text) in lang.instrument_nouns) \
         or token.dep_ == "acl" and any(t.start >= token.idx and t.end <= span_of(token)[1]
                                        for t in ctx.timexes if t.begin and t.type != "DURATION")
     if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not enacted and not any(

@@ -157,12 +157,16 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         voiced = any(c.dep_ in ("aux:pass", "obl:agent", "expl:pass") for c in token.children) \
             or "Pass" in token.morph.get("Voice") and not any(c.dep_ == "aux:tense" for c in token.children)
         return passive, voiced
+    instrument = token.head
+    for _ in range(2):     # "un paquet de mesures visant": the phrase's head is what is issued
+        if instrument.dep_ == "nmod" and instrument.head.pos_ == "NOUN" and instrument.head.i != instrument.i:
+            instrument = instrument.head
     if token.dep_ == "acl" and token.head.pos_ == "NOUN" and fold(token.head.text) in lang.instrument_nouns \
-            and depth < 3 and token.head.head.i != token.head.i and token.head.head.pos_ in ("VERB", "AUX"):
+            and depth < 3 and instrument.head.i != instrument.i and instrument.head.pos_ in ("VERB", "AUX"):
         # "a signé un décret imposant une surtaxe", "un arrêté interdisant ... a été publié par X":
         # the act is done by whoever signs or issues the instrument
-        issuer = token.head.head
-        if token.head.dep_ == "nsubj:pass":
+        issuer = instrument.head
+        if instrument.dep_ == "nsubj:pass":
             agents = [c for c in issuer.children if c.dep_ == "obl:agent" or lang.case_is(case_of(c), "by")]
             return (agents, False) if agents else ([], False)
         return subjects(issuer, lang, depth + 1)
@@ -214,6 +218,10 @@ def objects(token) -> list[tuple[object, str]]:
         if c.dep_ in OBJECT_DEPS:
             # "exhorte Washington à cesser": a name the parser made a predicate is the object
             out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
+            if c.dep_ == "obj":
+                # "condamnant « fermement » ce tir": the parser may take a quoted word for the
+                # object and hang the real one beside it
+                out += [(g, "obj") for g in c.children if g.dep_ in ("appos", "dep") and g.pos_ in ("NOUN", "PROPN")]
         if day_word:
             out += [(g, "obj" if case_of(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
     return out
