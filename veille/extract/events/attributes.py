@@ -9,6 +9,7 @@ from veille.extract.events.context import Context
 from veille.extract.events.lang import EventLanguage, Trigger
 from veille.extract.events.parties import STATE_KINDS
 from veille.extract.events.syntax import CLAUSE_BOUNDARIES, lemma, sentence_words
+from veille.extract.time.vocab import vocab as time_vocab
 from veille.records import Period, Timex
 from veille.text import fold
 
@@ -109,11 +110,37 @@ def _in_complement(timex: Timex, token) -> bool:
     return False
 
 
+def _horizon(timex: Timex) -> bool:
+    """"d'ici à 2030", "jusqu'en 2027": a deadline or an end, not the day of an act."""
+    words = fold(timex.text)
+    marks = time_vocab().markers
+    return any(words.startswith(fold(w) + " ") or words.startswith(fold(w)) and w.endswith("'")
+               for w in (*marks.get("by", ()), *marks.get("until", ())))
+
+
+def _own_verb(timex: Timex, token, sent) -> bool:
+    """Whether the trigger is the nearest verb above the time expression (or holds it in its
+    own phrase): "négocier d'ici à l'automne" is dated by it, "leurs entretiens" before "se sont
+    fixé pour objectif de porter les échanges à 500 milliards d'ici à 2030" is not."""
+    at = next((t for t in sent if t.idx <= timex.start < t.idx + len(t.text)), None)
+    if at is None:
+        return False
+    t = at
+    while t.head.i != t.i:
+        if t.i == token.i:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.i != at.i:
+            return False
+        t = t.head
+    return t.i == token.i
+
+
 def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None:
     """The date of the sentence that dates this trigger: the nearest one in a governing clause."""
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
                   and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))
-                  and not fold(t.text).startswith(ctx.lang.since_words)]
+                  and not fold(t.text).startswith(ctx.lang.since_words)
+                  and not (_horizon(t) and not _own_verb(t, token, sent))]
     # a date still to come is kept wherever it sits: a plan's date is often told apart
     # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
     own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]
