@@ -8,7 +8,8 @@ from __future__ import annotations
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, left_window_codes, lemma,
-                                          located_in, objects, par_window, sentence_of, span_of, subject, subjects)
+                                          located_in, objects, par_window, sentence_of, span_of, subject, subjects,
+                                          time_nouns)
 from veille.extract.events.triggers import noun_trigger
 from veille.records import Event
 from veille.text import fold
@@ -29,6 +30,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     co: list[str] = []
     found, passive = subjects(token, lang)
     subject_codes = [c for s in found for c in codes_of(s, parties, lang)]
+    if len(found) == 1:
+        subject_codes = _with_listed(found[0], subject_codes, ctx)
     if len(found) == 1 and any(c.dep_ == "conj" for c in found[0].children):
         # "Les États-Unis, le Japon et la Corée du Sud ont condamné": the parser may leave the
         # list's first member out of the subject, bare and set off by a comma before it
@@ -186,8 +189,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = by, [c for c in of + to if c not in by]
     else:
         actors, recipients = of + by, to
-    verb = token.head
-    if token.head.i != token.i and token.dep_ in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
+    verb, dep = token.head, token.dep_
+    if dep == "nmod" and fold(verb.lemma_ or verb.text) in time_nouns() and verb.head.i != verb.i:
+        verb, dep = verb.head, verb.dep_     # "ont entamé lundi des patrouilles": hung on the day word
+    if verb.i != token.i and dep in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
             and verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs:
         # a verb that carries the noun's act lends its arguments: "a imposé des sanctions à des
         # entreprises chinoises", "ont été ajoutés à la liste noire du Trésor américain"
@@ -197,7 +202,7 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             doers = [c for a in agents for c in codes_of(a, parties, lang)]
             targets = codes_of(doer, parties, lang) if doer is not None and doer.i != token.i else []
         else:
-            doers = codes_of(doer, parties, lang) if doer is not None and doer.i != token.i else []
+            doers = _with_listed(doer, codes_of(doer, parties, lang), ctx) if doer is not None and doer.i != token.i else []
             targets = [c for child in verb.children if child.i != token.i and child.dep_ in ("obj", "iobj")
                        for c in codes_of(child, parties, lang)]
         if not actors:
@@ -221,6 +226,43 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                     actors, recipients = by_, on
                 break
     return _distinct(actors, recipients)
+
+
+def _with_listed(subject_token, codes: list[str], ctx: Context) -> list[str]:
+    """"La Corée du Sud, les États-Unis et le Japon ont lancé": when the parse cuts the list, the
+    text before "et" (or the comma) that is only states, commas and articles is part of the subject."""
+    if subject_token.left_edge.i < 2:
+        return codes
+    join = subject_token.doc[subject_token.left_edge.i - 1]
+    if fold(join.text) not in ctx.lang.list_joins and join.text != ",":
+        return codes
+    listed = _listed_before(join, ctx)
+    return listed + [c for c in codes if c not in listed]
+
+
+def _listed_before(join, ctx: Context) -> list[str]:
+    """The states of a list ending at the word `join` ("et") and starting the clause, when the
+    list holds nothing but states, commas and articles; else none."""
+    sent = sentence_of(join)
+    start = sent.start_char
+    for t in sent:
+        if t.i >= join.i:
+            break
+        if t.text in (";", ":"):
+            start = t.idx + 1
+    end = join.idx
+    inside = sorted((s, e, code) for s, e, code, _ in ctx.parties.spans if start <= s and e <= end)
+    if not inside:
+        return []
+    rest, pos = [], start
+    for s, e, _ in inside:
+        rest.append(ctx.text[pos:s])
+        pos = max(pos, e)
+    rest.append(ctx.text[pos:end])
+    words = fold(" ".join(rest)).replace(",", " ").replace("'", " ").split()
+    if any(w not in ctx.lang.list_fillers for w in words):
+        return []
+    return list(dict.fromkeys(code for _, _, code in inside))
 
 
 def linear_parties(token, ctx: Context, reach: int = 14) -> dict:

@@ -78,6 +78,8 @@ class EventLanguage:
     negation_particles: frozenset[str]
     condition_marks: frozenset[str]
     negating_marks: frozenset[str]
+    list_joins: frozenset[str]
+    list_fillers: frozenset[str]
     clause_marks: frozenset[str]
     obligation_verb: str
     near_future_aux: str
@@ -168,7 +170,8 @@ def language(code: str = "fr") -> EventLanguage:
         counterpart_nouns=_folded(data["counterpart_nouns"]),
         relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
-        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), clause_marks=_folded(g["clause_marks"]),
+        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]),
+        list_joins=_folded(g["list_joins"]), list_fillers=_folded(g["list_fillers"]), clause_marks=_folded(g["clause_marks"]),
         obligation_verb=g["obligation_verb"], near_future_aux=g["near_future_aux"],
         future_adjectives=_folded(g["future_adjectives"]),
         superlative_adverbs=_folded(g["superlative_adverbs"]),
