@@ -133,6 +133,14 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     parties, lang = ctx.parties, ctx.lang
     of, by, between, to, adjective = [], [], [], [], []
     for child in token.children:
+        if trigger.roles == "reciprocal" and child.dep_ == "acl" and child.pos_ == "VERB" and any(
+                t.type == trigger.type for t in lang.verbs.get(lemma(child, lang), ())):
+            # "le sommet réunissant les présidents turc, russe et iranien", "le sommet tenu à Manille
+            # entre Marcos, Kishida et Biden": the participle names who met
+            between += [c for g in child.children
+                        if g.dep_ == "obj" or lang.case_is(case_of(g), "between") or lang.case_is(case_of(g), "with")
+                        for c in codes_of(g, parties, lang)]
+            continue
         if child.pos_ in ("VERB", "AUX") or child.dep_ in CLAUSE_BOUNDARIES:
             continue                     # "le reproche d'avoir livré des biens à des entités russes": a clause
         case = case_of(child)
@@ -274,14 +282,20 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
     sent = sentence_of(token)
     out: dict = {}
     role = None
-    for t in sent[token.i - sent.start + 1: token.i - sent.start + 1 + reach]:
-        if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (t.pos_ in ("VERB", "AUX") and t.dep_ != "amod"):
-            break
+    for n, t in enumerate(sent[token.i - sent.start + 1:]):
+        if n >= reach and role != "between":
+            break                        # a list "entre A, B et C" is read to its end
+        if t.text == "," and role == "between":
+            continue                     # "entre Marcos, Kishida et Biden": one list
+        if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (
+                t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and t.head.i == token.i)):
+            break                        # "le sommet tenu samedi à Manille entre...": its own participle goes on
         word = fold(t.text).rstrip("'’")
         if t.pos_ in ("ADP", "SCONJ") or t.dep_ == "case":
             role = next((r for r in ("with", "between", "of", "by", "against", "to") if lang.case_is(word, r)), role)
             continue
-        for code in parties.codes(t.idx, t.idx + len(t.text)):
+        # a name of several words ("Fumio Kishida") counts at its first word
+        for code in [c for s, e, c, _ in parties.spans if t.idx <= s < t.idx + len(t.text)]:
             if code not in out.setdefault(role, []):
                 out[role].append(code)
     return out
