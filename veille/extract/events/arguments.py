@@ -281,7 +281,7 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
     lang, parties = ctx.lang, ctx.parties
     sent = sentence_of(token)
     out: dict = {}
-    role = None
+    role, after_with_noun = None, False
     for n, t in enumerate(sent[token.i - sent.start + 1:]):
         if n >= reach and role != "between":
             break                        # a list "entre A, B et C" is read to its end
@@ -292,7 +292,13 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
             break                        # "le sommet tenu samedi à Manille entre...": its own participle goes on
         word = fold(t.text).rstrip("'’")
         if t.pos_ in ("ADP", "SCONJ") or t.dep_ == "case":
-            role = next((r for r in ("with", "between", "of", "by", "against", "to") if lang.case_is(word, r)), role)
+            if not (role == "alongside" and after_with_noun and lang.case_is(word, "of")):
+                role = next((r for r in ("with", "between", "of", "by", "against", "to") if lang.case_is(word, r)), role)
+            after_with_noun = False
+            continue
+        after_with_noun = word in lang.with_nouns
+        if after_with_noun:
+            role = "alongside"           # "aux côtés de chasseurs sud-coréens"
             continue
         # a name of several words ("Fumio Kishida") counts at its first word
         for code in [c for s, e, c, _ in parties.spans if t.idx <= s < t.idx + len(t.text)]:

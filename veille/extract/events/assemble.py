@@ -10,7 +10,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from veille.extract.events import attributes
-from veille.extract.events.arguments import antecedent, clause_tokens, has_active_subject, mediators, roles
+from veille.extract.events.arguments import (antecedent, clause_tokens, has_active_subject, linear_parties, mediators,
+                                             roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, sentence_words, set_apart, span_of,
@@ -116,6 +117,18 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         event_type = trigger.joint       # "les marines grecque et française se sont entraînées": cooperation
     elif trigger.joint is not None and trigger.roles == "reciprocal":
         recipients = []                  # one state's exercise: a show of force (MOBILIZE) aimed at no one named
+    if event_type == "MOBILIZE" and not joint:
+        # "ont survolé la péninsule aux côtés de chasseurs sud-coréens", "a mené l'exercice avec les
+        # États-Unis": a show of force done with another state is joint military cooperation
+        partners = [c for t in clause_tokens(token) if t.i != token.i
+                    and (lang.case_is(case_of(t), "with") and t.head.i == token.i and not _after_facing(t, lang)
+                         or fold(t.lemma_ or t.text) in lang.with_nouns)
+                    for c in codes_of(t, ctx.parties, lang) if c not in actors]
+        # "sa frontière avec l'Azerbaïdjan" is no partner: only "avec" on the act itself, or "aux côtés de"
+        partners += [c for c in linear_parties(token, ctx).get("alongside", []) if c not in actors + partners]
+        if partners:
+            event_type, joint = "COOPERATE", True
+            actors, recipients = actors + [c for c in partners if c not in actors], []
     if trigger.agreement:
         signed = signed_kind(token, lang)
         if signed == "deal" or (signed is None and any(f" {w} " in words for w in lang.material)):
@@ -265,6 +278,13 @@ def _host_of(token, ctx: Context) -> list[str]:
                 return codes_of(host, ctx.parties, ctx.lang) if host is not None and not passive else []
             return []
     return []
+
+
+def _after_facing(token, lang) -> bool:
+    """Whether a complement's preposition follows a noun that faces a state ("à sa frontière avec
+    l'Érythrée"): the phrase is the noun's, whatever the parse says."""
+    first = token.left_edge
+    return first.i > 0 and fold(first.doc[first.i - 1].lemma_ or first.doc[first.i - 1].text) in lang.facing_nouns
 
 
 def _paragraph_start(text: str, pos: int) -> int:
