@@ -180,6 +180,13 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not recipients and event_type in PHYSICAL:
         # "ont frappé des installations à Kharkiv": the state where the act lands
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)
+    if not recipients and event_type == "ASSAULT" and trigger.pos == "VERB":
+        # "a bombardé des camps dans la province afghane de Khost": the state its object names
+        recipients = list(dict.fromkeys(
+            code for c in token.children if c.dep_ in ("obj", "obl:arg", "obl:mod", "obl")
+            and not lang.case_is(case_of(c), "by") and not lang.case_is(case_of(c), "with")
+            for code in ctx.parties.codes(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))
+            if code not in actors))
     if not recipients and event_type in ("MOBILIZE", "ASSAULT", "COERCE", "PROTEST") and trigger.roles == "directed":
         # "a massé des troupes à sa frontière avec l'Azerbaïdjan", "à la frontière libanaise"
         recipients = [c for t in clause_tokens(token) if t.i != token.i and t.dep_.startswith(("obl", "nmod"))
@@ -221,6 +228,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type in ("SUPPORT", "CONCEDE", "SANCTION") and trigger.roles == "directed" and not recipients:
         return None  # praise of a thing ("a salué le niveau des échanges") backs no one; a duty lifted
                      # or imposed on no named state is domestic policy
+    if event_type == "ASSAULT" and trigger.roles == "directed" and not recipients and len(set(actors)) < 2:
+        return None  # an attack on no state ("a frappé le poteau", "a attaqué la séance") is no assault
     if event_type == "COOPERATE" and trigger.roles == "reciprocal" and len(set(actors)) < 2:
         return None  # joint action needs two parties; "il doit inaugurer l'Expo" alone is a ceremony
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
