@@ -198,8 +198,11 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     else:
         actors, recipients = of + by, to
     verb, dep = token.head, token.dep_
-    if dep == "nmod" and fold(verb.lemma_ or verb.text) in time_nouns() and verb.head.i != verb.i:
-        verb, dep = verb.head, verb.dep_     # "ont entamé lundi des patrouilles": hung on the day word
+    if dep == "nmod" and (fold(verb.lemma_ or verb.text) in time_nouns() or fold(verb.lemma_ or verb.text)
+                          in lang.container_nouns) and verb.head.i != verb.i:
+        # "ont entamé lundi des patrouilles": hung on the day word; "a adopté un paquet de
+        # sanctions": on the word that counts them
+        verb, dep = verb.head, verb.dep_
     if verb.i != token.i and dep in ("obj", "obl:arg", "obl:mod", "obl", "nsubj:pass") \
             and verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.light_verbs:
         # a verb that carries the noun's act lends its arguments: "a imposé des sanctions à des

@@ -109,6 +109,7 @@ class EventLanguage:
     demonstratives: frozenset[str]
     host_readings: frozenset[str]
     instrument_nouns: frozenset[str]
+    container_nouns: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -194,6 +195,6 @@ def language(code: str = "fr") -> EventLanguage:
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
-        instrument_nouns=_folded(data["instrument_nouns"]),
+        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )
