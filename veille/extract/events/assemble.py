@@ -14,9 +14,10 @@ from veille.extract.events.arguments import (antecedent, clause_tokens, has_acti
                                              roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, sentence_words, set_apart, span_of,
-                                          subject)
-from veille.extract.events.triggers import alleged, is_purpose, promised, signed_kind, superlative, under_trigger
+from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, sentence_of, sentence_words, set_apart,
+                                          span_of, subject)
+from veille.extract.events.triggers import (alleged, is_purpose, matches, promised, signed_kind, superlative,
+                                            under_trigger)
 from veille.gazetteer import gazetteer
 from veille.records import Event
 from veille.text import fold
@@ -40,8 +41,13 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     if trigger.pos == "NOUN" and token.dep_ in ("obj", "obl:arg") and token.head.pos_ in ("VERB", "AUX") \
             and is_purpose(token.head, lang):
         return True  # "pour éviter les droits de douane américains": an aim, no duty imposed
-    if promised(token, lang):
+    if promised(token, lang) and not _decided_measure(token, trigger, lang):
         return True  # "a proposé d'organiser une rencontre": the proposal (AGREE) is the event
+    if trigger.pos == "VERB" and lemma(token, lang) in lang.decision_verbs and any(
+            c.dep_ == "xcomp" and any(t.type in lang.decided_types and matches(c, t, sentence_words(sentence_of(c)), lang)
+                                      for t in lang.verbs.get(lemma(c, lang), ()))
+            for c in token.children):
+        return True  # "a décidé de lever les contrôles": the measure decided is the event
     if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or superlative(token, lang)):
         return True  # "les plus demandées": a participle used as an adjective or a noun
     appositive = set_apart(token)
@@ -287,6 +293,13 @@ def _host_of(token, ctx: Context) -> list[str]:
                 return codes_of(host, ctx.parties, ctx.lang) if host is not None and not passive else []
             return []
     return []
+
+
+def _decided_measure(token, trigger: Trigger, lang) -> bool:
+    """Whether a measure (lifting, sanction, withdrawal) is what a state decided: "Le Japon a décidé
+    jeudi de lever les contrôles" lifts them; it is no promise."""
+    return trigger.pos == "VERB" and trigger.type in lang.decided_types and token.dep_ == "xcomp" \
+        and token.head.i != token.i and lemma(token.head, lang) in lang.decision_verbs
 
 
 def _after_facing(token, lang) -> bool:

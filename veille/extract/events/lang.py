@@ -110,6 +110,8 @@ class EventLanguage:
     host_readings: frozenset[str]
     instrument_nouns: frozenset[str]
     container_nouns: frozenset[str]
+    decision_verbs: frozenset[str]
+    decided_types: frozenset[str]
 
     def case_is(self, case: str | None, role: str) -> bool:
         """Whether a (folded) preposition introduces the given role: `case_is("avec", "with")`."""
@@ -196,5 +198,6 @@ def language(code: str = "fr") -> EventLanguage:
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
         instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]),
+        decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )
