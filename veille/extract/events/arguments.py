@@ -105,6 +105,9 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
         object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
         subject_codes = agent_codes
+    if not subject_codes and any(fold(t.text).rstrip("'") in lang.first_person for t in found):
+        # "« Nous demandons à Pékin de cesser », a déclaré le porte-parole philippin": the speaker's state
+        subject_codes = _speaker_codes(token, ctx)
     named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
     known = set(subject_codes) | (set(co) if trigger.roles == "reciprocal" else set())
     if len(known) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
@@ -237,6 +240,23 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                     actors, recipients = by_, on
                 break
     return _distinct(actors, recipients)
+
+
+def _speaker_codes(token, ctx: Context) -> list[str]:
+    """The states of whoever speaks the quote a token is in, named after it in the sentence
+    ("..., a déclaré le porte-parole du département d'État")."""
+    lang = ctx.lang
+    sent = sentence_of(token)
+    closing = {close for _, close in lang.quotes}
+    after = [t for t in sent if t.i > token.i]
+    end = next((i for i, t in enumerate(after) if t.text in closing), None)
+    if end is None:
+        return []
+    for t in after[end + 1:end + 8]:
+        if t.pos_ in ("VERB", "AUX") and lemma(t, lang) in lang.speech_verbs:
+            speaker, _ = subject(t, lang)
+            return codes_of(speaker, ctx.parties, lang) if speaker is not None else []
+    return []
 
 
 def _with_listed(subject_token, codes: list[str], ctx: Context) -> list[str]:

@@ -74,6 +74,7 @@ class EventLanguage:
     # grammar words, by concept
     relative_pronouns: frozenset[str]
     person_pronouns: frozenset[str]
+    first_person: frozenset[str]
     reflexive_clitics: frozenset[str]
     negation_particles: frozenset[str]
     condition_marks: frozenset[str]
@@ -171,7 +172,7 @@ def language(code: str = "fr") -> EventLanguage:
         statement_nouns=_folded(data["statement_nouns"]),
         settled_verbs=frozenset(data["settled_verbs"]), negating_heads=frozenset(data["negating_heads"]),
         counterpart_nouns=_folded(data["counterpart_nouns"]),
-        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]),
+        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
         condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]),
         list_joins=_folded(g["list_joins"]), list_fillers=_folded(g["list_fillers"]), clause_marks=_folded(g["clause_marks"]),
