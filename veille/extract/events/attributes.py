@@ -141,9 +141,12 @@ def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None
                   and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))
                   and not fold(t.text).startswith(ctx.lang.since_words)
                   and not (_horizon(t) and not _own_verb(t, token, sent))]
-    # a date still to come is kept wherever it sits: a plan's date is often told apart
-    # ("propose une rencontre au sommet de Kazan, prévu du 22 au 24 octobre")
-    own = [t for t in candidates if (ctx.published and t.begin > ctx.published) or not _other_clause(t, token, sent)]
+    # a date of the trigger's own clauses first ("est arrivé vendredi à Séoul" in a sentence that
+    # also says "qui quittera ses fonctions à la fin du mois"); else a date still to come wherever
+    # it sits: a plan's date is often told apart ("propose une rencontre au sommet de Kazan,
+    # prévu du 22 au 24 octobre")
+    own = [t for t in candidates if not _other_clause(t, token, sent)] or \
+        [t for t in candidates if ctx.published and t.begin > ctx.published]
     candidates = own or ([] if candidates and ctx.story_date else candidates)
     if not candidates:
         return None
