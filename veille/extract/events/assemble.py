@@ -24,7 +24,7 @@ from veille.text import fold
 
 HISTORICAL_DAYS = 90
 SAYING = ("AGREE", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT")
-PHYSICAL = ("ASSAULT", "COERCE", "RETREAT")
+PHYSICAL = ("ASSAULT", "COERCE", "RETREAT", "AID")   # acts that land where they are aimed
 REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
 
 
