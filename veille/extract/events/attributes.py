@@ -21,8 +21,15 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
     if trigger.pos == "NOUN":
         # a noun takes the mood of its verb only when the verb just carries it ("n'a pas effectué
         # de visite"), not when the noun is a circumstance of another act ("la visite n'a pas permis")
-        if token.dep_ in ("obj", "nsubj:pass", "obl:arg") and lemma(token.head, lang) in lang.light_verbs:
+        if token.dep_ in ("obj", "nsubj:pass", "obl:arg", "nmod") and token.head.pos_ in ("VERB", "AUX") \
+                and lemma(token.head, lang) in lang.light_verbs:
             chain.append(token.head)
+            head = token.head
+            for _ in range(2):     # "Pékin pourrait imposer un blocus": the mood of the verbs above it
+                if head.dep_ != "xcomp" or head.head.i == head.i:
+                    break
+                head = head.head
+                chain.append(head)
     else:
         for _ in range(3):
             if head.dep_ in ("xcomp", "obj", "nmod", "obl", "obl:arg", "obl:mod") and head.head.i != head.i:
@@ -31,6 +38,8 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
             else:
                 break
     words = {fold(c.text) for t in chain for c in t.children if c.dep_ in ("advmod", "det", "cc")}
+    words |= {fold(g.text) for t in chain for c in t.children if c.dep_ == "advmod"
+              for g in c.children if g.dep_ == "advmod"}      # "n'ont pas encore entamé": "pas" under "encore"
     words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
               for d in c.children if d.dep_ == "det"}
     negators = words & lang.negation
