@@ -112,6 +112,7 @@ class EventLanguage:
     instrument_nouns: frozenset[str]
     container_nouns: frozenset[str]
     response_nouns: frozenset[str]
+    joining_nouns: frozenset[str]
     decision_verbs: frozenset[str]
     decided_types: frozenset[str]
 
@@ -199,7 +200,7 @@ def language(code: str = "fr") -> EventLanguage:
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
-        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]),
+        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

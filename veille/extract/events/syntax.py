@@ -99,6 +99,8 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
                 continue
             if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.response_nouns:
                 continue  # "aux produits indiens, en représailles aux achats de pétrole russe": why, not whom
+            if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
+                continue  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
             place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
             if child.i != token.i and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
                     and place is not None and (place[1] not in STATE_KINDS or case in ("en", "dans")):
