@@ -159,7 +159,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     clause = span_of(token)
     # what is promised, alleged or asked has its own date: "lui reproche d'être devenue, depuis
     # 2022, un acheteur" is a reproach made now
-    date_ = attributes.date_near(token, sent, ctx, promise=trigger.pos == "VERB" and event_type in SAYING)
+    date_ = attributes.date_near(token, sent, ctx, promise=trigger.pos == "VERB" and event_type in SAYING,
+                                 settled=status == "occurred")
     if trigger.dated:
         date_ = attributes.phrase_date(token, ctx) or date_
     confidence = 0.8 if date_ else 0.6

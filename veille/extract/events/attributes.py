@@ -119,12 +119,15 @@ def _in_complement(timex: Timex, token) -> bool:
     return False
 
 
-def _horizon(timex: Timex) -> bool:
-    """"d'ici à 2030", "jusqu'en 2027": a deadline or an end, not the day of an act."""
+def _horizon(timex: Timex, ctx: Context | None = None) -> bool:
+    """"d'ici à 2030", "jusqu'en 2027", "avant 2030": a deadline or an end, not the day of an act."""
     words = fold(timex.text)
     marks = time_vocab().markers
-    return any(words.startswith(fold(w) + " ") or words.startswith(fold(w)) and w.endswith("'")
-               for w in (*marks.get("by", ()), *marks.get("until", ())))
+    if any(words.startswith(fold(w) + " ") or words.startswith(fold(w)) and w.endswith("'")
+           for w in (*marks.get("by", ()), *marks.get("until", ()))):
+        return True
+    before = fold(ctx.text[max(0, timex.start - 12):timex.start]).split() if ctx is not None else []
+    return bool(before) and before[-1] in ctx.lang.deadline_marks
 
 
 def _own_verb(timex: Timex, token, sent) -> bool:
@@ -144,12 +147,13 @@ def _own_verb(timex: Timex, token, sent) -> bool:
     return t.i == token.i
 
 
-def date_near(token, sent, ctx: Context, promise: bool = False) -> Period | None:
-    """The date of the sentence that dates this trigger: the nearest one in a governing clause."""
+def date_near(token, sent, ctx: Context, promise: bool = False, settled: bool = False) -> Period | None:
+    """The date of the sentence that dates this trigger: the nearest one in a governing clause. A
+    deadline ("d'ici à 2030", "avant 2030") never dates an act told as done (`settled`)."""
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
                   and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))
                   and not fold(t.text).startswith(ctx.lang.since_words)
-                  and not (_horizon(t) and not _own_verb(t, token, sent))]
+                  and not (_horizon(t, ctx) and (settled or not _own_verb(t, token, sent)))]
     # a date of the trigger's own clauses first ("est arrivé vendredi à Séoul" in a sentence that
     # also says "qui quittera ses fonctions à la fin du mois"); else a date still to come wherever
     # it sits: a plan's date is often told apart ("propose une rencontre au sommet de Kazan,
