@@ -42,7 +42,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 subject_codes = [x for x in codes_of(c, parties, lang) if x not in subject_codes] + subject_codes
     object_codes: list[str] = []
     complement_codes: list[str] = []
-    for child, dep in objects(token):
+    for child, dep in objects(token, lang):
         case = case_of(child)
         # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised or
         # blamed is not the target; "a suspendu ses échanges avec Israël": of a thing cut, it is

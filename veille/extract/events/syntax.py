@@ -211,7 +211,7 @@ def time_nouns() -> frozenset[str]:
     return frozenset(words)
 
 
-def objects(token) -> list[tuple[object, str]]:
+def objects(token, lang: EventLanguage | None = None) -> list[tuple[object, str]]:
     """(complement, its relation) of a verb; a complement the parser hung under a day word
     ("a rejeté vendredi les accusations", "accusations" under "vendredi") is the verb's."""
     out = []
@@ -227,7 +227,12 @@ def objects(token) -> list[tuple[object, str]]:
                 # object and hang the real one beside it
                 out += [(g, "obj") for g in c.children if g.dep_ in ("appos", "dep") and g.pos_ in ("NOUN", "PROPN")]
         if day_word:
-            out += [(g, "obj" if case_of(g) is None else g.dep_) for g in c.children if g.dep_ in ("nmod", "obj")]
+            # "a sanctionné mardi des entreprises chinoises": "des" after a day word is an article;
+            # "a exhorté mercredi Islamabad et New Delhi": the list goes on under the day word
+            weekday = fold(c.lemma_ or c.text) in time_vocab().weekdays
+            out += [(g, "obj" if case_of(g) is None or weekday and lang is not None and lang.case_is(case_of(g), "of")
+                     else g.dep_)
+                    for g in c.children if g.dep_ in ("nmod", "obj", "conj")]
     return out
 
 
