@@ -162,7 +162,10 @@ def promised(token, lang: EventLanguage) -> bool:
         if t.dep_ != "xcomp" or t.head.i == t.i:
             return False
         t = t.head
-        if any(tr.type == "AGREE" for tr in lang.verbs.get(lemma(t, lang), ())):
+        words = sentence_words(sentence_of(t))
+        # the governing verb's promise reading must hold: "entend transférer" intends ("s'entendre"
+        # agrees), it promises nothing
+        if any(tr.type == "AGREE" and matches(t, tr, words, lang) for tr in lang.verbs.get(lemma(t, lang), ())):
             return True
     return False
 
