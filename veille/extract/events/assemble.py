@@ -123,6 +123,14 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         event_type = trigger.joint       # "les marines grecque et française se sont entraînées": cooperation
     elif trigger.joint is not None and trigger.roles == "reciprocal":
         recipients = []                  # one state's exercise: a show of force (MOBILIZE) aimed at no one named
+    if event_type == "CONSULT" and trigger.roles == "visit" and trigger.pos == "VERB":
+        who, _ = subject(token, lang)
+        if who is not None and fold(who.lemma_ or who.text) in lang.force_nouns:
+            # "le premier contingent de soldats français est arrivé en Roumanie": a deployment, by
+            # the state whose forces they are (not the body whose mission they serve)
+            event_type, mode = "MOBILIZE", None
+            bodies = set(gazetteer().codes.values())
+            actors = [c for c in actors if c not in bodies] or actors
     if event_type == "MOBILIZE" and not joint:
         # "ont survolé la péninsule aux côtés de chasseurs sud-coréens", "a mené l'exercice avec les
         # États-Unis": a show of force done with another state is joint military cooperation

@@ -114,6 +114,7 @@ class EventLanguage:
     container_nouns: frozenset[str]
     response_nouns: frozenset[str]
     joining_nouns: frozenset[str]
+    force_nouns: frozenset[str]
     decision_verbs: frozenset[str]
     decided_types: frozenset[str]
 
@@ -201,7 +202,7 @@ def language(code: str = "fr") -> EventLanguage:
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
-        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]),
+        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )
