@@ -79,6 +79,7 @@ class EventLanguage:
     negation_particles: frozenset[str]
     condition_marks: frozenset[str]
     negating_marks: frozenset[str]
+    motion_verbs: frozenset[str]
     deadline_marks: frozenset[str]
     list_joins: frozenset[str]
     list_fillers: frozenset[str]
@@ -178,7 +179,7 @@ def language(code: str = "fr") -> EventLanguage:
         counterpart_nouns=_folded(data["counterpart_nouns"]),
         relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
-        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), deadline_marks=_folded(g["deadline_marks"]),
+        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), motion_verbs=frozenset(g["motion_verbs"]), deadline_marks=_folded(g["deadline_marks"]),
         list_joins=_folded(g["list_joins"]), list_fillers=_folded(g["list_fillers"]), clause_marks=_folded(g["clause_marks"]),
         obligation_verb=g["obligation_verb"], near_future_aux=g["near_future_aux"],
         future_adjectives=_folded(g["future_adjectives"]),

@@ -160,6 +160,8 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         # passive has its passive auxiliary or its agent ("a été reçu", "reçu par Xi")
         voiced = any(c.dep_ in ("aux:pass", "obl:agent", "expl:pass") for c in token.children) \
             or "Pass" in token.morph.get("Voice") and not any(c.dep_ == "aux:tense" for c in token.children)
+        if lemma(token, lang) in lang.motion_verbs and not any(c.dep_ == "obl:agent" for c in token.children):
+            voiced = False       # "est arrivé mardi à Djibouti", whatever the tagger says
         return passive, voiced
     instrument = token.head
     for _ in range(2):     # "un paquet de mesures visant": the phrase's head is what is issued
