@@ -120,8 +120,8 @@ _PERCENT_RE = re.compile(rf"{_SP}(?:{_alt(_V['percent_signs'])})")
 _MINOR = {fold(k): float(v) for k, v in _V["minor_units"].items()}
 _MINOR_RE = re.compile(rf"{_SP}(?P<minor>{_alt(_MINOR)}){_SP}(?:de|d')\s*(?P<u>{_alt(_CUR_NAMES)})")
 _CENTS_AFTER_RE = re.compile(   # the cents a minor-unit word names, or that a function word or a stop follows
-    rf"(?:\s+et)?\s+(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(_MINOR)})(?!\w)"
-    rf"|(?=\s*[.,;:!?)]|\s*$|\s+(?:entre|pour|par|le|la|les|l'|a|au|aux|de|du|des|et|ou|contre|en|dans|sur)(?!\w)))")
+    rf"(?:\s++et)?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(_MINOR)})(?!\w)"
+    rf"|(?=\s*+[.,;:!?)]|\s*+$|\s++(?:entre|pour|par|le|la|les|l'|a|au|aux|de|du|des|et|ou|contre|en|dans|sur)(?!\w)))")
 _PP_RE = re.compile(rf"{_SP}(?:{_alt(_V['percentage_points'])})")
 _BP_RE = re.compile(rf"{_SP}(?:{_alt(_V['basis_points'])})")
 
