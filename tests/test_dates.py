@@ -52,6 +52,11 @@ def test_fallback_order_and_estimates():
     text = "TOKYO, 16 mars (AFP) - Le président est arrivé jeudi. Le traité de 2015 est cité, et le plan du 6 mars 2023."
     assert choose_published({}, text, order, "x")[:3] == ("2023-03-16", "day", "dateline")
     assert choose_published({}, "Le plan du 6 mars 2023 a été salué.", order, "x")[:3] == ("2023-03-06", "day", "text")
+    # accented months: 23 August is a Saturday in 2025, the first such year from the text's 2023
+    text = "SÉOUL, 23 août (Reuters) - Le président, arrivé samedi, a rappelé la visite de mars 2023."
+    assert choose_published({}, text, order, "x")[:3] == ("2025-08-23", "day", "dateline")
+    text = "ALGER, 8 février (AFP) - Le ministre a évoqué l'accord du 3 janvier 2019."
+    assert choose_published({}, text, order, "x")[:3] == ("2019-02-08", "day", "dateline")
     assert choose_published({}, "Rien de daté ici.", order, "x")[:3] == (None, None, None)
 
 

@@ -175,12 +175,13 @@ _DATELINE_DAY = re.compile(
 def dateline_day_month(text: str) -> tuple[int, int] | None:
     """(day, month) of a dateline without its year: "TOKYO, 16 mars (AFP) -"."""
     from veille.extract.time.vocab import vocab
+    from veille.text import fold
 
     m = _DATELINE_DAY.match(text[:120])
     if not m:
         return None
-    months = vocab().months
-    word = m.group(2).lower().rstrip(".")
+    months = vocab().months  # keyed by folded words: "aout", "fevrier"
+    word = fold(m.group(2)).rstrip(".")
     month = months.get(word) or next((v for k, v in months.items() if k.startswith(word) and len(word) >= 3), None)
     day = int(m.group(1))
     return (day, month) if month and 1 <= day <= 31 else None
