@@ -42,8 +42,14 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 subject_codes = [x for x in codes_of(c, parties, lang) if x not in subject_codes] + subject_codes
     object_codes: list[str] = []
     complement_codes: list[str] = []
+    dative_codes: list[str] = []
     for child, dep in objects(token, lang):
         case = case_of(child)
+        if trigger.dative_target and lang.case_is(case, "dative") and dep.startswith(("obl", "iobj")):
+            # "reproche à New Delhi ses achats": the dative names the target (the parser may cut
+            # the name, so its head word and the words after it up to the next complement count)
+            dative_codes += [c for c in codes_of(child, parties, lang, exclude=subject_codes) if c not in dative_codes]
+            continue
         # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised or
         # blamed is not the target; "a suspendu ses échanges avec Israël": of a thing cut, it is
         codes = codes_of(child, parties, lang, exclude=subject_codes,
@@ -79,6 +85,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                                  for g in x.children
                                  if g.dep_ in ("obj", "iobj", "obl:arg") or lang.case_is(case_of(g), "with")
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
+    if dative_codes:
+        object_codes = dative_codes
     if not object_codes:
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes
@@ -94,6 +102,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         agents = [c for c in token.children
                   if c.dep_ == "obl:agent" or (lang.case_is(case_of(c), "by") and c.dep_.startswith("obl"))]
         agent_codes = [c for a in agents for c in codes_of(a, parties, lang)]
+        if not agent_codes:
+            # "a été inculpé par un tribunal de New York": a state's body named by where it sits
+            agent_codes = [state for a in agents if fold(a.lemma_ or a.text) in lang.authority_nouns
+                           for s, e, _, _, state in parties.places
+                           if state and a.left_edge.idx <= s and e <= a.right_edge.idx + len(a.right_edge.text)]
         if not agent_codes:
             # "ont été ajoutés à la liste noire du Trésor américain": the noun of the same act
             # among the complements names who did it

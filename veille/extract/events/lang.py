@@ -38,6 +38,8 @@ class Trigger:
     avoid_case: frozenset[str] = frozenset()   # the reading fails when a complement has this preposition
     party_object: bool = False        # the reading needs an object that names a party ("appeler son homologue")
     dated: bool = False               # the reading needs a year in the noun's own phrase ("le traité de 2001")
+    dative_target: bool = False       # a party in the dative is the target, the object what is held against it
+                                      # ("reprocher à New Delhi ses achats de pétrole iranien")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class EventLanguage:
     response_nouns: frozenset[str]
     joining_nouns: frozenset[str]
     force_nouns: frozenset[str]
+    authority_nouns: frozenset[str]
     decision_verbs: frozenset[str]
     decided_types: frozenset[str]
 
@@ -133,7 +136,8 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
                    avoid_case=frozenset(fold(w) for w in row.get("avoid_case") or ()),
-                   party_object=bool(row.get("party_object")), dated=bool(row.get("dated")))
+                   party_object=bool(row.get("party_object")), dated=bool(row.get("dated")),
+                   dative_target=bool(row.get("dative_target")))
 
 
 def _folded(words) -> frozenset[str]:
@@ -204,6 +208,7 @@ def language(code: str = "fr") -> EventLanguage:
         since_words=tuple(fold(w) for w in data["since_words"]),
         demonstratives=_folded(g["demonstratives"]),
         instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
+        authority_nouns=_folded(data["authority_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

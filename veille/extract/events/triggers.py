@@ -59,18 +59,29 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
     if trigger.avoid_case and any(
             fold(g.text) in trigger.avoid_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
         return False  # "appeler à la retenue" is no call
-    signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+    # what is signed, or the act a verb introduces ("menacer de perdre": a risk, no threat)
+    signed = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")
+              or c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
     if token.dep_ in ("acl", "amod") and token.head.i != token.i:
         signed.append(token.head)
     if trigger.unless and any(fold(c.lemma_ or c.text) in trigger.unless or fold(c.text) in trigger.unless
                               for c in signed):
-        return False  # "signer un décret" is no agreement
+        return False  # "signer un décret" is no agreement, "menacer de perdre son rang" no threat
     return True
 
 
 def participle_lemma(token, lang: EventLanguage) -> str | None:
     """The verb of a past participle the tagger took for a noun: "ont [...] approuvé" -> approuver."""
     if not lang.past_participle.search(token.lower_) or not any(c.dep_.startswith("aux") for c in token.children):
+        return None
+    return first_group(token.lower_, lang)
+
+
+def finite_verb_lemma(token, lang: EventLanguage) -> str | None:
+    """The verb of a finite form the tagger took for a noun: "Le président reproche à New Delhi ...",
+    parsed as a noun with a subject and no determiner -> reprocher."""
+    if token.pos_ != "NOUN" or any(c.dep_ == "det" for c in token.children) \
+            or not any(c.dep_ == "nsubj" and c.i < token.i for c in token.children):
         return None
     return first_group(token.lower_, lang)
 
@@ -89,7 +100,7 @@ def find_triggers(sent, lang: EventLanguage) -> list[tuple[object, Trigger]]:
         if token.pos_ in ("VERB", "AUX"):
             options = lang.verbs.get(lemma(token, lang), ())
         elif token.pos_ in ("NOUN", "ADJ", "PROPN"):
-            participle = participle_lemma(token, lang) if token.pos_ != "PROPN" else None
+            participle = (participle_lemma(token, lang) or finite_verb_lemma(token, lang)) if token.pos_ != "PROPN" else None
             options = lang.verbs.get(participle, ()) if participle else ()
             if not options and token.pos_ != "ADJ":
                 options = noun_options(token, lang)
