@@ -96,6 +96,14 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         co += [c for t in clause_tokens(token) if t.i != token.i and t.head.i != token.i
                and (lang.case_is(case_of(t), "with") or fold(t.lemma_ or t.text) in lang.with_nouns)
                for c in codes_of(t, parties, lang) if c not in co]
+    if trigger.roles == "reciprocal" and trigger.objects and len(set(subject_codes) | set(co) | set(object_codes)) < 2:
+        # "a réuni samedi dans le Delaware, sa région d'origine, les dirigeants de l'Inde, du Japon
+        # et de l'Australie": when the parse loses the object to an apposition, the phrase of the
+        # people gathered is found by its noun, after the verb and within its sentence
+        gathered = next((t for t in sentence_of(token) if t.i > token.i
+                         and fold(t.lemma_ or t.text) in {fold(o) for o in trigger.objects}), None)
+        if gathered is not None:
+            co += [c for c in codes_of(gathered, parties, lang, exclude=subject_codes) if c not in co]
     syntactic_codes = list(subject_codes)
     agent_codes: list[str] = []
     if passive:
