@@ -38,6 +38,9 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if trigger.pos == "NOUN" and under_trigger(token, lang):
         return True
+    if trigger.pos == "NOUN" and token.dep_ == "nmod" and token.head.pos_ == "NOUN" \
+            and case_of(token) in lang.topic_cases:
+        return True  # "des données d'alerte sur les tirs de missiles", "un débat sur les sanctions": a topic
     if trigger.pos == "NOUN" and token.dep_ in ("obj", "obl:arg") and token.head.pos_ in ("VERB", "AUX") \
             and is_purpose(token.head, lang):
         return True  # "pour éviter les droits de douane américains": an aim, no duty imposed
