@@ -129,6 +129,9 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if not subject_codes and any(fold(t.text).rstrip("'") in lang.first_person for t in found):
         # "« Nous demandons à Pékin de cesser », a déclaré le porte-parole philippin": the speaker's state
         subject_codes = _speaker_codes(token, ctx)
+    if not subject_codes and any(fold(t.text) in lang.plural_pronouns for t in found):
+        # "Ils ont aussi décidé de se retrouver": the parties of the last act done together, just before
+        subject_codes = together_before(token.idx, ctx.history)
     named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
     known = set(subject_codes) | (set(co) if trigger.roles == "reciprocal" else set())
     if len(known) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
@@ -396,6 +399,15 @@ def has_active_subject(token, ctx: Context) -> bool:
     """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
     found, passive = subjects(token, ctx.lang) if token.pos_ in ("VERB", "AUX") else ([], False)
     return bool(found) and not passive and not any(fold(s.text) in ctx.lang.person_pronouns for s in found)
+
+
+def together_before(before: int, history: list[Event], reach: int = 400) -> list[str]:
+    """The actors of the last event done by two parties or more that ends within `reach`
+    characters before `before`: whom a plural pronoun stands for."""
+    for ev in reversed(history):
+        if ev.evidence[1] <= before and before - ev.evidence[1] <= reach:
+            return list(ev.actor) if len(ev.actor) >= 2 and not ev.recipient else []
+    return []
 
 
 def antecedent(actors: list[str], before: int, history: list[Event]) -> list[str]:

@@ -77,6 +77,7 @@ class EventLanguage:
     relative_pronouns: frozenset[str]
     person_pronouns: frozenset[str]
     first_person: frozenset[str]
+    plural_pronouns: frozenset[str]
     reflexive_clitics: frozenset[str]
     negation_particles: frozenset[str]
     condition_marks: frozenset[str]
@@ -181,7 +182,7 @@ def language(code: str = "fr") -> EventLanguage:
         statement_nouns=_folded(data["statement_nouns"]),
         settled_verbs=frozenset(data["settled_verbs"]), negating_heads=frozenset(data["negating_heads"]),
         counterpart_nouns=_folded(data["counterpart_nouns"]),
-        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]),
+        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]), plural_pronouns=_folded(g["plural_pronouns"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
         condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), motion_verbs=frozenset(g["motion_verbs"]), deadline_marks=_folded(g["deadline_marks"]),
         list_joins=_folded(g["list_joins"]), list_fillers=_folded(g["list_fillers"]), clause_marks=_folded(g["clause_marks"]),
