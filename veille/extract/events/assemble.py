@@ -26,6 +26,17 @@ HISTORICAL_DAYS = 90
 SAYING = ("AGREE", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT")
 PHYSICAL = ("ASSAULT", "COERCE", "RETREAT", "AID")   # acts that land where they are aimed
 REPLIES = ("REJECT", "ACCUSE", "PROTEST", "THREATEN", "CONCEDE", "RETREAT")
+TRANSFERS = ("AID", "COOPERATE")  # what is delivered or supplied goes to someone
+TRANSFER_REACH = 500                # how far back a transfer with no receiver looks for the last one
+
+
+def last_receiver(before: int, history: list[Event]) -> list[str]:
+    """The recipients of the last aid told within TRANSFER_REACH characters before `before`."""
+    for ev in reversed(history):
+        if ev.evidence[1] <= before + 1 and before - ev.evidence[1] <= TRANSFER_REACH:
+            if ev.type == "AID" and ev.recipient:   # after aid only: trade goes to many buyers
+                return list(ev.recipient)
+    return []
 
 
 def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
@@ -218,6 +229,10 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
             for c in codes_of(t, ctx.parties, lang, keep=tuple(lang.topic_cases)) if c not in actors]
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
+    if not recipients and trigger.roles == "directed" and trigger.pos == "VERB" and event_type in TRANSFERS:
+        # "Varsovie livrera quatorze chars à l'Ukraine. Les États-Unis, qui fourniront de leur côté
+        # des Abrams, ...": a transfer with no receiver named goes where the last one went
+        recipients = [c for c in last_receiver(sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
             and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST")):
         # a one-sided act by one of the article's two states, with no target named in the clause:

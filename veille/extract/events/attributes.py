@@ -60,16 +60,23 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
             and not lang.imperfect_ending.search(token.lower_) \
             and "Cnd" not in token.morph.get("Mood") and "Imp" not in token.morph.get("Tense"):
         return "hypothetical"  # the tagger missed the mood: "fournirait"
+    # a simple finite verb's tense by its form: the tagger reads "fourniront" as a present and
+    # "fournit" as a future
+    simple = trigger.pos == "VERB" and "Fin" in token.morph.get("VerbForm") \
+        and not any(c.dep_.startswith("aux") for c in token.children)
+    if simple and lang.future_ending.search(token.lower_):
+        return "future"
     for t in chain:
         morph = t.morph
         aux_lemmas = {lemma(c, lang) for c in t.children if c.dep_.startswith("aux")}
+        own_future = "Fut" in morph.get("Tense") and not (t.i == token.i and simple)
         if "Cnd" in morph.get("Mood") or any("Cnd" in c.morph.get("Mood") for c in t.children if c.dep_.startswith("aux")):
             if lemma(t, lang) in lang.hypothetical_aux or aux_lemmas & lang.hypothetical_aux:
                 return "hypothetical"
             if t.i != token.i and lemma(t, lang) in lang.future_aux:
                 return "future"
             return "hypothetical"
-        if "Fut" in morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in t.children if c.dep_.startswith("aux")):
+        if own_future or any("Fut" in c.morph.get("Tense") for c in t.children if c.dep_.startswith("aux")):
             return "future"
         if t.i != token.i and (lemma(t, lang) in lang.future_aux or lemma(t, lang) in lang.hypothetical_aux):
             return "future" if lemma(t, lang) in lang.future_aux else "hypothetical"

@@ -99,6 +99,7 @@ class EventLanguage:
     bilateral_adjectives: frozenset[str]
     cases: dict[str, tuple[str, ...]]
     conditional_ending: re.Pattern
+    future_ending: re.Pattern
     imperfect_ending: re.Pattern
     first_group_form: re.Pattern
     first_group_ending: str
@@ -198,7 +199,7 @@ def language(code: str = "fr") -> EventLanguage:
         group_numbers={fold(k): int(v) for k, v in g["group_numbers"].items()},
         shared_determiners=_folded(g["shared_determiners"]), bilateral_adjectives=_folded(g["bilateral_adjectives"]),
         cases={role: tuple(fold(w) for w in words) for role, words in g["cases"].items()},
-        conditional_ending=re.compile(g["conditional_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),
+        conditional_ending=re.compile(g["conditional_ending"]), future_ending=re.compile(g["future_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),
         first_group_form=re.compile(g["first_group_form"]), first_group_ending=g["first_group_ending"],
         past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
