@@ -228,7 +228,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
             c for t in clause_tokens(token) if case_of(t) in lang.topic_cases
             for c in codes_of(t, ctx.parties, lang, keep=tuple(lang.topic_cases)) if c not in actors]
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
-        recipients = [c for c in antecedent(actors, sent.start_char, history) if c not in actors]
+        recipients = [c for c in antecedent(actors, token.idx, history) if c not in actors]
     if not recipients and trigger.roles == "directed" and trigger.pos == "VERB" and event_type in TRANSFERS:
         # "Varsovie livrera quatorze chars à l'Ukraine. Les États-Unis, qui fourniront de leur côté
         # des Abrams, ...": a transfer with no receiver named goes where the last one went
