@@ -90,6 +90,12 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if not object_codes:
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes
+    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
+        # "ont condamné « avec la plus grande fermeté » ce tir": the parser may hang the act blamed
+        # anywhere in the clause; an act named with a demonstrative is the last such act told
+        object_codes = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
+                        and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
+                        for c in _last_doers(t, ctx) if c not in subject_codes]
     if trigger.roles == "reciprocal":
         # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
         # the co-party on another complement; any "avec" phrase of the clause is one
@@ -399,6 +405,16 @@ def has_active_subject(token, ctx: Context) -> bool:
     """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
     found, passive = subjects(token, ctx.lang) if token.pos_ in ("VERB", "AUX") else ([], False)
     return bool(found) and not passive and not any(fold(s.text) in ctx.lang.person_pronouns for s in found)
+
+
+def _last_doers(noun, ctx: Context) -> list[str]:
+    """Who did the last act of the kind a noun names ("ce tir": the last firing told)."""
+    act = noun_trigger(noun, ctx.lang)
+    if act is None:
+        return []
+    readings = ctx.lang.nouns.get(lemma(noun, ctx.lang), (act,))
+    kinds = {t.type for t in readings} | {t.joint for t in readings if t.joint}
+    return next((list(ev.actor) for ev in reversed(ctx.history) if ev.type in kinds), [])
 
 
 def together_before(before: int, history: list[Event], reach: int = 400) -> list[str]:

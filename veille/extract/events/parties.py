@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from veille.extract.events.lang import EventLanguage
@@ -60,16 +62,36 @@ def main_states(places: list[PlaceRef], entities: list[Entity], n: int) -> tuple
     return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
-def _last_named_together(spans: list, text: str, before: int, n: int) -> tuple[str, ...]:
-    """The `n` states named together in the last sentence before `before` that names exactly `n`
-    ("La Corée du Sud, le Japon et les États-Unis ont mis en service... Les trois pays ont condamné")."""
+def _listed(spans: list, text: str, n: int, lang: EventLanguage) -> tuple[str, ...]:
+    """The first list of exactly `n` states among `spans` (in text order): names joined only by
+    commas, list joins and articles ("La Corée du Sud, le Japon et les États-Unis")."""
+    run: list = []
+    for span in spans:
+        if run:
+            between = re.sub(r"[,’']", " ", text[run[-1][1]:span[0]]).split()
+            if not all(fold(w) in lang.list_joins or fold(w) in lang.list_fillers for w in between):
+                if len(run) == n:
+                    break
+                run = []
+        if not run or span[2] != run[-1][2]:
+            run.append(span)
+    codes = tuple(dict.fromkeys(code for _, _, code, _ in run))
+    return codes if len(codes) == n else ()
+
+
+def _last_named_together(spans: list, text: str, before: int, n: int, lang: EventLanguage) -> tuple[str, ...]:
+    """The `n` states named together in the last sentence before `before` that names exactly `n`,
+    or lists exactly `n` ("La Corée du Sud, le Japon et les États-Unis ont mis en service, au
+    lendemain du tir par Pyongyang... Les trois pays ont condamné")."""
     end = before
     while end > 0:
         start = max(text.rfind(". ", 0, end - 1), text.rfind("\n", 0, end - 1)) + 1
-        codes = list(dict.fromkeys(code for s, e, code, kind in spans
-                                   if start <= s and e <= end and kind in ("name", "capital", "demonym", "person")))
+        named = sorted(sp for sp in spans if start <= sp[0] and sp[1] <= end and sp[3] in ("name", "capital", "demonym", "person"))
+        codes = list(dict.fromkeys(code for _, _, code, _ in named))
         if len(codes) == n:
             return tuple(codes)
+        if len(codes) > n and (listed := _listed(named, text, n, lang)):
+            return listed
         if start == 0:
             break
         end = start - 1
@@ -104,7 +126,7 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
         # article's most named ones
         n = lang.group_numbers.get(fold(m.group(1)), 0)
         noun = fold(m.group(2).split()[0])
-        group = _last_named_together(parties.spans, text, m.start(), n) or main_states(places, entities, n)
+        group = _last_named_together(parties.spans, text, m.start(), n, lang) or main_states(places, entities, n)
         if len(group) == n and noun in lang.pair_nouns:
             end = m.start(2) + len(m.group(2).split()[0])
             for code in group:
