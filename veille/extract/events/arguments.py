@@ -259,6 +259,15 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 for c in codes_of(child, parties, lang) if c not in actors]
         elif trigger.roles == "reciprocal" and doers:
             actors += [c for c in doers if c not in actors]
+    summit_of = [c for c in of if c in _bodies()]
+    if trigger.type == "CONSULT" and trigger.roles == "reciprocal" and summit_of:
+        # "participera mardi au sommet de la Celac à Buenos Aires": a body's own meeting is the
+        # body's; the states named are its members only when listed with it ("un sommet du Quad
+        # avec les dirigeants américain, japonais et australien"), then with whoever attends
+        listed = [c for c in between + lin.get("with", []) + lin.get("alongside", []) if c not in _bodies()]
+        summit_of = list(dict.fromkeys(summit_of + [c for c in actors if c in _bodies()]))  # "sommet UA–UE"
+        actors = summit_of + (listed + [c for c in doers_of(token, ctx) if c not in listed]
+                              if len(set(listed)) >= 2 else [])
     if trigger.type == "CONCEDE" and not recipients:
         # "la suspension des sanctions américaines contre le Venezuela": easing a measure is done
         # by the one who imposed it, for the one it hit
@@ -338,8 +347,9 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
     for n, t in enumerate(sent[token.i - sent.start + 1:]):
         if n >= reach and role != "between":
             break                        # a list "entre A, B et C" is read to its end
-        if t.text == "," and role == "between":
-            continue                     # "entre Marcos, Kishida et Biden": one list
+        if t.text == "," and role in ("between", "with"):
+            continue                     # "entre Marcos, Kishida et Biden", "avec les dirigeants
+                                         # américain, japonais et australien": one list
         if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (
                 t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and t.head.i == token.i)):
             break                        # "le sommet tenu samedi à Manille entre...": its own participle goes on
@@ -405,6 +415,27 @@ def has_active_subject(token, ctx: Context) -> bool:
     """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
     found, passive = subjects(token, ctx.lang) if token.pos_ in ("VERB", "AUX") else ([], False)
     return bool(found) and not passive and not any(fold(s.text) in ctx.lang.person_pronouns for s in found)
+
+
+def _bodies() -> set[str]:
+    from veille.gazetteer import gazetteer
+
+    return set(gazetteer().codes.values())
+
+
+def doers_of(noun, ctx: Context) -> list[str]:
+    """The states the first active subject above a noun names ("Modi a participé au sommet",
+    "Modi a quitté New York au terme d'une visite marquée par un sommet")."""
+    t = noun
+    for _ in range(6):
+        if t.head.i == t.i:
+            return []
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            doer, passive = subject(t, ctx.lang)
+            if doer is not None and not passive:
+                return codes_of(doer, ctx.parties, ctx.lang)
+    return []
 
 
 def _last_doers(noun, ctx: Context) -> list[str]:
