@@ -142,3 +142,20 @@ def test_a_participle_under_a_verbless_root_does_not_hang(nlp):
     worker.start()
     worker.join(timeout=30)
     assert done, "extraction did not finish"
+
+
+@pytest.mark.parametrize("text", [
+    "WILMINGTON (États-Unis), 21 septembre (AFP) - Joe Biden a réuni samedi les dirigeants de l'Inde.",
+    "Titre\n\nNAIROBI, 3 mai (Reuters) - Le président kényan a reçu son homologue.",
+    "Dakar (AFP) – Le Sénégal a rappelé son ambassadeur.",
+])
+def test_a_dispatch_dateline_is_a_sentence_of_its_own(text, nlp):
+    """Parsed with the sentence it heads, a dateline takes its subject and verb apart."""
+    sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+    dateline = next(s for s in sents if "(" in s)
+    assert dateline.endswith(("-", "–")) and sents[-1][0].isupper() and sents[-1].split()[0] in ("Joe", "Le")
+
+
+def test_a_dash_inside_a_sentence_cuts_nothing(nlp):
+    text = "Le ministre franco-algérien - selon ses proches - a démissionné. L'UE (27 membres) - disons-le - a agi."
+    assert len(list(nlp(text).sents)) == 2

@@ -19,6 +19,27 @@ def _may_end_sentence(doc, i: int) -> bool:
     return text in CLOSERS and i > 0 and doc[i - 1].text.endswith(SENTENCE_END)
 
 
+DATELINE_DASHES = ("-", "–", "—")
+DATELINE_TOKENS = 24     # how far into a paragraph a dateline may run
+
+
+def _dateline_end(doc, first: int) -> int | None:
+    """The dash that closes a dispatch's dateline at the head of a paragraph ("WILMINGTON
+    (États-Unis), 21 septembre (AFP) - Joe Biden a réuni ..."), or None. A dateline opens with
+    a place in capitals or closes with an agency in brackets; parsed with the sentence it heads,
+    it takes the sentence's subject and verb apart."""
+    if first >= len(doc):
+        return None
+    capitals = doc[first].text.isupper() and len(doc[first].text) >= 3
+    for j in range(first + 1, min(first + DATELINE_TOKENS, len(doc) - 1)):
+        token = doc[j]
+        if "\n" in token.text or token.text.endswith(SENTENCE_END):
+            return None
+        if token.text in DATELINE_DASHES and token.whitespace_ and (capitals or doc[j - 1].text == ")"):
+            return j
+    return None
+
+
 def paragraph_breaks(doc):
     """Sentence boundaries the parser must respect.
 
@@ -38,6 +59,10 @@ def paragraph_breaks(doc):
         elif not token.is_space and not previous.is_space and (
                 not _may_end_sentence(doc, token.i - 1) or token.text in CLOSERS + (",", ";", ":", ".")):
             starts[token.i, 0] = -1
+    for first in [0] + [t.i for t in doc[1:] if starts[t.i, 0] == 1]:
+        end = _dateline_end(doc, first)
+        if end is not None and end + 1 < len(doc):
+            starts[end + 1, 0] = 1
     if len(doc):
         starts[0, 0] = 1
         # one call: setting Token.is_sent_start token by token checks the whole doc each time
