@@ -117,6 +117,15 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not_an_act(token, trigger, ctx):
         return None
     actors, recipients = roles(token, trigger, ctx)
+    if not actors and trigger.type == "SANCTION" and token.dep_ == "acl" and "Past" in token.morph.get("Tense") \
+            and any(t.start >= token.idx and t.end <= span_of(token)[1] for t in ctx.timexes
+                    if t.begin and t.type != "DURATION"):
+        # "la levée des restrictions imposées en 2019 sur l'exportation vers la Corée du Sud": the
+        # measure recalled was imposed by whoever lifts it, on whomever it is lifted for
+        lifted = next((ev for ev in reversed(history) if ev.type == "CONCEDE"
+                       and ev.evidence == (sent.start_char, sent.end_char)), None)
+        if lifted is not None:
+            actors, recipients = list(lifted.actor), list(lifted.recipient)
     if trigger.party_object and not any(codes_of(c, ctx.parties, ctx.lang) for c in token.children if c.dep_ == "obj"):
         return None                      # "a appelé son invité « un ami »": no party called
     if not actors and not recipients and trigger.agreement and ctx.pair and not has_active_subject(token, ctx) and \

@@ -71,6 +71,7 @@ class EventLanguage:
     deal_nouns: frozenset[str]
     statement_nouns: frozenset[str]
     settled_verbs: frozenset[str]
+    targeting_verbs: frozenset[str]
     negating_heads: frozenset[str]
     counterpart_nouns: frozenset[str]
     # grammar words, by concept
@@ -181,7 +182,7 @@ def language(code: str = "fr") -> EventLanguage:
         purpose_marks=_folded(data["purpose_marks"]), topic_cases=_folded(data["topic_cases"]),
         object_pronouns=_folded(data["object_pronouns"]), deal_nouns=_folded(data["deal_nouns"]),
         statement_nouns=_folded(data["statement_nouns"]),
-        settled_verbs=frozenset(data["settled_verbs"]), negating_heads=frozenset(data["negating_heads"]),
+        settled_verbs=frozenset(data["settled_verbs"]), targeting_verbs=frozenset(data["targeting_verbs"]), negating_heads=frozenset(data["negating_heads"]),
         counterpart_nouns=_folded(data["counterpart_nouns"]),
         relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]), plural_pronouns=_folded(g["plural_pronouns"]),
         reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),

@@ -274,16 +274,19 @@ def par_window(token, parties: Parties, lang: EventLanguage) -> list[str]:
 
 def located_in(token, parties: Parties, lang: EventLanguage) -> list[str]:
     """States a target that names none belongs to: where it is based ("des entreprises établies
-    en Chine"), or who backs it ("des pirates soutenus par l'État chinois")."""
+    en Chine"), who backs it ("des pirates soutenus par l'État chinois"), or what it is aimed at
+    ("les restrictions visant les banques biélorusses")."""
     codes: list[str] = []
     for t in token.subtree:
         if t.dep_ != "acl":
             continue
         settled = lemma(t, lang) in lang.settled_verbs
+        aiming = lemma(t, lang) in lang.targeting_verbs
         for child in t.children:
             case = case_of(child)
             if child.dep_ == "obl:agent" or child.dep_.startswith("obl") and (
-                    lang.case_is(case, "by") or settled and lang.case_is(case, "place")):
+                    lang.case_is(case, "by") or settled and lang.case_is(case, "place")) \
+                    or aiming and child.dep_ == "obj":
                 codes += [c for c in codes_of(child, parties, lang) if c not in codes]
     return codes
 
