@@ -128,6 +128,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 act = noun_trigger(child, lang) if child.dep_.startswith("obl") else None
                 if act is not None and act.type == trigger.type:
                     agent_codes += [c for c in roles(child, act, ctx)[0] if c not in agent_codes]
+        if not agent_codes:
+            # "les chars promis par la Pologne ont été livrés à l'Ukraine": who promised the thing
+            # delivered is who delivers it
+            agent_codes = [c for s in found for p in s.children if p.dep_ == "acl"
+                           for a in p.children if a.dep_ == "obl:agent" for c in codes_of(a, parties, lang)]
     if passive and not (trigger.roles == "reciprocal" and not agent_codes):
         # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
         object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]

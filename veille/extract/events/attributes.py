@@ -159,7 +159,7 @@ def date_near(token, sent, ctx: Context, promise: bool = False, settled: bool = 
     deadline ("d'ici à 2030", "avant 2030") never dates an act told as done (`settled`)."""
     candidates = [t for t in ctx.timexes if t.start >= sent.start_char and t.end <= sent.end_char
                   and t.type != "DURATION" and t.begin and not (promise and _in_complement(t, token))
-                  and not fold(t.text).startswith(ctx.lang.since_words)
+                  and not fold(t.text).startswith(ctx.lang.since_words) and not _after_since(t, ctx)
                   and not (_horizon(t, ctx) and (settled or not _own_verb(t, token, sent)))]
     # a date of the trigger's own clauses first ("est arrivé vendredi à Séoul" in a sentence that
     # also says "qui quittera ses fonctions à la fin du mois"); else a date still to come wherever
@@ -172,6 +172,15 @@ def date_near(token, sent, ctx: Context, promise: bool = False, settled: bool = 
         return None
     best = min(candidates, key=lambda t: min(abs(t.start - token.idx), abs(t.end - token.idx)))
     return Period(best.begin, best.end_date or best.begin)
+
+
+def _after_since(timex, ctx: Context) -> bool:
+    """Whether a since word stands right before a timex ("venu à Athènes pour la première fois
+    depuis 2019"): the start of a span, not an act's date, unless a "when" clause says what
+    happened then ("depuis février 2022, lorsque la Russie a commencé la guerre")."""
+    before = fold(ctx.text[max(0, timex.start - 16):timex.start]).split()
+    after = fold(ctx.text[timex.end:timex.end + 16]).replace(",", " ").split()
+    return bool(before) and before[-1] in ctx.lang.since_words and not (after and after[0] in ctx.lang.when_words)
 
 
 def phrase_date(token, ctx: Context) -> Period | None:
