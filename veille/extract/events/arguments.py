@@ -15,6 +15,7 @@ from veille.records import Event
 from veille.text import fold
 
 ANTECEDENT_CHARS = 1200     # how far back a reply looks for the act it answers
+COUNTERPART_REACH = 800     # how far back "ses deux invités" looks for the act they shared
 
 
 def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
@@ -87,6 +88,14 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if dative_codes:
         object_codes = dative_codes
+    if not object_codes and trigger.roles == "directed":
+        # "a rendu hommage au courage de ses deux invités": the others of the last act done together
+        for t in clause_tokens(token):
+            if t.i > token.i and fold(t.lemma_ or t.text) in lang.counterpart_nouns and any(
+                    c.dep_ == "nummod" and fold(c.text) in (lang.pair_number, *lang.group_numbers) for c in t.children):
+                object_codes = [c for c in together_before(token.idx, ctx.history, reach=COUNTERPART_REACH)
+                                if c not in subject_codes]
+                break
     if not object_codes:
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes

@@ -96,6 +96,7 @@ class EventLanguage:
     pair_phrase: re.Pattern
     group_phrase: re.Pattern
     group_numbers: dict[str, int]
+    pair_number: str
     shared_determiners: frozenset[str]
     bilateral_adjectives: frozenset[str]
     cases: dict[str, tuple[str, ...]]
@@ -198,7 +199,7 @@ def language(code: str = "fr") -> EventLanguage:
         group_phrase=re.compile(
             rf"\b(?:{pair_words})\s+({'|'.join(re.escape(w) for w in g['group_numbers'])})\s+([^\W\d_][^\W\d_' -]{{2,29}})",
             re.IGNORECASE),
-        group_numbers={fold(k): int(v) for k, v in g["group_numbers"].items()},
+        group_numbers={fold(k): int(v) for k, v in g["group_numbers"].items()}, pair_number=fold(g["pair_number"]),
         shared_determiners=_folded(g["shared_determiners"]), bilateral_adjectives=_folded(g["bilateral_adjectives"]),
         cases={role: tuple(fold(w) for w in words) for role, words in g["cases"].items()},
         conditional_ending=re.compile(g["conditional_ending"]), future_ending=re.compile(g["future_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),

@@ -123,7 +123,8 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
             codes = [person]
 
     if not codes and fold(token.lemma_ or token.text) in lang.counterpart_nouns and exclude \
-            and len(parties.pair) == 2 and exclude[0] in parties.pair:
+            and len(parties.pair) == 2 and exclude[0] in parties.pair \
+            and not any(c.dep_ == "nummod" for c in token.children):   # "ses deux invités" are more than one
         # "Poutine a invité son homologue": in a story about two states, the other one's leader
         codes = [c for c in parties.pair if c != exclude[0]]
     return codes
