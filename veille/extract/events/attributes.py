@@ -183,6 +183,23 @@ def _after_since(timex, ctx: Context) -> bool:
     return bool(before) and before[-1] in ctx.lang.since_words and not (after and after[0] in ctx.lang.when_words)
 
 
+def complement_date(verb, ctx: Context) -> Period | None:
+    """The date a verb's complements state ("remontait à 2012", a bare year as its whole year)."""
+    from veille.extract.events.triggers import YEAR
+
+    for child in verb.children:
+        if not child.dep_.startswith("obl"):
+            continue
+        start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+        inside = [t for t in ctx.timexes if start <= t.start and t.end <= end and t.begin and t.type != "DURATION"]
+        if inside:
+            return Period(inside[0].begin, inside[0].end_date or inside[0].begin)
+        year = next((t.text for t in child.subtree if YEAR.fullmatch(t.text)), None)
+        if year:
+            return Period(f"{year}-01-01", f"{year}-12-31")
+    return None
+
+
 def phrase_date(token, ctx: Context) -> Period | None:
     """The date a noun's own phrase gives ("les contrats-cadres du 8 juin 2018", "le traité de
     2001": the whole year)."""
