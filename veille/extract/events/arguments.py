@@ -237,6 +237,12 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
             actors += [c for role in (None, "of", "between", "with") for c in lin.get(role, []) if c not in actors]
+        if len(set(actors)) < 2 and token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX"):
+            # "Aucun contact n'a eu lieu entre Alger et Paris": the verb of a meeting's subject says
+            # between whom it took place
+            actors += [c for child in token.head.children if child.i != token.i
+                       and (lang.case_is(case_of(child), "between") or lang.case_is(case_of(child), "with"))
+                       for c in codes_of(child, parties, lang) if c not in actors]
     elif trigger.type in ("ASSAULT", "COERCE"):
         # "l'invasion russe de l'Ukraine", "les frappes russes contre...": the adjective names
         # the doer, "de" the victim; "par" the doer when there is one
