@@ -252,7 +252,7 @@ def test_a_database_of_the_previous_release_is_migrated_and_fused_again(tmp_path
 # what was reached (gold items: events 0.930/0.846, figures 0.897/0.973, conflicts 1.0/0.333;
 # pipeline: events 0.918/0.271, figures 0.966/0.299). Raise them as the fusion improves.
 CORPUS_GOLD_FLOORS = {"events": (0.92, 0.84), "figures": (0.89, 0.97), "conflicts": (1.0, 0.33)}
-CORPUS_PIPELINE_FLOORS = {"events": (0.9, 0.26), "figures": (0.95, 0.29)}
+CORPUS_PIPELINE_FLOORS = {"events": (0.9, 0.32), "figures": (0.95, 0.29)}
 
 
 def _corpus_scores(records, tmp_path):
@@ -284,3 +284,4 @@ def test_fusion_corpus_from_the_pipeline_stays_above_its_floors(tmp_path):
     scores = _corpus_scores(pipeline_records(FUSION, Settings(), FUSION), tmp_path)
     assert not _below(scores, CORPUS_PIPELINE_FLOORS), _below(scores, CORPUS_PIPELINE_FLOORS)
     assert scores.timeline.coverage_extracted >= 0.88 and scores.timeline.fragments <= 1.40
+    assert scores.timeline.coverage >= 0.40   # the best fused event carries 41 % of a real event's articles (2026-12-07)
