@@ -54,7 +54,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised or
         # blamed is not the target; "a suspendu ses échanges avec Israël": of a thing cut, it is
         codes = codes_of(child, parties, lang, exclude=subject_codes,
-                         skip=lang.cases["with"] if trigger.type in ("SUPPORT", "ACCUSE") else (),
+                         skip=lang.cases["with"] if trigger.type in ("SUPPORT", "ACCUSE", "REJECT") else (),
                          keep=lang.target_cases.get(trigger.type, ()))
         act = noun_trigger(child, lang) if trigger.roles == "directed" and dep in ("obj", "obl:arg") else None
         if act is not None:
