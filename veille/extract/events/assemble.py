@@ -166,7 +166,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         if partners:
             event_type, joint = "COOPERATE", True
             actors, recipients = actors + [c for c in partners if c not in actors], []
-    if trigger.agreement:
+    if trigger.agreement and not (trigger.pos == "VERB" and lemma(token, lang) in lang.adopting_verbs):
         signed = signed_kind(token, lang)
         if signed == "deal" or (signed is None and any(f" {w} " in words for w in lang.material)):
             event_type = "COOPERATE"

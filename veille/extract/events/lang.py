@@ -70,6 +70,7 @@ class EventLanguage:
     object_pronouns: frozenset[str]
     deal_nouns: frozenset[str]
     statement_nouns: frozenset[str]
+    adopting_verbs: frozenset[str]
     settled_verbs: frozenset[str]
     targeting_verbs: frozenset[str]
     negating_heads: frozenset[str]
@@ -184,7 +185,7 @@ def language(code: str = "fr") -> EventLanguage:
         light_verbs=frozenset(data["light_verbs"]), purpose_heads=frozenset(data["purpose_heads"]),
         purpose_marks=_folded(data["purpose_marks"]), topic_cases=_folded(data["topic_cases"]),
         object_pronouns=_folded(data["object_pronouns"]), deal_nouns=_folded(data["deal_nouns"]),
-        statement_nouns=_folded(data["statement_nouns"]),
+        statement_nouns=_folded(data["statement_nouns"]), adopting_verbs=frozenset(data["adopting_verbs"]),
         settled_verbs=frozenset(data["settled_verbs"]), targeting_verbs=frozenset(data["targeting_verbs"]), negating_heads=frozenset(data["negating_heads"]),
         counterpart_nouns=_folded(data["counterpart_nouns"]),
         relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]), plural_pronouns=_folded(g["plural_pronouns"]),
