@@ -88,6 +88,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if dative_codes:
         object_codes = dative_codes
+    if not object_codes and token.dep_ == "xcomp" and lemma(token.head, lang) in lang.object_control_verbs:
+        # "a autorisé mercredi la Pologne à livrer des chars à l'Ukraine": the parser hangs the
+        # infinitive's complements after it on the verb that governs it
+        object_codes = [c for g in token.head.children if g.i > token.i and lang.case_is(case_of(g), "dative")
+                        for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if not object_codes and trigger.roles == "directed":
         # "a rendu hommage au courage de ses deux invités": the others of the last act done together
         for t in clause_tokens(token):

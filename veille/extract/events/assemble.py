@@ -14,8 +14,8 @@ from veille.extract.events.arguments import (antecedent, clause_tokens, has_acti
                                              roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, sentence_of, sentence_words, set_apart,
-                                          span_of, subject)
+from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, objects, sentence_of, sentence_words,
+                                          set_apart, span_of, subject)
 from veille.extract.events.triggers import (alleged, is_purpose, matches, promised, signed_kind, superlative,
                                             under_trigger)
 from veille.gazetteer import gazetteer
@@ -45,6 +45,9 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     lang = ctx.lang
     if trigger.pos == "VERB" and is_purpose(token, lang):
         return True
+    if trigger.pos == "VERB" and token.dep_ == "xcomp" and token.head.i != token.i \
+            and lemma(token.head, lang) in lang.permission_verbs:
+        return True  # "a autorisé la Pologne à livrer des chars": allowed, not done
     if trigger.pos == "VERB" and alleged(token, lang):
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if trigger.pos == "NOUN" and under_trigger(token, lang):
@@ -126,7 +129,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
                        and ev.evidence == (sent.start_char, sent.end_char)), None)
         if lifted is not None:
             actors, recipients = list(lifted.actor), list(lifted.recipient)
-    if trigger.party_object and not any(codes_of(c, ctx.parties, ctx.lang) for c in token.children if c.dep_ == "obj"):
+    if trigger.party_object and not any(codes_of(c, ctx.parties, ctx.lang) for c, dep in objects(token, ctx.lang)
+                                        if dep == "obj"):
         return None                      # "a appelé son invité « un ami »": no party called
     if not actors and not recipients and trigger.agreement and ctx.pair and not has_active_subject(token, ctx) and \
             set(ctx.parties.codes(sent.start_char, sent.end_char)) <= set(ctx.pair) and \

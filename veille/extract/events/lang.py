@@ -117,6 +117,8 @@ class EventLanguage:
     venue_bodies: frozenset[str]
     since_words: tuple[str, ...]
     dating_verbs: frozenset[str]
+    object_control_verbs: frozenset[str]
+    permission_verbs: frozenset[str]
     when_words: frozenset[str]
     demonstratives: frozenset[str]
     host_readings: frozenset[str]
@@ -212,7 +214,7 @@ def language(code: str = "fr") -> EventLanguage:
         facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
-        since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), when_words=_folded(data["when_words"]),
+        since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=_folded(data["when_words"]),
         demonstratives=_folded(g["demonstratives"]),
         instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
         authority_nouns=_folded(data["authority_nouns"]),

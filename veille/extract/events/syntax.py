@@ -181,6 +181,10 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         # "Blinken, reçu à Pékin par Xi": the noun a past participle describes is its passive
         # subject; "l'ambassade, affirmant que...": a present participle's is its active one
         return [token.head], "Past" in token.morph.get("Tense")
+    if token.dep_ == "xcomp" and token.head.i != token.i and lemma(token.head, lang) in lang.object_control_verbs:
+        controller = [c for c, dep in objects(token.head, lang) if dep == "obj" and c.i < token.i]
+        if controller:
+            return controller, False   # "a autorisé la Pologne à livrer": Poland delivers
     if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head.i != token.i:
         found, passive = subjects(token.head, lang, depth + 1)
         # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
