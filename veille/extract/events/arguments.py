@@ -291,7 +291,7 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # avec les dirigeants américain, japonais et australien"), then with whoever attends
         listed = [c for c in between + lin.get("with", []) + lin.get("alongside", []) if c not in _bodies()]
         summit_of = list(dict.fromkeys(summit_of + [c for c in actors if c in _bodies()]))  # "sommet UA–UE"
-        actors = summit_of + (listed + [c for c in doers_of(token, ctx) if c not in listed]
+        actors = summit_of + (listed + [c for c in clause_subject_codes(token, ctx, reach=6, past_passives=True) if c not in listed]
                               if len(set(listed)) >= 2 else [])
     if trigger.type == "CONCEDE" and not recipients:
         # "la suspension des sanctions américaines contre le Venezuela": easing a measure is done
@@ -395,16 +395,21 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
     return out
 
 
-def clause_subject_codes(token, ctx: Context) -> list[str]:
-    """The states the subject of the nearest verb above a noun names."""
+def clause_subject_codes(token, ctx: Context, reach: int = 4, past_passives: bool = False) -> list[str]:
+    """The states the subject of the nearest verb above a noun names; with `past_passives`, of the
+    first verb above it with an active subject ("Modi a quitté New York au terme d'une visite
+    marquée par un sommet": Modi)."""
     t = token
-    for _ in range(4):
+    for _ in range(reach):
         if t.head.i == t.i:
             return []
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
             doer, passive = subject(t, ctx.lang)
-            return codes_of(doer, ctx.parties, ctx.lang) if doer is not None and not passive else []
+            if doer is not None and not passive:
+                return codes_of(doer, ctx.parties, ctx.lang)
+            if not past_passives:
+                return []
     return []
 
 
@@ -446,21 +451,6 @@ def _bodies() -> set[str]:
     from veille.gazetteer import gazetteer
 
     return set(gazetteer().codes.values())
-
-
-def doers_of(noun, ctx: Context) -> list[str]:
-    """The states the first active subject above a noun names ("Modi a participé au sommet",
-    "Modi a quitté New York au terme d'une visite marquée par un sommet")."""
-    t = noun
-    for _ in range(6):
-        if t.head.i == t.i:
-            return []
-        t = t.head
-        if t.pos_ in ("VERB", "AUX"):
-            doer, passive = subject(t, ctx.lang)
-            if doer is not None and not passive:
-                return codes_of(doer, ctx.parties, ctx.lang)
-    return []
 
 
 def _last_doers(noun, ctx: Context) -> list[str]:
