@@ -120,7 +120,7 @@ _PERCENT_RE = re.compile(rf"{_SP}(?:{_alt(_V['percent_signs'])})")
 _MINOR = {fold(k): float(v) for k, v in _V["minor_units"].items()}
 _MINOR_RE = re.compile(rf"{_SP}(?P<minor>{_alt(_MINOR)}){_SP}(?:de|d')\s*(?P<u>{_alt(_CUR_NAMES)})")
 _CENTS_AFTER_RE = re.compile(   # the cents a minor-unit word names, or that a function word or a stop follows
-    rf"(?:\s++et)?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(_MINOR)})(?!\w)"
+    rf"(?<!\s)(?:\s++et)?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(_MINOR)})(?!\w)"
     rf"|(?=\s*+[.,;:!?)]|\s*+$|\s++(?:entre|pour|par|le|la|les|l'|a|au|aux|de|du|des|et|ou|contre|en|dans|sur)(?!\w)))")
 _PP_RE = re.compile(rf"{_SP}(?:{_alt(_V['percentage_points'])})")
 _BP_RE = re.compile(rf"{_SP}(?:{_alt(_V['basis_points'])})")
@@ -201,7 +201,7 @@ _REPORTING_RE = re.compile(rf"(?:{_alt(_V['reporting_before'])})\s*$")
 _JAPAN_RE = phrases_regex(_V["japan_words"])
 _CHINA_RE = phrases_regex(_V["china_words"])
 _CLAUSE_END_RE = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]\s")
-_EQUIV_RE = re.compile(r"^\s*(?:[(\[]|,?\s*soit|,?\s*ou|,?\s*c'est-a-dire)\s*(?:environ|pres\s+de|quelque)?\s*$")
+_EQUIV_RE = re.compile(r"^\s*+(?:[(\[]|,?\s*+soit|,?\s*+ou|,?\s*+c'est-a-dire)\s*+(?:environ|pres\s++de|quelque)?\s*+$")
 _BORROW_GAP_RE = re.compile(r"(?<!\s)[^\S\n]*+,?[^\S\n]*+(?:contre|et|a|soit|puis|ou|dont)[^\S\n]+(?:\w+[^\S\n]+){0,2}?")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|\n+")
 

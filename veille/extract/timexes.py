@@ -30,7 +30,7 @@ RESOLVER = Resolver(vocab().approximation_parts)
 UNKNOWN_DAYS = (date(1950, 1, 4), date(2150, 8, 20))
 UNKNOWN_NOTE = "publication date unknown"
 
-_PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?", re.S)
+_PUBLISHED = re.compile(r"(?<!\s)\s*+(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?", re.S)
 _ORDER = {"day": 3, "month": 2, "year": 1}
 _PERIODS = frozenset({"range", "since", "by", "until", "since_unknown"})
 _PERIOD_ATOMS = frozenset({"day_range", "year_range", "decade", "first_last"})

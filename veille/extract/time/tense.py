@@ -19,7 +19,9 @@ from .vocab import Vocab, fold_text, vocab
 
 PAST, FUTURE = "past", "future"
 
-_END = re.compile(r"[.!?…]+[\"»”')\]]*\s+(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])|\n")
+# a match starts only at the first mark of a run: started anywhere inside "……" it would scan the
+# rest of the run from every position (quadratic on a long run)
+_END = re.compile(r"(?<![.!?…])[.!?…]+[\"»”')\]]*\s+(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])|\n")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 # The word just before an offset, with only spaces after it.
 _LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\s+$")
