@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from veille.resources import listing, load
 from veille.text import fold
@@ -85,6 +85,11 @@ class Gazetteer:
     codes: dict[str, str] = field(default_factory=dict)        # body id -> party code ("Q458" -> "EU")
     max_len: int = 1
     starts: dict[str, int] = field(default_factory=dict)      # first token of a key -> longest key length
+
+    @cached_property
+    def body_codes(self) -> frozenset[str]:
+        """The party codes of the bodies ("EU", "NATO"), once the gazetteer is built."""
+        return frozenset(self.codes.values())
 
     def add_name(self, entry_id: str, name: str, table: dict | None = None) -> None:
         key = key_of(str(name))

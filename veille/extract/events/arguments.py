@@ -11,6 +11,7 @@ from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, 
                                           located_in, objects, par_window, sentence_of, span_of, subject, subjects,
                                           time_nouns)
 from veille.extract.events.triggers import noun_trigger
+from veille.gazetteer import gazetteer
 from veille.records import Event
 from veille.text import fold
 
@@ -284,15 +285,15 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 for c in codes_of(child, parties, lang) if c not in actors]
         elif trigger.roles == "reciprocal" and doers:
             actors += [c for c in doers if c not in actors]
-    summit_of = [c for c in of if c in _bodies()]
-    if trigger.type == "CONSULT" and trigger.roles == "reciprocal" and summit_of:
-        # "participera mardi au sommet de la Celac à Buenos Aires": a body's own meeting is the
-        # body's; the states named are its members only when listed with it ("un sommet du Quad
-        # avec les dirigeants américain, japonais et australien"), then with whoever attends
-        listed = [c for c in between + lin.get("with", []) + lin.get("alongside", []) if c not in _bodies()]
-        summit_of = list(dict.fromkeys(summit_of + [c for c in actors if c in _bodies()]))  # "sommet UA–UE"
-        actors = summit_of + (listed + [c for c in clause_subject_codes(token, ctx, reach=6, past_passives=True) if c not in listed]
-                              if len(set(listed)) >= 2 else [])
+    bodies = gazetteer().body_codes
+    if trigger.type == "CONSULT" and trigger.roles == "reciprocal" and any(c in bodies for c in of):
+        # "participera jeudi au sommet de la Cédéao à Abuja": a body's own meeting is the body's
+        # (or the bodies': "sommet UA-UE"); the states named are its members only when listed with
+        # it ("un sommet du Quad avec les dirigeants américain, indien et japonais"), then with
+        # whoever attends
+        listed = [c for c in between + lin.get("with", []) + lin.get("alongside", []) if c not in bodies]
+        attending = clause_subject_codes(token, ctx, reach=6, past_passives=True) if len(set(listed)) >= 2 else []
+        actors = [c for c in dict.fromkeys(actors) if c in bodies] + listed + [c for c in attending if c not in listed]
     if trigger.type == "CONCEDE" and not recipients:
         # "la suspension des sanctions américaines contre le Venezuela": easing a measure is done
         # by the one who imposed it, for the one it hit
@@ -445,12 +446,6 @@ def has_active_subject(token, ctx: Context) -> bool:
     """"Les participants ont adopté...": a named doer who is no state (the pair default would guess wrong)."""
     found, passive = subjects(token, ctx.lang) if token.pos_ in ("VERB", "AUX") else ([], False)
     return bool(found) and not passive and not any(fold(s.text) in ctx.lang.person_pronouns for s in found)
-
-
-def _bodies() -> set[str]:
-    from veille.gazetteer import gazetteer
-
-    return set(gazetteer().codes.values())
 
 
 def _last_doers(noun, ctx: Context) -> list[str]:

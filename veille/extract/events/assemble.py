@@ -156,7 +156,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
             # "le premier contingent de soldats français est arrivé en Roumanie": a deployment, by
             # the state whose forces they are (not the body whose mission they serve)
             event_type, mode = "MOBILIZE", None
-            bodies = set(gazetteer().codes.values())
+            bodies = gazetteer().body_codes
             actors = [c for c in actors if c not in bodies] or actors
     if event_type == "MOBILIZE" and not joint:
         # "ont survolé la péninsule aux côtés de chasseurs sud-coréens", "a mené l'exercice avec les
@@ -282,9 +282,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if event_type == "COOPERATE" and trigger.roles == "reciprocal" and len(set(actors)) < 2:
         return None  # joint action needs two parties; "il doit inaugurer l'Expo" alone is a ceremony
     if event_type == "CONSULT" and len(set(actors) | set(recipients)) < 2 and not (
-            set(actors) & set(gazetteer().codes.values())):
+            set(actors) & gazetteer().body_codes):
         return None  # a meeting needs two parties (or a body's members); "rencontrer des étudiants" is not diplomacy
-    bodies = set(gazetteer().codes.values())
+    bodies = gazetteer().body_codes
     if sum(1 for c in set(actors) if c not in bodies) >= 2:
         # the members are named: they are the parties, not their body ("les ministres du Quad –
         # États-Unis, Inde, Japon et Australie –")

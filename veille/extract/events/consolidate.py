@@ -37,7 +37,7 @@ def _span(a: Period, b: Period) -> Period:
 
 def _body_only(ev: Event) -> bool:
     """An event whose only parties are bodies (the EU, the EAC), no state."""
-    bodies = set(gazetteer().codes.values())
+    bodies = gazetteer().body_codes
     parties = ev.actor + ev.recipient
     return bool(parties) and all(c in bodies for c in parties)
 
