@@ -40,13 +40,12 @@ def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes:
     doc.user_data["veille_sents"] = [sent for sent in sentences for _ in range(len(sent))]
     for sent in sentences:
         quote = next((q for q in quotes if q.start <= sent.start_char and sent.end_char <= q.end + 2), None)
-        found: list[Event] = []
+        before = len(events)
         for token, trigger in find_triggers(sent, lang):
             # what came before in the same sentence counts too: "X a accusé l'Inde de ..., ce que
             # New Delhi conteste" answers X
-            found += events_from(token, trigger, sent, ctx, quote.speaker if quote else None, events + found)
-        if not found and (visit := headline_visit(sent, ctx)) is not None:
-            found.append(visit)
-        events += found
+            events += events_from(token, trigger, sent, ctx, quote.speaker if quote else None, events)
+        if len(events) == before and (visit := headline_visit(sent, ctx)) is not None:
+            events.append(visit)
         ctx.history = events
     return merge_events(events), quotes
