@@ -39,6 +39,12 @@ def last_receiver(before: int, history: list[Event]) -> list[str]:
     return []
 
 
+def own_date(token, ctx: Context) -> bool:
+    """Whether a date stands within a verb's own clause ("les restrictions imposées en 2018")."""
+    end = span_of(token)[1]
+    return any(t.start >= token.idx and t.end <= end for t in ctx.timexes if t.begin and t.type != "DURATION")
+
+
 def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     """Whether the trigger names no act of its own here: an aim, an allegation, a promise's
     content, the object of another trigger, or a participle used as an adjective."""
@@ -72,8 +78,7 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     # "les restrictions imposées en 2019": a participle with its own date is an act recalled
     enacted = "Pres" in token.morph.get("Tense") and token.dep_ == "acl" and (
         token.head.dep_ in ("obj", "nsubj:pass") or fold(token.head.text) in lang.instrument_nouns) \
-        or token.dep_ == "acl" and any(t.start >= token.idx and t.end <= span_of(token)[1]
-                                       for t in ctx.timexes if t.begin and t.type != "DURATION")
+        or token.dep_ == "acl" and own_date(token, ctx)
     if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not enacted and not any(
             c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or lang.case_is(case_of(c), "by") for c in token.children):
         # a participle describing a noun ("une délégation fournie", "les pays refusant de payer"),
@@ -121,10 +126,9 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         return None
     actors, recipients = roles(token, trigger, ctx)
     if not actors and trigger.type == "SANCTION" and token.dep_ == "acl" and "Past" in token.morph.get("Tense") \
-            and any(t.start >= token.idx and t.end <= span_of(token)[1] for t in ctx.timexes
-                    if t.begin and t.type != "DURATION"):
-        # "la levée des restrictions imposées en 2019 sur l'exportation vers la Corée du Sud": the
-        # measure recalled was imposed by whoever lifts it, on whomever it is lifted for
+            and own_date(token, ctx):
+        # "la levée des restrictions imposées en 2018 sur le canola chinois": the measure recalled
+        # was imposed by whoever lifts it, on whomever it is lifted for
         lifted = next((ev for ev in reversed(history) if ev.type == "CONCEDE"
                        and ev.evidence == (sent.start_char, sent.end_char)), None)
         if lifted is not None:

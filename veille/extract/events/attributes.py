@@ -183,35 +183,30 @@ def _after_since(timex, ctx: Context) -> bool:
     return bool(before) and before[-1] in ctx.lang.since_words and not (after and after[0] in ctx.lang.when_words)
 
 
-def complement_date(verb, ctx: Context) -> Period | None:
-    """The date a verb's complements state ("remontait à 2012", a bare year as its whole year)."""
+def _date_of_words(words, ctx: Context) -> Period | None:
+    """The first date within some words: a timex, else a bare year as its whole year."""
     from veille.extract.events.triggers import YEAR
 
-    for child in verb.children:
-        if not child.dep_.startswith("obl"):
-            continue
-        start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
-        inside = [t for t in ctx.timexes if start <= t.start and t.end <= end and t.begin and t.type != "DURATION"]
-        if inside:
-            return Period(inside[0].begin, inside[0].end_date or inside[0].begin)
-        year = next((t.text for t in child.subtree if YEAR.fullmatch(t.text)), None)
-        if year:
-            return Period(f"{year}-01-01", f"{year}-12-31")
-    return None
-
-
-def phrase_date(token, ctx: Context) -> Period | None:
-    """The date a noun's own phrase gives ("les contrats-cadres du 8 juin 2018", "le traité de
-    2001": the whole year)."""
-    from veille.extract.events.triggers import YEAR, phrase_tokens
-
-    words = phrase_tokens(token)
     start, end = min(t.idx for t in words), max(t.idx + len(t.text) for t in words)
     inside = [t for t in ctx.timexes if start <= t.start and t.end <= end and t.begin and t.type != "DURATION"]
     if inside:
         return Period(inside[0].begin, inside[0].end_date or inside[0].begin)
     year = next((t.text for t in words if YEAR.fullmatch(t.text)), None)
     return Period(f"{year}-01-01", f"{year}-12-31") if year else None
+
+
+def complement_date(verb, ctx: Context) -> Period | None:
+    """The date a verb's complements state ("remontait à 2012")."""
+    return next((d for c in verb.children if c.dep_.startswith("obl")
+                 for d in [_date_of_words(list(c.subtree), ctx)] if d), None)
+
+
+def phrase_date(token, ctx: Context) -> Period | None:
+    """The date a noun's own phrase gives ("les contrats-cadres du 8 juin 2018", "le traité de
+    2001": the whole year)."""
+    from veille.extract.events.triggers import phrase_tokens
+
+    return _date_of_words(phrase_tokens(token), ctx)
 
 
 def location(sent, ctx: Context, within: tuple[int, int]) -> tuple[str, str | None] | None:
