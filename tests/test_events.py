@@ -145,7 +145,7 @@ def test_a_participle_under_a_verbless_root_does_not_hang(nlp):
 
 
 @pytest.mark.parametrize("text", [
-    "WILMINGTON (États-Unis), 21 septembre (AFP) - Joe Biden a réuni samedi les dirigeants de l'Inde.",
+    "LUSAKA (Zambie), 14 octobre (AFP) - Hakainde Hichilema a réuni samedi les dirigeants du Malawi.",
     "Titre\n\nNAIROBI, 3 mai (Reuters) - Le président kényan a reçu son homologue.",
     "Dakar (AFP) – Le Sénégal a rappelé son ambassadeur.",
 ])
@@ -153,7 +153,7 @@ def test_a_dispatch_dateline_is_a_sentence_of_its_own(text, nlp):
     """Parsed with the sentence it heads, a dateline takes its subject and verb apart."""
     sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
     dateline = next(s for s in sents if "(" in s)
-    assert dateline.endswith(("-", "–")) and sents[-1][0].isupper() and sents[-1].split()[0] in ("Joe", "Le")
+    assert dateline.endswith(("-", "–")) and sents[-1][0].isupper() and sents[-1].split()[0] in ("Hakainde", "Le")
 
 
 def test_a_dash_inside_a_sentence_cuts_nothing(nlp):

@@ -24,8 +24,8 @@ DATELINE_TOKENS = 24     # how far into a paragraph a dateline may run
 
 
 def _dateline_end(doc, first: int) -> int | None:
-    """The dash that closes a dispatch's dateline at the head of a paragraph ("WILMINGTON
-    (États-Unis), 21 septembre (AFP) - Joe Biden a réuni ..."), or None. A dateline opens with
+    """The dash that closes a dispatch's dateline at the head of a paragraph ("NAIROBI (Kenya),
+    3 mai (Reuters) - Le président kényan a reçu ..."), or None. A dateline opens with
     a place in capitals or closes with an agency in brackets; parsed with the sentence it heads,
     it takes the sentence's subject and verb apart."""
     if first >= len(doc):

@@ -48,7 +48,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     for child, dep in objects(token, lang):
         case = case_of(child)
         if trigger.dative_target and lang.case_is(case, "dative") and dep.startswith(("obl", "iobj")):
-            # "reproche à New Delhi ses achats": the dative names the target (the parser may cut
+            # "reproche à New Delhi ses achats de pétrole": the dative names the target (the parser may cut
             # the name, so its head word and the words after it up to the next complement count)
             dative_codes += [c for c in codes_of(child, parties, lang, exclude=subject_codes) if c not in dative_codes]
             continue
@@ -95,7 +95,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         object_codes = [c for g in token.head.children if g.i > token.i and lang.case_is(case_of(g), "dative")
                         for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if not object_codes and trigger.roles == "directed":
-        # "a rendu hommage au courage de ses deux invités": the others of the last act done together
+        # "a salué dimanche la sagesse de ses deux invités": the others of the last act done together
         for t in clause_tokens(token):
             if t.i > token.i and fold(t.lemma_ or t.text) in lang.counterpart_nouns and any(
                     c.dep_ == "nummod" and fold(c.text) in (lang.pair_number, *lang.group_numbers) for c in t.children):
@@ -106,7 +106,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes
     if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
-        # "ont condamné « avec la plus grande fermeté » ce tir": the parser may hang the act blamed
+        # "ont condamné mardi « sans réserve » ce tir": the parser may hang the act blamed
         # anywhere in the clause; an act named with a demonstrative is the last such act told
         object_codes = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
                         and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
@@ -118,8 +118,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                and (lang.case_is(case_of(t), "with") or fold(t.lemma_ or t.text) in lang.with_nouns)
                for c in codes_of(t, parties, lang) if c not in co]
     if trigger.roles == "reciprocal" and trigger.objects and len(set(subject_codes) | set(co) | set(object_codes)) < 2:
-        # "a réuni samedi dans le Delaware, sa région d'origine, les dirigeants de l'Inde, du Japon
-        # et de l'Australie": when the parse loses the object to an apposition, the phrase of the
+        # "a réuni mardi à Nairobi, sa capitale, les chefs d'État de l'Ouganda, du Rwanda et de la
+        # Tanzanie": when the parse loses the object to an apposition, the phrase of the
         # people gathered is found by its noun, after the verb and within its sentence
         gathered = next((t for t in sentence_of(token) if t.i > token.i
                          and fold(t.lemma_ or t.text) in {fold(o) for o in trigger.objects}), None)
@@ -144,7 +144,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 if act is not None and act.type == trigger.type:
                     agent_codes += [c for c in roles(child, act, ctx)[0] if c not in agent_codes]
         if not agent_codes:
-            # "les chars promis par la Pologne ont été livrés à l'Ukraine": who promised the thing
+            # "les blindés promis par la Suède ont été livrés à l'Ukraine": who promised the thing
             # delivered is who delivers it
             agent_codes = [c for s in found for p in s.children if p.dep_ == "acl"
                            for a in p.children if a.dep_ == "obl:agent" for c in codes_of(a, parties, lang)]
@@ -156,7 +156,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "« Nous demandons à Pékin de cesser », a déclaré le porte-parole philippin": the speaker's state
         subject_codes = _speaker_codes(token, ctx)
     if not subject_codes and any(fold(t.text) in lang.plural_pronouns for t in found):
-        # "Ils ont aussi décidé de se retrouver": the parties of the last act done together, just before
+        # "Ils ont aussi décidé de se revoir": the parties of the last act done together, just before
         subject_codes = together_before(token.idx, ctx.history)
     named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
     known = set(subject_codes) | (set(co) if trigger.roles == "reciprocal" else set())
@@ -375,7 +375,7 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
             break                        # a list "entre A, B et C" is read to its end
         if t.text == "," and role in ("between", "with"):
             continue                     # "entre Marcos, Kishida et Biden", "avec les dirigeants
-                                         # américain, japonais et australien": one list
+                                         # américain, indien et japonais": one list
         if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (
                 t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and t.head.i == token.i)):
             break                        # "le sommet tenu samedi à Manille entre...": its own participle goes on
@@ -398,8 +398,8 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
 
 def clause_subject_codes(token, ctx: Context, reach: int = 4, past_passives: bool = False) -> list[str]:
     """The states the subject of the nearest verb above a noun names; with `past_passives`, of the
-    first verb above it with an active subject ("Modi a quitté New York au terme d'une visite
-    marquée par un sommet": Modi)."""
+    first verb above it with an active subject ("le ministre a quitté Abuja au terme d'une
+    visite marquée par un sommet": the minister)."""
     t = token
     for _ in range(reach):
         if t.head.i == t.i:

@@ -250,8 +250,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if not recipients and trigger.roles == "directed" and event_type in REPLIES:
         recipients = [c for c in antecedent(actors, token.idx, history) if c not in actors]
     if not recipients and trigger.roles == "directed" and trigger.pos == "VERB" and event_type in TRANSFERS:
-        # "Varsovie livrera quatorze chars à l'Ukraine. Les États-Unis, qui fourniront de leur côté
-        # des Abrams, ...": a transfer with no receiver named goes where the last one went
+        # "Les Pays-Bas livreront vingt-quatre F-16 à l'Ukraine. Le Danemark, qui fournira de son
+        # côté dix-neuf appareils, ...": a transfer with no receiver named goes where the last one went
         recipients = [c for c in last_receiver(sent.start_char, history) if c not in actors]
     if (not recipients and len(actors) == 1 and trigger.roles in ("directed", "host") and ctx.pair
             and actors[0] in ctx.pair and event_type not in ("ASSAULT", "MOBILIZE", "PROTEST")):

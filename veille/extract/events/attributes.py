@@ -177,7 +177,7 @@ def date_near(token, sent, ctx: Context, promise: bool = False, settled: bool = 
 def _after_since(timex, ctx: Context) -> bool:
     """Whether a since word stands right before a timex ("venu à Athènes pour la première fois
     depuis 2019"): the start of a span, not an act's date, unless a "when" clause says what
-    happened then ("depuis février 2022, lorsque la Russie a commencé la guerre")."""
+    happened then ("depuis mars 2011, lorsque la guerre a éclaté en Syrie")."""
     before = fold(ctx.text[max(0, timex.start - 16):timex.start]).split()
     after = fold(ctx.text[timex.end:timex.end + 16]).replace(",", " ").split()
     return bool(before) and before[-1] in ctx.lang.since_words and not (after and after[0] in ctx.lang.when_words)

@@ -81,8 +81,8 @@ def _listed(spans: list, text: str, n: int, lang: EventLanguage) -> tuple[str, .
 
 def _last_named_together(spans: list, text: str, before: int, n: int, lang: EventLanguage) -> tuple[str, ...]:
     """The `n` states named together in the last sentence before `before` that names exactly `n`,
-    or lists exactly `n` ("La Corée du Sud, le Japon et les États-Unis ont mis en service, au
-    lendemain du tir par Pyongyang... Les trois pays ont condamné")."""
+    or lists exactly `n` ("Le Kenya, l'Ouganda et la Tanzanie ont signé lundi un accord, deux
+    jours après un tir somalien... Les trois pays ont condamné")."""
     end = before
     while end > 0:
         start = max(text.rfind(". ", 0, end - 1), text.rfind("\n", 0, end - 1)) + 1

@@ -78,7 +78,7 @@ def participle_lemma(token, lang: EventLanguage) -> str | None:
 
 
 def finite_verb_lemma(token, lang: EventLanguage) -> str | None:
-    """The verb of a finite form the tagger took for a noun: "Le président reproche à New Delhi ...",
+    """The verb of a finite form the tagger took for a noun: "Le président turc reproche à Athènes ...",
     parsed as a noun with a subject and no determiner -> reprocher."""
     if token.pos_ != "NOUN" or any(c.dep_ == "det" for c in token.children) \
             or not any(c.dep_ == "nsubj" and c.i < token.i for c in token.children):
