@@ -2,6 +2,7 @@
 server on the demo corpus. Screenshots go to /tmp/veille-screens/ for a person to look at."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -59,17 +60,17 @@ def test_timeline_loads_and_filters_by_type(page, live):
     assert page.text_content("#event-total") == f"{everything} events"
     assert page.locator("#histogram svg rect.bar").count() > 5
     page.select_option("select[name=type]", "CONSULT")
-    page.wait_for_function("location.hash.includes('type=CONSULT')")
+    expect(page).to_have_url(re.compile(r"type=CONSULT"))
     consult = httpx.get(live + "/api/events", params={"type": "CONSULT"}).json()["total"]
-    page.wait_for_function(f"document.querySelector('#event-total')?.textContent === '{consult} events'")
+    expect(page.locator("#event-total")).to_have_text(f"{consult} events")
     types = page.eval_on_selector_all("#event-list li.event", "els => els.map(e => e.dataset.type)")
     assert types and set(types) == {"CONSULT"}
     page.screenshot(path=str(SCREENS / "timeline-consult.png"))
     page.fill("input[name=parties]", "CHN,RUS")
     page.click("form.filters button[type=submit]")
-    page.wait_for_function("location.hash.includes('parties=CHN%2CRUS')")
+    expect(page).to_have_url(re.compile(r"parties=CHN%2CRUS"))
     both = httpx.get(live + "/api/events", params={"type": "CONSULT", "parties": "CHN,RUS"}).json()["total"]
-    page.wait_for_function(f"document.querySelector('#event-total')?.textContent === '{both} events'")
+    expect(page.locator("#event-total")).to_have_text(f"{both} events")
 
 
 def test_opening_an_event_shows_its_sources_and_sentences(page, live):
@@ -89,7 +90,7 @@ def test_opening_an_event_shows_its_sources_and_sentences(page, live):
     card.locator("a", has_text="event page").click()
     # The timeline card also holds a list of sources: wait for the event page to
     # replace it, not for the first list that happens to be there.
-    page.wait_for_function(f"location.hash.startsWith('#/event/{first['event_id']}')")
+    expect(page).to_have_url(re.compile(re.escape(f"#/event/{first['event_id']}")))
     expect(page.locator("h1", has_text=first["type"])).to_be_visible()
     expect(page.locator("ul.sources li.source")).to_have_count(len(first["sources"]))
 
