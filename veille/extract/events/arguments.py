@@ -111,6 +111,13 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         object_codes = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
                         and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
                         for c in _last_doers(t, ctx) if c not in subject_codes]
+    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
+        # "a protesté contre le fait que des avions turcs ont survolé ses îles": what is blamed is
+        # told in a clause under a noun; its subject did it
+        object_codes = [c for child, _ in objects(token, lang) for v in child.children
+                        if v.dep_ in ("acl", "ccomp") and v.pos_ in ("VERB", "AUX") and any(m.dep_ == "mark" for m in v.children)
+                        for s in v.children if s.dep_ == "nsubj"
+                        for c in codes_of(s, parties, lang) if c not in subject_codes]
     if trigger.roles == "reciprocal":
         # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
         # the co-party on another complement; any "avec" phrase of the clause is one

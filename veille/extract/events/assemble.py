@@ -14,7 +14,7 @@ from veille.extract.events.arguments import (antecedent, clause_tokens, has_acti
                                              roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (case_of, codes_of, governed_by, lemma, objects, sentence_of, sentence_words,
+from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of, sentence_words,
                                           set_apart, span_of, subject)
 from veille.extract.events.triggers import (alleged, is_purpose, matches, promised, signed_kind, superlative,
                                             under_trigger)
@@ -71,7 +71,8 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
                                       for t in lang.verbs.get(lemma(c, lang), ()))
             for c in token.children):
         return True  # "a décidé de lever les contrôles": the measure decided is the event
-    if trigger.pos == "VERB" and (any(c.dep_ == "det" for c in token.children) or superlative(token, lang)):
+    if trigger.pos == "VERB" and (any(c.dep_ == "det" and c.pos_ != "PROPN" for c in token.children)
+                                  or superlative(token, lang)):
         return True  # "les plus demandées": a participle used as an adjective or a noun
     appositive = set_apart(token)
     # "a signé un décret imposant une surtaxe": what an enacted text does, its signer does;
@@ -208,6 +209,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     confidence = 0.8 if date_ else 0.6
     if date_ is None:
         date_ = ctx.story_date
+    offset = day_offsets().get(fold(token.head.lemma_ or token.head.text)) if trigger.pos == "NOUN" else None
+    if offset and date_ and date_.begin == date_.end:
+        # the clause happens "à la veille de la visite" (the day before it), "au lendemain du tir"
+        day = (date.fromisoformat(date_.begin) - timedelta(days=offset)).isoformat()
+        date_ = replace(date_, begin=day, end=day)
     place = attributes.location(sent, ctx, clause)
     if event_type == "CONSULT" and mode in (None, "visit") and place and place[1]:
         host = place[1]

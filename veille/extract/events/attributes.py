@@ -112,7 +112,16 @@ def _other_clause(timex: Timex, token, sent) -> bool:
         if t.dep_ in CLAUSE_BOUNDARIES or t.dep_ == "acl" and t.pos_ in ("VERB", "AUX"):
             return True          # a participle has its own time: "la levée des restrictions imposées en 2019"
         t = t.head
-    return False
+    top = at
+    while top.head.i != top.i and timex.start <= top.head.idx < timex.end:
+        top = top.head
+    if top.head.i == token.i:
+        return False             # the date is a complement of the trigger itself
+    # a subordinate clause opened between the trigger and the date holds the date even where the
+    # parser hangs it on a noun: "a déploré son absence, jugeant triste qu'il ait préféré se rendre,
+    # le week-end précédent, à Rome"
+    return any(m.dep_ == "mark" and m.pos_ == "SCONJ" and token.i < m.i and token.i < m.head.i < at.i
+               for m in sent if m.i < at.i)
 
 
 def _in_complement(timex: Timex, token) -> bool:

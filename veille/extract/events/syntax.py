@@ -214,8 +214,15 @@ def time_nouns() -> frozenset[str]:
     from the time layer's vocabulary."""
     v = time_vocab()
     words = set(v.months) | set(v.weekdays) | set(v.day_parts) | set(v.units)
-    words |= {phrase.split()[-1].split("'")[-1] for phrase in v.relative_days}  # "la veille" -> veille
+    words |= set(day_offsets())
     return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def day_offsets() -> dict[str, int]:
+    """Folded nouns of a day counted from another ("veille": -1, "lendemain": 1), from the time
+    layer's vocabulary ("la veille" -> veille)."""
+    return {phrase.split()[-1].split("'")[-1]: days for phrase, days in time_vocab().relative_days.items()}
 
 
 def objects(token, lang: EventLanguage | None = None) -> list[tuple[object, str]]:

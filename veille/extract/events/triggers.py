@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from veille.extract.events.lang import EventLanguage, Trigger
-from veille.extract.events.syntax import CLAUSE_BOUNDARIES, case_of, first_group, is_reflexive, lemma, sentence_of, sentence_words, time_nouns
+from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, day_offsets, first_group, is_reflexive, lemma,
+                                          sentence_of, sentence_words, time_nouns)
 from veille.text import fold
 
 ALLEGING = ("ACCUSE", "REQUEST", "THREATEN", "REJECT")
@@ -79,9 +80,11 @@ def participle_lemma(token, lang: EventLanguage) -> str | None:
 
 def finite_verb_lemma(token, lang: EventLanguage) -> str | None:
     """The verb of a finite form the tagger took for a noun: "Le président turc reproche à Athènes ...",
-    parsed as a noun with a subject and no determiner -> reprocher."""
-    if token.pos_ != "NOUN" or any(c.dep_ == "det" for c in token.children) \
-            or not any(c.dep_ == "nsubj" and c.i < token.i for c in token.children):
+    parsed as a noun with a subject and no determiner -> reprocher. A proper name hung on it as a
+    determiner is its subject ("Ankara juge insuffisantes les garanties")."""
+    if token.pos_ != "NOUN" or any(c.dep_ == "det" and c.pos_ != "PROPN" for c in token.children) \
+            or not any(c.i < token.i and (c.dep_ == "nsubj" or c.dep_ == "det" and c.pos_ == "PROPN")
+                       for c in token.children):
         return None
     return first_group(token.lower_, lang)
 
@@ -145,6 +148,8 @@ def under_trigger(token, lang: EventLanguage) -> bool:
     if token.dep_ not in ("obj", "obl:arg", "nsubj:pass", "nmod") or token.head.i == token.i:
         return False
     head = token.head
+    if fold(head.lemma_ or head.text) in day_offsets():
+        return False       # "à la veille de la visite": an act of its own, a day from the clause's
     if head.pos_ == "NOUN" and token.dep_ == "nmod" and any(
             matches(head, t, sentence_words(sentence_of(head)), lang) for t in noun_options(head, lang)):
         return True        # "la suspension des sanctions": the easing is the event
