@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from veille.extract.events.lang import EventLanguage
-from veille.gazetteer import gazetteer
+from veille.gazetteer import gazetteer, key_of, tokens
 from veille.records import Entity, PlaceRef
 from veille.text import fold
 
@@ -146,6 +146,8 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
                     parties.spans.append((s, e, body, "body"))
                 elif ent.country and kind not in ("news_agency", "media"):
                     parties.spans.append((s, e, ent.country, "org"))
+            if ent.type == "EVENT_NAME":
+                parties.spans += _bodies_within(text, s, e)
             if ent.type in ("PLACE", "COUNTRY"):
                 kind = (entry.kind if entry else None) or ent.type.lower()
                 parties.places.append((s, e, ent.name, kind, ent.country))
@@ -153,3 +155,19 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
     parties.places.sort()
     parties.persons.sort()
     return parties
+
+
+def _bodies_within(text: str, start: int, end: int, longest: int = 4) -> list[tuple[int, int, str, str]]:
+    """The bodies a named occasion names ("sommet du G20": the G20), as party spans of their words."""
+    gaz = gazetteer()
+    words = tokens(text[start:end])
+    found = []
+    for i in range(len(words)):
+        for j in range(min(len(words), i + longest), i, -1):
+            s, e = start + words[i][1], start + words[j - 1][2]
+            ids = gaz.acronyms.get(text[s:e], set()) | gaz.names.get(key_of(text[s:e]), set())
+            codes = sorted({gaz.codes[x] for x in ids if x in gaz.codes})
+            if codes:
+                found.append((s, e, codes[0], "body"))
+                break
+    return found
