@@ -250,6 +250,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
             actors += [c for role in (None, "of", "between", "with") for c in lin.get(role, []) if c not in actors]
+        if len(set(actors)) == 1 and trigger.agreement:
+            # "Athènes invoque l'accord signé en 1995 avec Skopje": who invokes a pact with
+            # another is party to it
+            actors += [c for c in clause_subject_codes(token, ctx) if c not in actors]
         if len(set(actors)) < 2 and token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX"):
             # "Aucun contact n'a eu lieu entre Alger et Paris": the verb of a meeting's subject says
             # between whom it took place
@@ -263,6 +267,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = by, [c for c in of + to if c not in by]
     else:
         actors, recipients = of + by, to
+        if not recipients and trigger.type in ("ACCUSE", "PROTEST") and lang.case_is(case_of(token), "reason"):
+            # "malgré les protestations d'Athènes, la Turquie a envoyé un navire": blame the
+            # clause's doer went ahead despite
+            recipients = [c for c in clause_subject_codes(token, ctx) if c not in actors]
     verb, dep = token.head, token.dep_
     if dep == "nmod" and (fold(verb.lemma_ or verb.text) in time_nouns() or fold(verb.lemma_ or verb.text)
                           in lang.container_nouns) and verb.head.i != verb.i:

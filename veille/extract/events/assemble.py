@@ -203,6 +203,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
                                  settled=status == "occurred")
     if trigger.dated:
         date_ = attributes.phrase_date(token, ctx) or date_
+    if trigger.pos == "NOUN" and trigger.agreement:
+        date_ = attributes.participle_date(token, ctx) or date_
     if trigger.pos == "NOUN" and token.dep_ == "nsubj" and lemma(token.head, lang) in lang.dating_verbs:
         # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
         date_ = attributes.complement_date(token.head, ctx) or date_

@@ -210,6 +210,16 @@ def complement_date(verb, ctx: Context) -> Period | None:
                  for d in [_date_of_words(list(c.subtree), ctx)] if d), None)
 
 
+def participle_date(noun, ctx: Context) -> Period | None:
+    """The date of the participle that tells a noun's act ("l'accord signé en 1995", "l'accord
+    de pêche conclu en 2019", where the parser hangs it on the complement it follows)."""
+    holders = [noun] + [c for c in noun.children if c.dep_ == "nmod"]
+    return next((d for h in holders for p in h.children
+                 if p.dep_ == "acl" and p.pos_ == "VERB" and "Part" in p.morph.get("VerbForm") and p.i > noun.i
+                 and (h.i == noun.i or p.i == h.i + 1)
+                 for d in [complement_date(p, ctx)] if d), None)
+
+
 def phrase_date(token, ctx: Context) -> Period | None:
     """The date a noun's own phrase gives ("les contrats-cadres du 8 juin 2018", "le traité de
     2001": the whole year)."""

@@ -42,8 +42,13 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
                                          # "sur le plan économique" is no plan
             around.append(c)
             for g in c.children:
-                if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl":
+                if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl" \
+                        or g.dep_ == "acl" and token.pos_ == "NOUN" and c.dep_ == "nmod" and g.i == c.i + 1:
+                    # "l'accord de pêche conclu en 2019": the parser hangs the noun's participle on
+                    # the complement it follows; the participle counts, not what hangs below it
                     around.append(g)
+                    if g.dep_ == "acl":
+                        continue
                     around += [h for h in g.children if h.dep_ not in CLAUSE_BOUNDARIES and h.dep_ != "acl"]
         if token.dep_ in ("acl", "amod") and token.head.i != token.i:
             around.append(token.head)  # "les accords conclus"
