@@ -159,3 +159,15 @@ def test_a_dispatch_dateline_is_a_sentence_of_its_own(text, nlp):
 def test_a_dash_inside_a_sentence_cuts_nothing(nlp):
     text = "Le ministre franco-algérien - selon ses proches - a démissionné. L'UE (27 membres) - disons-le - a agi."
     assert len(list(nlp(text).sents)) == 2
+
+
+def test_an_act_recalled_without_a_date_is_not_dated_by_the_story(nlp):
+    """A pluperfect with no date of its own happened before the story's day: it gets no date
+    rather than the day of the lead (which would put it on the timeline on the wrong day)."""
+    case = {"text": "Le ministre sud-coréen s'est rendu lundi à Tokyo. Le Japon avait refusé de lever ses "
+                    "restrictions sur les exportations vers la Corée du Sud.", "published": "2024-03-13"}
+    events = _events(case, nlp)
+    visit = next(e for e in events if e["type"] == "CONSULT")
+    refusal = next(e for e in events if e["type"] == "REJECT")
+    assert visit["date"] == {"begin": "2024-03-11", "end": "2024-03-11"}
+    assert refusal["status"] == "historical" and refusal["date"] is None

@@ -209,8 +209,8 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
         date_ = attributes.complement_date(token.head, ctx) or date_
     confidence = 0.8 if date_ else 0.6
-    if date_ is None:
-        date_ = ctx.story_date
+    if date_ is None and status != "historical":
+        date_ = ctx.story_date   # an act recalled ("avait refusé") happened before the story's day
     offset = day_offsets().get(fold(token.head.lemma_ or token.head.text)) if trigger.pos == "NOUN" else None
     if offset and date_ and date_.begin == date_.end:
         # the clause happens "à la veille de la visite" (the day before it), "au lendemain du tir"
