@@ -52,7 +52,7 @@ def test_the_readme_lists_exactly_the_cli_commands():
 def test_no_module_is_over_the_limit(limit):
     """Issue 17 asks for modules of at most 800 lines; the ones still over are listed here
     and may only shrink."""
-    still_over = {"veille/extract/measurements.py": 1400}
+    still_over: dict[str, int] = {}
     for path in (ROOT / "veille").rglob("*.py"):
         name = str(path.relative_to(ROOT))
         lines = len(path.read_text(encoding="utf-8").splitlines())
