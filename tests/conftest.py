@@ -1,4 +1,4 @@
-"""Shared fixtures: the French model loaded once, the CLI's real entry point."""
+"""Shared fixtures: the French model loaded once, the CLI's real entry point, the fusion's lists."""
 from __future__ import annotations
 
 import os
@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from veille import read
+from veille.read import Filters, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -36,3 +39,27 @@ def nlp_pipeline(nlp):
     from veille.settings import Settings
 
     return Pipeline(Settings())
+
+
+# the fusion as the read layer lists it (`veille.read`, which the command line, the API and the exports share)
+EVERY = Page(limit=1_000_000)
+
+
+def list_events(store, f: Filters = Filters()) -> list[dict]:
+    return read.list_events(store.con, f, EVERY)["items"]
+
+
+def list_figures(store, f: Filters = Filters()) -> list[dict]:
+    return read.list_figures(store.con, f, EVERY)["items"]
+
+
+def list_conflicts(store, f: Filters = Filters()) -> list[dict]:
+    return read.list_conflicts(store.con, f, EVERY)["items"]
+
+
+def list_series(store, f: Filters = Filters()) -> list[dict]:
+    return read.list_series(store.con, f, EVERY)["items"]
+
+
+def list_copy_groups(store) -> list[dict]:
+    return read.list_copies(store.con, page=EVERY)["items"]

@@ -15,13 +15,14 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, veille
-from veille.fusion import Filters, fuse, list_conflicts, list_copy_groups, list_events, list_figures, list_series, rebuild
+from conftest import ROOT, list_conflicts, list_copy_groups, list_events, list_figures, list_series, veille
+from veille.fusion import fuse, rebuild
 from veille.fusion.claims import claim_of, claims_in
 from veille.fusion.copies import near_copies
 from veille.fusion.data import config, folded
 from veille.fusion.events import dates_agree, places_agree, same_event
 from veille.fusion.figures import agree, claims_conflict, comparable, conflict, figure_key, interval, rounding_unit
+from veille.read import Filters
 from veille.records import Article, Entity, Event, Measurement, Period, Record
 from veille.store import Store
 
@@ -33,6 +34,7 @@ CORPUS = ROOT / "veille" / "resources" / "demo"
 # extraction improves; never lower one to let a change pass.
 GOLD_FLOORS = {"events": (1.0, 1.0), "figures": (1.0, 1.0), "conflicts": (1.0, 1.0)}
 PIPELINE_FLOORS = {"events": (0.9, 0.9), "figures": (0.95, 0.9), "conflicts": (1.0, 1.0)}
+
 
 
 # -- the data file -----------------------------------------------------------------
@@ -509,7 +511,7 @@ def test_thousands_of_copies_of_one_article(tmp_path):
         fuse(store)
         elapsed += time.monotonic() - start
     with store:
-        [event] = list_events(store, Filters(limit=None))
+        [event] = list_events(store, Filters())
         assert event["source_count"] == n and event["independent_sources"] == 1
         assert event["confidence"] == pytest.approx(0.6)          # copies of one dispatch are one source
         [group] = list_figures(store)

@@ -13,10 +13,11 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, list_conflicts, list_events, list_figures
 from test_fusion import article, dump, ev, fig, fused
-from veille.fusion import Filters, fuse, list_conflicts, list_events, list_figures
+from veille.fusion import fuse
 from veille.fusion.events import reach
+from veille.read import Filters
 from veille.records import Event, Period
 from veille.store import Store
 
@@ -30,7 +31,7 @@ def visit(source, published, text=VISIT, fragment="a été reçu jeudi à Pékin
 
 
 def visits(store) -> list[dict]:
-    return list_events(store, Filters(type="CONSULT", limit=None))
+    return list_events(store, Filters(type="CONSULT"))
 
 
 # -- events ------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def test_undated_rates_months_apart_are_two_points_not_a_disagreement(tmp_path):
                tariff("a/2", "2025-04-10", 26, "Les exportateurs indiens font face à une surtaxe de 26 %, déplore leur fédération."),
                tariff("b/1", "2025-08-07", 50), tariff("b/2", None, 50, "Les produits indiens sont taxés à 50 % aux États-Unis, a dit un exportateur.")]
     with fused(records, tmp_path) as store:
-        groups = sorted(list_figures(store, Filters(metric="tariffs", limit=None)), key=lambda g: g["value"])
+        groups = sorted(list_figures(store, Filters(metric="tariffs")), key=lambda g: g["value"])
         assert [(g["value"], g["member_count"]) for g in groups] == [(26.0, 2), (50.0, 1), (50.0, 1)]
         assert list_conflicts(store) == []
     # stated the same week, they disagree
@@ -131,7 +132,7 @@ def test_an_undated_figure_joins_the_recent_period_it_agrees_with(tmp_path):
     late = article("Le commerce atteint quelque 240 milliards de dollars.", "presse/3", "2029-02-01",
                    figures=[fig("quelque 240 milliards de dollars", 240e9, qualifier="about", period=None)])
     with fused([dated, recent, late], tmp_path) as store:
-        groups = list_figures(store, Filters(metric="trade_volume", limit=None))
+        groups = list_figures(store, Filters(metric="trade_volume"))
         by_period = {(g["period"] or {}).get("begin"): g["member_count"] for g in groups}
         assert by_period == {"2023-01-01": 2, None: 1}
 

@@ -75,7 +75,7 @@ def test_a_new_version_needs_the_same_url_or_id(tmp_path):
 
 @pytest.mark.model
 def test_identical_text_from_another_outlet_is_kept_with_its_outlet(tmp_path):
-    from veille.fusion import list_copy_groups
+    from conftest import list_copy_groups
 
     feed = jsonl(tmp_path / "wire.jsonl", [
         {"source": "agence", "url": "https://agence.example/depeche-1", "text": BODY, "published": "2024-05-13"},

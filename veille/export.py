@@ -1,45 +1,37 @@
-"""Exports for notebooks and spreadsheets: events, figures, entities or articles as JSON Lines,
-CSV or Parquet, written by DuckDB itself (`COPY ... TO`), one row per item.
+"""Exports for notebooks and spreadsheets, as JSON Lines, CSV or Parquet.
 
     with duckdb.connect("press.duckdb", read_only=True) as con:
         rows = export(con, "figures", "parquet", Path("figures.parquet"))
 
-Events and figures are the fused ones (one row per real-world event; one row per
-statement of a figure, with its group's value and conflict flag) when the fusion
-tables exist, else as each article gives them. Lists stay lists in JSON Lines and
-Parquet; in CSV they are joined with ";" and nested records are JSON text.
+The listings (events, figures, conflicts, series, entities) are the rows of the read layer
+(`veille.read`), in its order: the same items as `veille figures --format json` and
+`/api/figures`, every page of them. Events and figures are the fused ones when the fusion
+tables exist, else as each article gives them. Two flat tables have no listing of their own:
+`statements`, one row per sentence that states a figure, with its group's value and
+conflict flag; `articles`, the stored texts with their metadata.
+
+Lists stay lists and records stay records in JSON Lines and Parquet; in CSV a date or period is
+two columns ("date_begin", "date_end"), a list of plain values is joined with ";" and anything
+else nested is JSON text.
 """
 from __future__ import annotations
 
+import csv
+import json
+import tempfile
 from pathlib import Path
+from typing import Callable, Iterator
 
-from veille.api.queries.common import LATEST
-from veille.api.queries.meta import fusion_ready
+from veille.read import (Filters, Page, fusion_ready, list_article_events, list_conflicts, list_entities,
+                         list_events, list_figures, list_measurements, list_series)
+from veille.read.common import LATEST
 
-WHATS = ("events", "figures", "entities", "articles")
+WHATS = ("events", "figures", "conflicts", "series", "entities", "statements", "articles")
 FORMATS = ("jsonl", "csv", "parquet")
+PAGE = 500
 
-_FUSED_EVENTS = """
-    SELECT e.event_id, e.type, e.mode, e.status, {actor} AS actor, {recipient} AS recipient, e.date_begin, e.date_end,
-           e.location, {sectors} AS sectors, e.count, e.sources, e.independent_sources, e.confidence,
-           e.first_reported, e.last_reported, {reports} AS reports
-    FROM fused_events e LEFT JOIN (
-        SELECT s.event_id, list({{'article_id': s.article_id, 'event_idx': s.event_idx, 'outlet': f.outlet,
-                                 'published': s.published, 'claim_source': s.claim_source,
-                                 'evidence': s.evidence}} ORDER BY s.published, s.article_id) AS reports
-        FROM fused_event_sources s LEFT JOIN fusion_articles f ON f.article_id = s.article_id
-        GROUP BY s.event_id) r ON r.event_id = e.event_id
-    ORDER BY e.date_begin NULLS LAST, e.event_id"""
-
-_ARTICLE_EVENTS = f"""
-    SELECT e.article_id, e.idx, e.type, e.mode, e.status, {{actor}} AS actor, {{recipient}} AS recipient,
-           e.date_begin, e.date_end, e.location, {{sectors}} AS sectors, e.count, e.confidence, e.trigger,
-           e.claim_source, a.published, a.source AS article_source,
-           substr(a.text, e.evidence_start + 1, e.evidence_end - e.evidence_start) AS evidence
-    FROM events e JOIN articles a ON a.id = e.article_id WHERE {LATEST}
-    ORDER BY e.date_begin NULLS LAST, e.article_id, e.idx"""
-
-_FUSED_FIGURES = """
+# one row per sentence stating a figure, flat for spreadsheets
+_STATEMENTS = """
     SELECT g.group_id, g.metric, g.relation, g.status, {places} AS places, g.period_begin, g.period_end,
            g.granularity, g.value AS group_value, g.unit AS group_unit, g.conflict, g.sources AS group_sources,
            m.article_id, m.measurement_idx, m.text, m.value, m.unit, m.usd, m.qualifier, m.place_from, m.place_to,
@@ -49,21 +41,12 @@ _FUSED_FIGURES = """
     ORDER BY g.metric NULLS LAST, g.period_begin NULLS LAST, g.group_id, m.position NULLS LAST, m.article_id,
              m.measurement_idx"""
 
-_ARTICLE_FIGURES = f"""
+_ARTICLE_STATEMENTS = f"""
     SELECT m.article_id, m.idx, m.text, m.value, m.unit, m.kind, m.relation, m.status, m.metric, m.place_from,
            m.place_to, m.period_begin, m.period_end, m.usd, a.published, a.source AS article_source,
            substr(a.text, m.evidence_start + 1, m.evidence_end - m.evidence_start) AS evidence
     FROM measurements m JOIN articles a ON a.id = m.article_id WHERE {LATEST}
     ORDER BY m.metric NULLS LAST, m.period_begin NULLS LAST, m.article_id, m.idx"""
-
-_ENTITIES = f"""
-    SELECT e.entity_id AS id, arg_max(e.name, e.n) AS name, arg_max(e.type, e.n) AS type,
-           arg_max(e.country, e.n) AS country, arg_max(e.subdivision, e.n) AS subdivision,
-           arg_max(e.role, e.n) AS role, count(DISTINCT e.article_id) AS articles, sum(e.mentions) AS mentions,
-           min(a.published) AS first_seen, max(a.published) AS last_seen
-    FROM (SELECT * EXCLUDE (mentions), json_array_length(mentions) AS mentions, 1 AS n FROM entities) e
-    JOIN articles a ON a.id = e.article_id WHERE {LATEST}
-    GROUP BY e.entity_id ORDER BY articles DESC, mentions DESC, id"""
 
 _ARTICLES = f"""
     SELECT a.id, a.source, a.url, a.title, a.language, a.published, a.published_precision, a.published_from,
@@ -75,7 +58,92 @@ _ARTICLES = f"""
     FROM articles a WHERE {LATEST} ORDER BY a.published NULLS LAST, a.id"""
 
 
-def _query(what: str, fmt: str, fused: bool) -> str:
+def _listing(what: str, fused: bool) -> Callable | None:
+    """The read layer's list for `what`, or None for the flat tables."""
+    if what == "events":
+        return list_events if fused else list_article_events
+    if what == "figures":
+        return list_figures if fused else list_measurements
+    return {"conflicts": list_conflicts, "series": list_series, "entities": list_entities}.get(what)
+
+
+def rows(con, what: str, f: Filters = Filters(), fused: bool | None = None) -> Iterator[dict]:
+    """Every item of a listing, page after page, in the read layer's order."""
+    fused = fusion_ready(con) if fused is None else fused
+    listing = _listing(what, fused)
+    if listing is None:
+        raise ValueError(f"{what!r} is no listing: choose one of events, figures, conflicts, series, entities")
+    offset = 0
+    while True:
+        page = (listing(con, f, Page(limit=PAGE, offset=offset)) if listing is list_entities
+                else listing(con, f, Page(limit=PAGE, offset=offset), fused))
+        yield from page["items"]
+        offset += PAGE
+        if offset >= page["total"] or not page["items"]:
+            return
+
+
+def _cell(value):
+    """A CSV cell: plain values as they are, a list of plain values joined with ";", else JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, (str, int, float, bool)) for v in value):
+        return ";".join("" if v is None else str(v) for v in value)
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+_PERIODS = ("date", "period")     # {"begin", "end"} or null in every listing
+
+
+def _flat(item: dict) -> dict:
+    """A period spread into two columns ("date" -> "date_begin", "date_end"), empty when unknown."""
+    out = {}
+    for key, value in item.items():
+        if key in _PERIODS and (value is None or isinstance(value, dict)):
+            out[f"{key}_begin"], out[f"{key}_end"] = (value or {}).get("begin"), (value or {}).get("end")
+        else:
+            out[key] = value
+    return out
+
+
+def _write_items(items: Iterator[dict], fmt: str, dest: Path, con) -> int:
+    n = 0
+    if fmt == "csv":
+        with open(dest, "w", encoding="utf-8", newline="") as fh:
+            writer = None
+            for item in map(_flat, items):
+                if writer is None:
+                    writer = csv.DictWriter(fh, fieldnames=list(item), extrasaction="ignore", restval="")
+                    writer.writeheader()
+                writer.writerow({k: _cell(v) for k, v in item.items()})
+                n += 1
+        return n
+    target = dest if fmt == "jsonl" else Path(tempfile.mkstemp(prefix="veille-export-", suffix=".jsonl")[1])
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+                n += 1
+        if fmt == "parquet":
+            if n == 0:
+                con.execute(f"COPY (SELECT NULL AS empty WHERE FALSE) TO '{_quoted(dest)}' (FORMAT PARQUET)")
+            else:
+                # DuckDB infers the nested types (lists, records) from the JSON it just got
+                con.execute(f"COPY (SELECT * FROM read_json('{_quoted(target)}', format = 'newline_delimited',"
+                            f" sample_size = -1)) TO '{_quoted(dest)}' (FORMAT PARQUET)")
+    finally:
+        if target != dest:
+            target.unlink(missing_ok=True)
+    return n
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _flat_query(what: str, fmt: str, fused: bool) -> str:
     flat = fmt == "csv"
 
     def joined(col: str) -> str:
@@ -84,30 +152,22 @@ def _query(what: str, fmt: str, fused: bool) -> str:
     def text(col: str) -> str:
         return f"CAST({col} AS VARCHAR)" if flat else col
 
-    if what == "events":
-        if fused:
-            return _FUSED_EVENTS.format(actor=joined("e.actor"), recipient=joined("e.recipient"),
-                                        sectors=joined("e.sectors"),
-                                        reports="CAST(to_json(r.reports) AS VARCHAR)" if flat else "r.reports")
-        return _ARTICLE_EVENTS.format(actor=joined("e.actor"), recipient=joined("e.recipient"),
-                                      sectors=joined("e.sectors"))
-    if what == "figures":
-        return _FUSED_FIGURES.format(places=joined("g.places")) if fused else _ARTICLE_FIGURES
-    if what == "entities":
-        return _ENTITIES
-    if what == "articles":
-        return _ARTICLES.format(metadata=text("a.metadata"), removed=text("a.removed"), flags=text("a.flags"))
-    raise ValueError(f"cannot export {what!r}: choose one of {', '.join(WHATS)}")
+    if what == "statements":
+        return _STATEMENTS.format(places=joined("g.places")) if fused else _ARTICLE_STATEMENTS
+    return _ARTICLES.format(metadata=text("a.metadata"), removed=text("a.removed"), flags=text("a.flags"))
 
 
-def export(con, what: str, fmt: str, dest: str | Path, fused: bool | None = None) -> int:
-    """Write `what` (events, figures, entities, articles) to `dest` as `fmt` (jsonl, csv, parquet);
-    returns how many rows were written."""
+def export(con, what: str, fmt: str, dest: str | Path, fused: bool | None = None, f: Filters = Filters()) -> int:
+    """Write `what` (one of WHATS) to `dest` as `fmt` (jsonl, csv, parquet); returns how many rows
+    were written."""
     if fmt not in FORMATS:
         raise ValueError(f"cannot write {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if what not in WHATS:
+        raise ValueError(f"cannot export {what!r}: choose one of {', '.join(WHATS)}")
     fused = fusion_ready(con) if fused is None else fused
-    query = _query(what, fmt, fused)
-    options = {"jsonl": "FORMAT JSON", "csv": "FORMAT CSV, HEADER", "parquet": "FORMAT PARQUET"}[fmt]
-    target = str(dest).replace("'", "''")
-    rows = con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchone()
-    return int(rows[0]) if rows and rows[0] is not None else 0
+    dest = Path(dest)
+    if what in ("statements", "articles"):
+        options = {"jsonl": "FORMAT JSON", "csv": "FORMAT CSV, HEADER", "parquet": "FORMAT PARQUET"}[fmt]
+        written = con.execute(f"COPY ({_flat_query(what, fmt, fused)}) TO '{_quoted(dest)}' ({options})").fetchone()
+        return int(written[0]) if written and written[0] is not None else 0
+    return _write_items(rows(con, what, f, fused), fmt, dest, con)

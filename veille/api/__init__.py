@@ -1,7 +1,7 @@
 """Serving veille: the HTTP API (FastAPI, under /api/) and the dashboard, one process.
 
 `create_app(db_path, token=None)` builds the app; `serve(db_path, ...)` runs it;
-`veille.api.queries` holds the read functions every route (and `veille export`) calls.
+`veille.read` holds the read functions every route (and `veille export`) calls.
 """
 from __future__ import annotations
 

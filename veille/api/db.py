@@ -7,7 +7,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from veille.api.queries import fusion_ready, overview
+from veille.read import fusion_ready, overview
 from veille.api.search import SearchIndex
 from veille.store import Store
 

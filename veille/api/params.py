@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 from fastapi import Query
 
-from veille.api.queries import Filters, Page
+from veille.read import Filters, Page
 from veille.records import EVENT_STATUSES, EVENT_TYPES, ENTITY_TYPES, MEASUREMENT_KINDS, MEASUREMENT_STATUSES, \
     RELATIONS, SECTORS
 

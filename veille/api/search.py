@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from veille.api.queries.common import LATEST
+from veille.read.common import LATEST
 
 MAX_TERMS = 16
 _PHRASE = re.compile(r'"([^"]*)"')

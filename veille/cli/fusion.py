@@ -1,6 +1,7 @@
 """The fusion's commands: `veille events`, `veille figures`, `veille conflicts`, `veille series`,
-`veille copies`, `veille fuse`, `veille eval-fusion`. Each parses its options and calls one query of veille.fusion; `register(main)`
-adds them to the command group of veille.cli."""
+`veille copies`, `veille fuse`, `veille eval-fusion`. Each listing parses its options and calls one
+list of `veille.read`, the read layer the API and the exports use too; `register(main)` adds them
+to the command group of veille.cli."""
 from __future__ import annotations
 
 import json
@@ -14,12 +15,16 @@ from rich.table import Table
 from veille.cli.common import _settings, config_option, db_option, out
 
 
-def _filters(parties, type_, sector, since, until, metric, status, relation, min_sources, limit):
-    from veille.fusion import Filters
+ALL = 1_000_000_000        # "--limit 0": every matching item
+
+
+def _filters(parties, type_=None, sector=None, since=None, until=None, metric=None, status=None, relation=None,
+             min_sources=1, order="date_desc"):
+    from veille.read import Filters
 
     codes = tuple(p.strip().upper() for chunk in parties for p in chunk.split(",") if p.strip())
     return Filters(parties=codes, type=type_, sector=sector, since=since, until=until, metric=metric,
-                   status=status, relation=relation, min_sources=min_sources, limit=limit or None)
+                   status=status, relation=relation, min_sources=min_sources, order=order)
 
 
 def _common(f):
@@ -27,11 +32,15 @@ def _common(f):
         db_option, config_option,
         click.option("--parties", "-p", multiple=True, help="States or bodies that must all take part "
                      "(ISO alpha-3, comma-separated or repeated): -p CHN,RUS."),
-        click.option("--since", help="Only items whose dates reach this day or later (YYYY-MM-DD)."),
-        click.option("--until", help="Only items whose dates start on this day or earlier (YYYY-MM-DD)."),
+        click.option("--since", help="Only items whose dates reach this day, month or year or later (YYYY-MM-DD)."),
+        click.option("--until", help="Only items whose dates start on this day, month or year or earlier."),
         click.option("--min-sources", default=1, show_default=True, help="Only items reported by this many articles."),
+        click.option("--order", type=click.Choice(["date_desc", "date_asc", "sources", "confidence"]),
+                     default="date_desc", show_default=True, help="The API's orders: newest first, oldest "
+                     "first, most reported first, best supported first."),
         click.option("--limit", default=100, show_default=True, help="At most this many (0: all)."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
+        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                     help="json: the same items as the API's list (`veille.read`)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -48,11 +57,14 @@ def _figure_options(f):
     return f
 
 
-def _open(db: Path | None, config: Path | None):
+def _list(db: Path | None, config: Path | None, query, *args, limit: int = 0) -> list[dict]:
+    """The items of one list of the read layer, over the database opened read-only."""
+    from veille.read import Page
     from veille.store import Store
 
     settings = _settings(config, db=db)
-    return Store(settings.db, read_only=True)
+    with Store(settings.db, read_only=True) as store:
+        return query(store.con, *args, page=Page(limit=limit or ALL, offset=0))["items"]
 
 
 def _json(rows) -> None:
@@ -82,34 +94,35 @@ def _period(p) -> str:
 @click.option("--type", "type_", help="PLOVER type, e.g. CONSULT.")
 @click.option("--sector", help="Sector, e.g. energy.")
 @click.option("--status", type=click.Choice(["occurred", "future", "historical", "hypothetical", "negated"]))
-def events(db, config, parties, since, until, min_sources, limit, fmt, type_, sector, status) -> None:
+def events(db, config, parties, since, until, min_sources, order, limit, fmt, type_, sector, status) -> None:
     """Fused events: one real-world event per row, with the articles that report it."""
-    from veille.fusion import list_events
+    from veille.read import list_events
 
-    with _open(db, config) as store:
-        rows = list_events(store, _filters(parties, type_, sector, since, until, None, status, None, min_sources, limit))
+    rows = _list(db, config, list_events,
+                 _filters(parties, type_, sector, since, until, None, status, None, min_sources, order), limit=limit)
     if fmt == "json":
         return _json(rows)
     table = Table("event", "type", "status", "parties", "date", "place", "sources", "conf.", "outlets",
                   title=f"{len(rows)} fused events")
     for r in rows:
         parties_ = "+".join(r["actor"]) + (" > " + "+".join(r["recipient"]) if r["recipient"] else "")
+        outlets = sorted({s["outlet"] for s in r["sources"] if s["outlet"]})
         table.add_row(r["event_id"][:9], r["type"] + (f" ({r['mode']})" if r["mode"] else ""), r["status"],
                       parties_, _period(r["date"]), r["location"] or "",
                       f"{r['source_count']} ({r['independent_sources']} indep.)", f"{r['confidence']:.2f}",
-                      ", ".join(r["outlets"]))
+                      ", ".join(outlets))
     out.print(table)
 
 
 @click.command()
 @_common
 @_figure_options
-def figures(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
+def figures(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
     """Figure groups: one series point per row (metric, places, period), with who says what."""
-    from veille.fusion import list_figures
+    from veille.read import list_figures
 
-    with _open(db, config) as store:
-        rows = list_figures(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    rows = _list(db, config, list_figures,
+                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
     if fmt == "json":
         return _json(rows)
     table = Table("group", "metric", "places", "period", "value", "members", "sources", "conflict",
@@ -126,12 +139,12 @@ def figures(db, config, parties, since, until, min_sources, limit, fmt, metric, 
 @click.command()
 @_common
 @_figure_options
-def conflicts(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
+def conflicts(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
     """Figures whose sources disagree beyond rounding: each position and who holds it."""
-    from veille.fusion import list_conflicts
+    from veille.read import list_conflicts
 
-    with _open(db, config) as store:
-        rows = list_conflicts(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    rows = _list(db, config, list_conflicts,
+                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
     if fmt == "json":
         return _json(rows)
     out.print(f"{len(rows)} conflicts")
@@ -149,12 +162,12 @@ def conflicts(db, config, parties, since, until, min_sources, limit, fmt, metric
 @click.command()
 @_common
 @_figure_options
-def series(db, config, parties, since, until, min_sources, limit, fmt, metric, status, relation) -> None:
-    """Series over time assembled from the figure groups (one point per period)."""
-    from veille.fusion import list_series
+def series(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
+    """Series over time assembled from the figure groups (one point per period), longest first."""
+    from veille.read import list_series
 
-    with _open(db, config) as store:
-        rows = list_series(store, _filters(parties, None, None, since, until, metric, status, relation, min_sources, limit))
+    rows = _list(db, config, list_series,
+                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
     if fmt == "json":
         return _json(rows)
     for s in rows:
@@ -173,10 +186,9 @@ def series(db, config, parties, since, until, min_sources, limit, fmt, metric, s
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def copies(db, config, min_articles, fmt) -> None:
     """Near-copies: stories run by several outlets (syndicated or lightly rewritten)."""
-    from veille.fusion import list_copy_groups
+    from veille.read import list_copies
 
-    with _open(db, config) as store:
-        rows = list_copy_groups(store, min_articles)
+    rows = _list(db, config, list_copies, min_articles)
     if fmt == "json":
         return _json(rows)
     table = Table("group", "articles", "outlets", "first published", "title", title=f"{len(rows)} copy groups")

@@ -75,14 +75,16 @@ def serve(db: Path | None, config: Path | None, host: str, port: int, token: str
 @click.command()
 @db_option
 @config_option
-@click.option("--what", type=click.Choice(["events", "figures", "entities", "articles"]), required=True,
-              help="events: fused events with their reports; figures: every statement of a figure with its group; "
-                   "entities; articles: text and metadata.")
+@click.option("--what", type=click.Choice(["events", "figures", "conflicts", "series", "entities", "statements",
+                                           "articles"]), required=True,
+              help="events, figures, conflicts, series, entities: the rows of the matching listing (the same items "
+                   "as `veille figures --format json` and /api/figures); statements: one row per sentence that "
+                   "states a figure, with its group; articles: text and metadata.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output; Parquet needs a file).")
 def export(db: Path | None, config: Path | None, what: str, fmt: str, out: Path | None) -> None:
-    """Export events, figures, entities or articles as JSON Lines, CSV or Parquet."""
+    """Export a listing, the figure statements or the articles as JSON Lines, CSV or Parquet."""
     import duckdb
 
     from veille.export import export as run_export

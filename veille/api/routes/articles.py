@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
-from veille.api.queries import get_article, list_articles
+from veille.read import get_article, list_articles
 
 router = APIRouter(tags=["articles"])
 bearer = HTTPBearer(auto_error=False, description="The token `veille serve --token` was started with.")

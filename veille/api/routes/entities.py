@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
-from veille.api.queries import get_entity, list_entities
+from veille.read import get_entity, list_entities
 
 router = APIRouter(tags=["entities"])
 

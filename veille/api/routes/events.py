@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
-from veille.api.queries import event_histogram, get_event, list_article_events, list_events
+from veille.read import event_histogram, get_event, list_article_events, list_events
 
 router = APIRouter(tags=["events"])
 

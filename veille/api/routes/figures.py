@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
-from veille.api.queries import get_figure, list_conflicts, list_figures, list_measurements, list_series
+from veille.read import get_figure, list_conflicts, list_figures, list_measurements, list_series
 
 router = APIRouter(tags=["figures"])
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from veille.api import models, params as p
 from veille.api.deps import Cursor
-from veille.api.queries import list_quotes
+from veille.read import list_quotes
 
 router = APIRouter(tags=["quotes"])
 

@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from veille.api import models, params as p
 from veille.api.deps import DB, Cursor
-from veille.api.queries.articles import summaries
-from veille.api.queries.common import Filters
+from veille.read.articles import summaries
+from veille.read.common import Filters
 
 router = APIRouter(tags=["search"])
 

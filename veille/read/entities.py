@@ -1,9 +1,9 @@
 """Entities: who and what the articles name, and for one of them what it did, with whom, when."""
 from __future__ import annotations
 
-from veille.api.queries.common import LATEST, Filters, Page, entity_row, fetch, page_of, scalar
-from veille.api.queries.events import event_conditions
-from veille.api.queries.meta import fusion_ready
+from veille.read.common import LATEST, Filters, Page, entity_row, fetch, page_of, scalar
+from veille.read.events import event_conditions
+from veille.read.meta import fusion_ready
 
 _FROM = """
     FROM (SELECT entity_id, article_id, name, type, country, subdivision, role,
@@ -97,7 +97,7 @@ def get_entity(con, entity_id: str, fused: bool | None = None) -> dict | None:
         p["name"] = names.get(p["code"], {}).get("name")
     entity["partners"] = partners
     if fused:
-        from veille.api.queries.figures import list_figures
+        from veille.read.figures import list_figures
 
         entity["figures"] = list_figures(con, f, Page(limit=1), fused)["total"]
     else:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from veille.api.queries.common import LATEST, Filters, Page, fetch, page_of, scalar
-from veille.api.queries.meta import fusion_ready
+from veille.read.common import LATEST, Filters, Page, fetch, page_of, scalar
+from veille.read.meta import fusion_ready
 
 
 def _conditions(f: Filters, fused: bool) -> tuple[list[str], list]:

@@ -1,7 +1,7 @@
 """Quotes: direct or reported statements, who made them, and where."""
 from __future__ import annotations
 
-from veille.api.queries.common import LATEST, Filters, Page, fetch, page_of, scalar
+from veille.read.common import LATEST, Filters, Page, fetch, page_of, scalar
 
 
 def list_quotes(con, f: Filters = Filters(), page: Page = Page()) -> dict:

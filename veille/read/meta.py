@@ -1,7 +1,7 @@
 """What the database holds: counts and the values each filter can take."""
 from __future__ import annotations
 
-from veille.api.queries.common import LATEST, fetch, scalar
+from veille.read.common import LATEST, fetch, scalar
 from veille.records import EVENT_TYPES, SECTORS
 
 FUSION_TABLES = ("fused_events", "fused_event_sources", "figure_groups", "figure_members", "figure_conflicts",

@@ -1,10 +1,9 @@
 """Events: fused (one real-world event, its reports and their sentences) and per article."""
 from __future__ import annotations
 
-from veille.api.queries.common import (LATEST, Filters, Page, entity_row, fetch, mention_spans, page_of,
-                                       period, scalar, source_match)
-from veille.api.queries.meta import fusion_ready
-from veille.fusion.query import event_conditions as fusion_event_conditions
+from veille.read.common import (LATEST, Filters, Page, codes, entity_row, fetch, mention_spans, page_of,
+                                period, scalar, source_match)
+from veille.read.meta import fusion_ready
 
 _ORDER = {
     "date_desc": "coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
@@ -21,9 +20,24 @@ def event_conditions(con, f: Filters, fused: bool) -> tuple[list[str], list]:
     if fused and f.min_sources > 1:
         where.append("e.sources >= ?")
         params.append(f.min_sources)
-    shared, values = fusion_event_conditions(f, "e.")
-    where += shared
-    params += values
+    if f.parties:
+        where.append("list_has_all(list_concat(e.actor, e.recipient), ?::VARCHAR[])")
+        params.append(codes(f.parties))
+    if f.type:
+        where.append("e.type = ?")
+        params.append(f.type.upper())
+    if f.sector:
+        where.append("list_contains(e.sectors, ?)")
+        params.append(f.sector.lower())
+    if f.status:
+        where.append("e.status = ?")
+        params.append(f.status)
+    if f.since:
+        where.append("coalesce(e.date_end, e.date_begin) >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("e.date_begin <= ?")
+        params.append(f.until_bound)
     if f.entity:
         entity = entity_row(con, f.entity)
         if entity is None:

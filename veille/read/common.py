@@ -6,15 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from veille.fusion.query import Filters as FusionFilters
-
 # Only the latest version of each article counts (a corrected text supersedes its first version).
 LATEST = "a.id NOT IN (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)"
 
 
 @dataclass(frozen=True)
-class Filters(FusionFilters):
-    """What to list; every field is optional. Dates are ISO days, months or years.
+class Filters:
+    """What to list, for the command line, the API and the exports alike; every field is optional.
+    Dates are ISO days, months or years; an item matches a range when its dates meet it.
 
     `parties` must all take part (an event's actors and recipients, a figure's
     places); `entity` is an entity id (a country by its code, anything else by a
@@ -22,6 +21,15 @@ class Filters(FusionFilters):
     source or URL; `article` an article id.
     """
 
+    parties: tuple[str, ...] = ()
+    type: str | None = None
+    sector: str | None = None
+    since: str | None = None
+    until: str | None = None
+    metric: str | None = None
+    status: str | None = None
+    relation: str | None = None
+    min_sources: int = 1
     entity: str | None = None
     source: str | None = None
     article: str | None = None
@@ -31,6 +39,13 @@ class Filters(FusionFilters):
     language: str | None = None
     role: str | None = None
     order: str = "date_desc"
+
+    @property
+    def until_bound(self) -> str | None:
+        """`until` as the last day it covers, for string comparison: 2024 -> 2024-12-31."""
+        if not self.until:
+            return None
+        return {4: self.until + "-12-31", 7: self.until + "-31"}.get(len(self.until), self.until)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 conflicts, series over time, and measurements as each article gives them."""
 from __future__ import annotations
 
-from veille.api.queries.common import (LATEST, Filters, Page, codes, entity_row, fetch, loads, mention_spans,
-                                       page_of, period, scalar, source_match)
-from veille.api.queries.meta import fusion_ready
+from veille.read.common import (LATEST, Filters, Page, codes, entity_row, fetch, loads, mention_spans,
+                                page_of, period, scalar, source_match)
+from veille.read.meta import fusion_ready
 
 _ORDER = {
     "date_desc": "g.period_begin DESC NULLS LAST, g.sources DESC, g.group_id",
