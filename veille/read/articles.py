@@ -3,29 +3,22 @@ from __future__ import annotations
 
 import json
 
-from veille.read.common import LATEST, Filters, Page, fetch, page_of, scalar
+from veille.read.common import LATEST, Filters, Page, Where, fetch, page_of, scalar
 from veille.read.meta import fusion_ready
 
 
 def _conditions(f: Filters, fused: bool) -> tuple[list[str], list]:
-    where, params = [LATEST], []
-    if f.since:
-        where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("a.published <= ?")
-        params.append(f.until_bound)
+    w = Where(LATEST)
+    w.span(f, "a.published")
     if f.language:
-        where.append("a.language = ?")
-        params.append(f.language)
+        w.add("a.language = ?", f.language)
     if f.source:
         outlet = " OR a.id IN (SELECT article_id FROM fusion_articles WHERE outlet = ?)" if fused else ""
-        where.append(f"(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?{outlet})")
-        params.extend([f.source] * (4 if fused else 3))
+        w.add(f"(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?{outlet})",
+              *[f.source] * (4 if fused else 3))
     if f.entity:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE entity_id = ?)")
-        params.append(f.entity)
-    return where, params
+        w.add("a.id IN (SELECT article_id FROM entities WHERE entity_id = ?)", f.entity)
+    return w.conditions, w.params
 
 
 def summaries(con, ids: list[str], fused: bool) -> dict[str, dict]:

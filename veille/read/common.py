@@ -58,6 +58,41 @@ class Page:
         return f" LIMIT {int(self.limit)} OFFSET {int(self.offset)}"
 
 
+class Where:
+    """SQL conditions and their parameters, built up by the filters every list shares."""
+
+    def __init__(self, *conditions: str) -> None:
+        self.conditions: list[str] = list(conditions)
+        self.params: list = []
+
+    def add(self, condition: str, *params) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def equal(self, f: Filters, alias: str, columns: tuple[str, ...]) -> None:
+        """`column = value` for each filter that names a column's value ("metric", "status")."""
+        for column in columns:
+            if getattr(f, column):
+                self.add(f"{alias}.{column} = ?", getattr(f, column))
+
+    def span(self, f: Filters, begin: str, end: str | None = None) -> None:
+        """Items whose dates (`begin`, `end`: columns) meet `since` .. `until`."""
+        if f.since:
+            self.add(f"coalesce({end}, {begin}) >= ?" if end else f"{begin} >= ?", f.since)
+        if f.until:
+            self.add(f"{begin} <= ?", f.until_bound)
+
+    def article_source(self, f: Filters, alias: str = "a") -> None:
+        """Articles by the `source` filter: their source, URL or site."""
+        if f.source:
+            self.add(f"({alias}.source = ? OR {alias}.url = ? OR json_extract_string({alias}.metadata, '$.site') = ?)",
+                     *[f.source] * 3)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions)
+
+
 def fetch(con, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]

@@ -1,7 +1,7 @@
 """Entities: who and what the articles name, and for one of them what it did, with whom, when."""
 from __future__ import annotations
 
-from veille.read.common import LATEST, Filters, Page, entity_row, fetch, page_of, scalar
+from veille.read.common import LATEST, Filters, Page, Where, codes, entity_row, fetch, page_of, scalar
 from veille.read.events import event_conditions
 from veille.read.meta import fusion_ready
 
@@ -16,35 +16,23 @@ _SUMMARY = """
 
 
 def _conditions(f: Filters) -> tuple[list[str], list]:
-    where, params = [LATEST], []
+    w = Where(LATEST)
     if f.role:
-        where.append("e.role = ?")
-        params.append(f.role)
+        w.add("e.role = ?", f.role)
     if f.type:
-        where.append("e.type = ?")
-        params.append(f.type.upper())
+        w.add("e.type = ?", f.type.upper())
     if f.parties:
-        where.append("e.country IN (SELECT unnest(?::VARCHAR[]))")
-        params.append([p.upper() for p in f.parties])
+        w.add("e.country IN (SELECT unnest(?::VARCHAR[]))", codes(f.parties))
     if f.q:
         # by its name, its id, or the words the articles use for it ("Poutine" finds Vladimir Putin)
-        where.append("(contains(lower(e.name), lower(?)) OR contains(lower(e.entity_id), lower(?))"
-                     " OR list_bool_or(list_transform(CAST(e.spans AS INTEGER[][]), lambda s: contains("
-                     "lower(strip_accents(substr(a.text, s[1] + 1, s[2] - s[1]))), lower(strip_accents(?))))))")
-        params.extend([f.q, f.q, f.q])
+        w.add("(contains(lower(e.name), lower(?)) OR contains(lower(e.entity_id), lower(?))"
+              " OR list_bool_or(list_transform(CAST(e.spans AS INTEGER[][]), lambda s: contains("
+              "lower(strip_accents(substr(a.text, s[1] + 1, s[2] - s[1]))), lower(strip_accents(?))))))", f.q, f.q, f.q)
     if f.article:
-        where.append("e.article_id = ?")
-        params.append(f.article)
-    if f.source:
-        where.append("(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?)")
-        params.extend([f.source] * 3)
-    if f.since:
-        where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("a.published <= ?")
-        params.append(f.until_bound)
-    return where, params
+        w.add("e.article_id = ?", f.article)
+    w.article_source(f)
+    w.span(f, "a.published")
+    return w.conditions, w.params
 
 
 def list_entities(con, f: Filters = Filters(), page: Page = Page()) -> dict:

@@ -1,8 +1,8 @@
 """Events: fused (one real-world event, its reports and their sentences) and per article."""
 from __future__ import annotations
 
-from veille.read.common import (LATEST, Filters, Page, codes, entity_row, fetch, mention_spans, page_of,
-                                period, scalar, source_match)
+from veille.read.common import (LATEST, Filters, Page, Where, codes, entity_row, fetch, mention_spans,
+                                page_of, period, scalar, source_match)
 from veille.read.meta import fusion_ready
 
 _ORDER = {
@@ -15,61 +15,40 @@ _ORDER = {
 
 def event_conditions(con, f: Filters, fused: bool) -> tuple[list[str], list]:
     """SQL conditions on `e` (fused_events, or events joined to its article `a`)."""
-    where: list[str] = []
-    params: list = []
+    w = Where()
     if fused and f.min_sources > 1:
-        where.append("e.sources >= ?")
-        params.append(f.min_sources)
+        w.add("e.sources >= ?", f.min_sources)
     if f.parties:
-        where.append("list_has_all(list_concat(e.actor, e.recipient), ?::VARCHAR[])")
-        params.append(codes(f.parties))
+        w.add("list_has_all(list_concat(e.actor, e.recipient), ?::VARCHAR[])", codes(f.parties))
     if f.type:
-        where.append("e.type = ?")
-        params.append(f.type.upper())
+        w.add("e.type = ?", f.type.upper())
     if f.sector:
-        where.append("list_contains(e.sectors, ?)")
-        params.append(f.sector.lower())
-    if f.status:
-        where.append("e.status = ?")
-        params.append(f.status)
-    if f.since:
-        where.append("coalesce(e.date_end, e.date_begin) >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("e.date_begin <= ?")
-        params.append(f.until_bound)
+        w.add("list_contains(e.sectors, ?)", f.sector.lower())
+    w.equal(f, "e", ("status",))
+    w.span(f, "e.date_begin", "e.date_end")
     if f.entity:
         entity = entity_row(con, f.entity)
         if entity is None:
-            where.append("FALSE")
+            w.add("FALSE")
         elif entity["type"] == "COUNTRY" and entity["country"]:
-            where.append("list_contains(list_concat(e.actor, e.recipient), ?)")
-            params.append(entity["country"])
+            w.add("list_contains(list_concat(e.actor, e.recipient), ?)", entity["country"])
         elif fused:
-            where.append("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN " + mention_spans()
-                         + " m ON m.article_id = s.article_id AND m.span[1] >= s.evidence_start"
-                         " AND m.span[2] <= s.evidence_end)")
-            params.append(f.entity)
+            w.add("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN " + mention_spans()
+                  + " m ON m.article_id = s.article_id AND m.span[1] >= s.evidence_start"
+                  " AND m.span[2] <= s.evidence_end)", f.entity)
         else:
-            where.append("EXISTS (SELECT 1 FROM " + mention_spans() + " m WHERE m.article_id = e.article_id"
-                         " AND m.span[1] >= e.evidence_start AND m.span[2] <= e.evidence_end)")
-            params.append(f.entity)
-    if f.source:
-        if fused:
-            where.append("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN articles a"
-                         " ON a.id = s.article_id JOIN fusion_articles f ON f.article_id = s.article_id"
-                         f" WHERE {source_match()})")
-            params.extend([f.source] * 4)
-        else:
-            where.append("(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?)")
-            params.extend([f.source] * 3)
+            w.add("EXISTS (SELECT 1 FROM " + mention_spans() + " m WHERE m.article_id = e.article_id"
+                  " AND m.span[1] >= e.evidence_start AND m.span[2] <= e.evidence_end)", f.entity)
+    if f.source and fused:
+        w.add("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN articles a"
+              " ON a.id = s.article_id JOIN fusion_articles f ON f.article_id = s.article_id"
+              f" WHERE {source_match()})", *[f.source] * 4)
+    elif f.source:
+        w.article_source(f)
     if f.article:
-        if fused:
-            where.append("e.event_id IN (SELECT event_id FROM fused_event_sources WHERE article_id = ?)")
-        else:
-            where.append("e.article_id = ?")
-        params.append(f.article)
-    return where, params
+        w.add("e.event_id IN (SELECT event_id FROM fused_event_sources WHERE article_id = ?)" if fused
+              else "e.article_id = ?", f.article)
+    return w.conditions, w.params
 
 
 def _sources(con, event_ids: list[str]) -> dict[str, list[dict]]:

@@ -2,8 +2,8 @@
 conflicts, series over time, and measurements as each article gives them."""
 from __future__ import annotations
 
-from veille.read.common import (LATEST, Filters, Page, codes, entity_row, fetch, loads, mention_spans,
-                                page_of, period, scalar, source_match)
+from veille.read.common import (LATEST, Filters, Page, Where, codes, entity_row, fetch, loads,
+                                mention_spans, page_of, period, scalar, source_match)
 from veille.read.meta import fusion_ready
 
 _ORDER = {
@@ -36,38 +36,24 @@ _MEASUREMENT_MENTIONS = ("EXISTS (SELECT 1 FROM " + mention_spans() + " ms WHERE
 
 
 def _group_where(con, f: Filters) -> tuple[list[str], list]:
-    where, params = [], []
+    w = Where()
     if f.min_sources > 1:
-        where.append("g.sources >= ?")
-        params.append(f.min_sources)
+        w.add("g.sources >= ?", f.min_sources)
     if f.parties:
-        where.append("list_has_all(g.places, ?::VARCHAR[])")
-        params.append(codes(f.parties))
-    for column in ("metric", "status", "relation"):
-        if getattr(f, column):
-            where.append(f"g.{column} = ?")
-            params.append(getattr(f, column))
+        w.add("list_has_all(g.places, ?::VARCHAR[])", codes(f.parties))
+    w.equal(f, "g", ("metric", "status", "relation"))
     if f.conflict is not None:
-        where.append("g.conflict = ?")
-        params.append(f.conflict)
-    if f.since:
-        where.append("coalesce(g.period_end, g.period_begin) >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("g.period_begin <= ?")
-        params.append(f.until_bound)
+        w.add("g.conflict = ?", f.conflict)
+    w.span(f, "g.period_begin", "g.period_end")
     if f.entity:
         cond, more = _about(con, f.entity, "g.places", _GROUP_MENTIONS)
-        where.append(cond)
-        params.extend(more)
+        w.add(cond, *more)
     if f.source:
-        where.append("g.group_id IN (SELECT m.group_id FROM figure_members m JOIN articles a ON a.id = m.article_id"
-                     f" JOIN fusion_articles f ON f.article_id = m.article_id WHERE {source_match()})")
-        params.extend([f.source] * 4)
+        w.add("g.group_id IN (SELECT m.group_id FROM figure_members m JOIN articles a ON a.id = m.article_id"
+              f" JOIN fusion_articles f ON f.article_id = m.article_id WHERE {source_match()})", *[f.source] * 4)
     if f.article:
-        where.append("g.group_id IN (SELECT group_id FROM figure_members WHERE article_id = ?)")
-        params.append(f.article)
-    return where, params
+        w.add("g.group_id IN (SELECT group_id FROM figure_members WHERE article_id = ?)", f.article)
+    return w.conditions, w.params
 
 
 def _members(con, group_ids: list[str]) -> dict[str, list[dict]]:
@@ -192,32 +178,19 @@ def list_series(con, f: Filters = Filters(), page: Page = Page(), fused: bool | 
 def list_measurements(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
     """Figures as each article states them, with the sentence each was read from."""
     fused = fusion_ready(con) if fused is None else fused
-    where, params = [LATEST], []
+    w = Where(LATEST)
     if f.parties:
-        where.append("list_has_all([m.place_from, m.place_to], ?::VARCHAR[])")
-        params.append(codes(f.parties))
-    for column in ("metric", "status", "relation", "kind"):
-        if getattr(f, column):
-            where.append(f"m.{column} = ?")
-            params.append(getattr(f, column))
-    if f.since:
-        where.append("coalesce(m.period_end, m.period_begin) >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("m.period_begin <= ?")
-        params.append(f.until_bound)
+        w.add("list_has_all([m.place_from, m.place_to], ?::VARCHAR[])", codes(f.parties))
+    w.equal(f, "m", ("metric", "status", "relation", "kind"))
+    w.span(f, "m.period_begin", "m.period_end")
     if f.entity:
         cond, more = _about(con, f.entity, "[m.place_from, m.place_to]", _MEASUREMENT_MENTIONS)
-        where.append(cond)
-        params.extend(more)
-    if f.source:
-        where.append("(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?)")
-        params.extend([f.source] * 3)
+        w.add(cond, *more)
+    w.article_source(f)
     if f.article:
-        where.append("m.article_id = ?")
-        params.append(f.article)
+        w.add("m.article_id = ?", f.article)
     join = "FROM measurements m JOIN articles a ON a.id = m.article_id"
-    clause = " WHERE " + " AND ".join(where)
+    clause, params = " WHERE " + w.sql, w.params
     total = scalar(con, f"SELECT count(*) {join}{clause}", params)
     extra = (", fm.group_id, fm.qualifier, fm.value_max, fa.outlet" if fused
              else ", NULL AS group_id, NULL AS qualifier, NULL AS value_max, NULL AS outlet")

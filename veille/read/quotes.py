@@ -1,31 +1,21 @@
 """Quotes: direct or reported statements, who made them, and where."""
 from __future__ import annotations
 
-from veille.read.common import LATEST, Filters, Page, fetch, page_of, scalar
+from veille.read.common import LATEST, Filters, Page, Where, fetch, page_of, scalar
 
 
 def list_quotes(con, f: Filters = Filters(), page: Page = Page()) -> dict:
     """Quotes matching `f` (`entity`: the speaker; `q`: words in the quote), newest article first."""
-    where, params = [LATEST], []
+    w = Where(LATEST)
     if f.entity:
-        where.append("q.speaker = ?")
-        params.append(f.entity)
+        w.add("q.speaker = ?", f.entity)
     if f.article:
-        where.append("q.article_id = ?")
-        params.append(f.article)
+        w.add("q.article_id = ?", f.article)
     if f.q:
-        where.append("contains(lower(q.text), lower(?))")
-        params.append(f.q)
-    if f.source:
-        where.append("(a.source = ? OR a.url = ? OR json_extract_string(a.metadata, '$.site') = ?)")
-        params.extend([f.source] * 3)
-    if f.since:
-        where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("a.published <= ?")
-        params.append(f.until_bound)
-    clause = " WHERE " + " AND ".join(where)
+        w.add("contains(lower(q.text), lower(?))", f.q)
+    w.article_source(f)
+    w.span(f, "a.published")
+    clause, params = " WHERE " + w.sql, w.params
     join = "FROM quotes q JOIN articles a ON a.id = q.article_id"
     total = scalar(con, f"SELECT count(*) {join}{clause}", params)
     rows = fetch(con, f"""
