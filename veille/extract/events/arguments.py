@@ -111,6 +111,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         object_codes = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
                         and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
                         for c in _last_doers(t, ctx) if c not in subject_codes]
+    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT") \
+            and token.dep_ == "acl:relcl" and fold(token.head.text) in lang.clause_pronouns:
+        # "Pyongyang a annoncé un tir, ce que Tokyo a dénoncé": the pronoun takes up the clause
+        # before it, whose doer is the target
+        object_codes = [c for c in clause_subject_codes(token.head, ctx, past_passives=True) if c not in subject_codes]
     if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
         # "a protesté contre le fait que des avions turcs ont survolé ses îles": what is blamed is
         # told in a clause under a noun; its subject did it
