@@ -307,6 +307,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         actors, recipients = sorted(set(actors) | set(recipients)), []
     if mode == "visit" and not recipients and trigger.roles != "reciprocal":
         mode = None                      # a meeting of its parties, wherever it is held
+    if event_type == "CONSULT" and trigger.pos == "NOUN" and actors and set(actors) <= bodies \
+            and fold(token.head.lemma_ or token.head.text) in lang.sideline_nouns:
+        # "se sont rencontrés en marge du sommet de l'ASEAN": the body's own meeting, another
+        # act than the one held on its sidelines
+        mode = "multilateral"
     return Event(type=event_type, actor=tuple(actors), recipient=tuple(recipients), mode=mode, status=status,
                  date=date_, location=place[0] if place else None,
                  sectors=attributes.sectors(sent, ctx) if event_type not in ("ASSAULT",) else (),

@@ -86,9 +86,34 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
         for child in token.children:
             if fold(child.text) in lang.future_adjectives:
                 return "future"
+        if _future_verb(_governing_verb(token), lang):
+            return "future"      # "se recueilleront en marge du sommet": a meeting still to come
     if trigger.pos == "VERB" and pluperfect(token):
         return "historical"      # "New Delhi avait rejeté jeudi dernier": background to the news
     return "occurred"
+
+
+def _governing_verb(noun, reach: int = 2):
+    """The verb a noun is a circumstance of, through at most `reach` nouns ("en marge du sommet")."""
+    t = noun
+    for _ in range(reach):
+        if t.head.i == t.i or t.dep_ not in ("obl", "obl:mod", "obl:arg", "nmod"):
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
+
+
+def _future_verb(verb, lang: EventLanguage) -> bool:
+    """Whether a verb is in the future, by its tense or that of its auxiliary, or by its form."""
+    if verb is None:
+        return False
+    if "Fut" in verb.morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in verb.children
+                                                if c.dep_.startswith("aux")):
+        return True
+    return "Fin" in verb.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in verb.children) \
+        and bool(lang.future_ending.search(verb.lower_))
 
 
 def pluperfect(token) -> bool:

@@ -53,7 +53,9 @@ def _same_act(kept: Event, ev: Event) -> bool:
     # frappe la flotte russe": the noun knows the sanctioner, the verb also the target), or once by
     # its body and once by its members ("se sont retrouvés à Arusha pour un sommet de la CAE")
     if kept.evidence == ev.evidence and kept.type == "CONSULT" and _body_only(kept) != _body_only(ev):
-        return True
+        # not a body's meeting and one held on its sidelines, which assemble marks multilateral
+        body = kept if _body_only(kept) else ev
+        return body.mode != "multilateral"
     return kept.evidence == ev.evidence and (
         set(ev.actor) <= set(kept.actor) and set(ev.recipient) <= set(kept.recipient)
         or set(kept.actor) <= set(ev.actor) and set(kept.recipient) <= set(ev.recipient))

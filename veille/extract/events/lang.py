@@ -122,6 +122,7 @@ class EventLanguage:
     when_words: frozenset[str]
     demonstratives: frozenset[str]
     clause_pronouns: frozenset[str]
+    sideline_nouns: frozenset[str]
     host_readings: frozenset[str]
     instrument_nouns: frozenset[str]
     container_nouns: frozenset[str]
@@ -218,6 +219,7 @@ def language(code: str = "fr") -> EventLanguage:
         since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=_folded(data["when_words"]),
         demonstratives=_folded(g["demonstratives"]),
         clause_pronouns=_folded(g["clause_pronouns"]),
+        sideline_nouns=_folded(g["sideline_nouns"]),
         instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
         authority_nouns=_folded(data["authority_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
