@@ -88,8 +88,8 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
                 return "future"
         if _future_verb(_governing_verb(token), lang):
             return "future"      # "se recueilleront en marge du sommet": a meeting still to come
-    if trigger.pos == "VERB" and pluperfect(token):
-        return "historical"      # "New Delhi avait rejeté jeudi dernier": background to the news
+    if trigger.pos == "VERB" and (pluperfect(token) or token.dep_ == "xcomp" and pluperfect(token.head)):
+        return "historical"      # "New Delhi avait rejeté jeudi dernier", "avait affirmé avoir testé": background
     return "occurred"
 
 
