@@ -45,6 +45,23 @@ def own_date(token, ctx: Context) -> bool:
     return any(t.start >= token.idx and t.end <= end for t in ctx.timexes if t.begin and t.type != "DURATION")
 
 
+def _date_of_antecedent(token, parties: list[str], sent, ctx: Context, history, reach: int = 400):
+    """The day of the last act of the same parties just before this sentence, when the act's subject
+    stands for them ("ils", "les deux hommes"), else None."""
+    doer, _ = subject(token, ctx.lang)
+    if doer is None or not parties:
+        return None
+    anaphor = fold(doer.text) in ctx.lang.plural_pronouns or fold(doer.text) in ctx.lang.person_pronouns or any(
+        kind == "pair" and s <= doer.idx < e for s, e, _, kind in ctx.parties.spans)
+    if not anaphor:
+        return None
+    for ev in reversed(history):
+        if ev.evidence[1] <= sent.start_char and sent.start_char - ev.evidence[1] <= reach:
+            same = sorted(set(ev.actor) | set(ev.recipient)) == parties
+            return ev.date if same and ev.date and ev.date.begin == ev.date.end else None
+    return None
+
+
 def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     """Whether the trigger names no act of its own here: an aim, an allegation, a promise's
     content, the object of another trigger, or a participle used as an adjective."""
@@ -208,6 +225,10 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     if trigger.pos == "NOUN" and token.dep_ == "nsubj" and lemma(token.head, lang) in lang.dating_verbs:
         # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
         date_ = attributes.complement_date(token.head, ctx) or date_
+    if date_ is None and trigger.pos == "VERB":
+        # "Kishida, arrivé dimanche, s'était entretenu avec M. Yoon. Les deux hommes sont convenus
+        # de ...": an undated act of the parties just named by an anaphor happens when they met
+        date_ = _date_of_antecedent(token, sorted(set(actors) | set(recipients)), sent, ctx, history)
     confidence = 0.8 if date_ else 0.6
     if date_ is None and status != "historical":
         date_ = ctx.story_date   # an act recalled ("avait refusé") happened before the story's day
