@@ -15,7 +15,7 @@ from veille.extract.measurements.lexicon import (ACT_RE, AFTER_DOWN_RE, AFTER_SH
                                                  DEMONYM_PREP_RE, DIRECT_RE, DIRECTION, EQUIV_RE, HORIZON_RE,
                                                  LINK_WORDS, METRIC, METRIC_AFTER_RE, METRIC_NOUN_AFTER,
                                                  METRIC_NOUN_AFTER_RE, METRIC_RE, NOT_FORECAST_RE,
-                                                 OWN_VALUE_RE, PARTICIPLE, PARTICIPLE_RE, PER_YEAR_RE,
+                                                 OWN_VALUE_RE, PAIRED, PARTICIPLE, PARTICIPLE_RE, PER_YEAR_RE,
                                                  PERSON_TITLE_RE, PHRASE_END_RE, PREP_RE, RATES, REL_RE,
                                                  RELATIVE_AFTER_RE, REPORTING_RE, RESTATE_NEAR_RE,
                                                  RESTATE_NOUN_RE, SHARE_CUE_RE, SHARE_OF_RE, SOIT_RE,
@@ -392,8 +392,14 @@ def fill_flow(f: Fig, figs: list[Fig], i: int, top: list[str]) -> None:
     or of its own ("les livraisons russes ont atteint 2,29 millions de barils par jour"
     after the Chinese imports of Russian crude); a flow with no place at all continues
     the same flow just before it; a flow out whose destination is one of the article's
-    two main states and whose origin is unsaid comes from the other one."""
+    two main states and whose origin is unsaid comes from the other one; a figure that always has
+    two sides (PAIRED: a duty, a contract) takes the other main state for the side it leaves out."""
     direction = DIRECTION.get(f.metric or "")
+    if f.metric in PAIRED and len(top) == 2 and (f.from_ is None) != (f.to is None) and (f.from_ or f.to) in top:
+        # a duty, a contract, a delivery in a story about two states: the other is the side left out
+        other = top[1] if top[0] == (f.from_ or f.to) else top[0]
+        f.from_, f.to = (f.from_, other) if f.from_ else (other, f.to)
+        return
     if f.from_ is None and f.to is None and direction not in ("none", "between"):
         # "Le Nigeria a produit 1,3 million de barils par jour. Le pays vise 2 millions ..."
         g = next((g for g in reversed(figs[:i]) if f.sentence - g.sentence <= 1 and g.metric == f.metric), None)

@@ -117,6 +117,7 @@ NOT_FORECAST_RE = phrases_regex(_SC["not_forecast"] + VOCAB["not_future"])
 METRIC = _Lexicon((n, metric) for metric, names in VOCAB["metrics"].items() for n in names)
 METRIC_RE = re.compile(f"(?:{_alt(METRIC)})")
 DIRECTION = VOCAB["metric_direction"]
+PAIRED = frozenset(VOCAB["paired_metrics"])
 METRIC_AFTER_RE = re.compile(rf"{_SP}(?:de|d'|en)\s*(?P<m>{_alt(METRIC)})")
 PARTICIPLE = _Lexicon((n, metric) for metric, names in VOCAB["metric_participles"].items() for n in names)
 PARTICIPLE_RE = re.compile(rf"{_SP}(?P<m>{_alt(PARTICIPLE)})")
