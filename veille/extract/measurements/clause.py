@@ -225,11 +225,19 @@ def top_states(places: Sequence[PlaceRef]) -> list[str]:
 
 
 def read_flow(ft: str, metric: str | None, refs: list[PlaceRef], top: list[str],
-          sentence: tuple[int, int]) -> tuple[str | None, str | None] | None:
+          sentence: tuple[int, int], at: int | None = None) -> tuple[str | None, str | None] | None:
     direction = DIRECTION.get(metric or "", "single")
     if direction == "none":
         return None, None
     roles = read_roles(ft, refs)
+    if direction == "levy" and at is not None and roles:
+        # "Washington impose 25 % de droits sur les produits indiens": the goods' origin after
+        # the figure, the state levying it before, unless an agent names it ("imposés par
+        # Washington"); METRICS.md: from the goods, to the levier
+        levier = next((p.code for p, r in roles if r == "agent"), None)
+        goods = next((p.code for p, _ in roles if p.code != levier and (levier or p.start > at)), None)
+        levier = levier or next((p.code for p, _ in reversed(roles) if p.start < at and p.code != goods), None)
+        return goods, levier
     if direction == "between":
         codes = [p.code for p, r in roles if r == "between"] or [p.code for p, _ in roles]
         uniq = list(dict.fromkeys(codes))
@@ -266,6 +274,8 @@ def read_flow(ft: str, metric: str | None, refs: list[PlaceRef], top: list[str],
         frm = origins[0] if origins else None
         to = next((c for c in dests if c != frm), None)
         return frm, to
+    if direction == "levy":
+        return None, roles[0][0].code     # one place alone, no figure to split at: who levies
     return roles[0][0].code, None
 
 

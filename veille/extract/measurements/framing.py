@@ -163,13 +163,13 @@ def _frame_places(d: _Doc, s: _Slot, f: Fig) -> None:
         flow = None
         narrow = d.refs_in(s.clause_start, f.start) + d.refs_in(f.end, s.right_end)
         if narrow:
-            flow = read_flow(ft, f.metric, narrow, d.top, s.sent)
+            flow = read_flow(ft, f.metric, narrow, d.top, s.sent, f.start)
             if not sides(flow):
                 flow = None
             f.own_places = flow is not None
         scope = d.refs_in(place_start, f.start) + d.refs_in(f.end, s.right_end)
         if scope and (flow is None or direction == "between" and sides(flow) < 2):
-            wider = read_flow(ft, f.metric, scope, d.top, s.sent)
+            wider = read_flow(ft, f.metric, scope, d.top, s.sent, f.start)
             if sides(wider) > sides(flow):
                 flow = wider
         if flow is None and prev is not None and not f.own_metric and prev.has_places:
@@ -179,7 +179,7 @@ def _frame_places(d: _Doc, s: _Slot, f: Fig) -> None:
             if not wide and s.si > 0 and direction in ("out", "in"):
                 wide = d.refs_in(*d.sents[s.si - 1])
             if wide or direction == "between":
-                flow = read_flow(ft, f.metric, wide, d.top, s.sent)
+                flow = read_flow(ft, f.metric, wide, d.top, s.sent, f.start)
         if flow is not None:
             f.from_, f.to = flow
         if f.from_ is None and f.to is not None and direction == "out" and d.same_paragraph(s.si):
