@@ -182,6 +182,22 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "a reçu samedi à Abou Dhabi le chancelier allemand": when the parse loses the object,
         # the first party after the verb outside a place phrase is the visitor
         object_codes = [c for c in linear_parties(token, ctx).get(None, []) if c not in subject_codes][:1]
+    # "La Bolivie, admise lundi comme membre": a past participle on its noun is passive
+    participle = token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and "Past" in token.morph.get("Tense")
+    if trigger.type == "SUPPORT" and (trigger.roles == "joined" or (passive or participle) and not agent_codes) \
+            and any(fold(t.lemma_ or t.text) in lang.member_nouns for t in clause_tokens(token)):
+        # "est devenue le 31e membre de l'OTAN", "a été admise comme membre permanent du G20": the
+        # body joined takes in the one who joins
+        joiner = codes_of(token.head, parties, lang) if participle else object_codes if passive else subject_codes
+        bodies = gazetteer().body_codes
+        # the body named with "membre", else the body whose meeting the story told last, else one the
+        # sentence names
+        body = [c for t in clause_tokens(token) if fold(t.lemma_ or t.text) in lang.member_nouns
+                for g in t.subtree for c in codes_of(g, parties, lang) if c in bodies and c not in joiner] or next(
+            (list(ev.actor) for ev in reversed(ctx.history) if ev.type == "CONSULT" and ev.actor
+             and all(c in bodies and c not in joiner for c in ev.actor)), []) or [
+            c for t in sentence_of(token) for c in codes_of(t, parties, lang) if c in bodies and c not in joiner]
+        return _distinct(list(dict.fromkeys(body)), joiner)
     if trigger.roles == "reciprocal":
         actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
         recipients: list[str] = []
