@@ -311,8 +311,9 @@ def test_the_command_line_the_api_and_the_export_list_the_same_rows(demo_db):
                 if offset >= page["total"]:
                     break
             assert cli, what
-            assert [json.dumps(x, sort_keys=True) for x in cli] == [json.dumps(x, sort_keys=True) for x in api], what
-            assert [json.dumps(x, sort_keys=True) for x in exported] == [json.dumps(x, sort_keys=True) for x in cli], what
+            same = [json.dumps(x, sort_keys=True) for x in cli]
+            assert same == [json.dumps(x, sort_keys=True) for x in api], what
+            assert same == [json.dumps(x, sort_keys=True) for x in exported], what
 
 
 def _start(args: list[str]) -> tuple[subprocess.Popen, str]:

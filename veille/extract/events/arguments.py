@@ -120,7 +120,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "a protesté contre le fait que des avions turcs ont survolé ses îles": what is blamed is
         # told in a clause under a noun; its subject did it
         object_codes = [c for child, _ in objects(token, lang) for v in child.children
-                        if v.dep_ in ("acl", "ccomp") and v.pos_ in ("VERB", "AUX") and any(m.dep_ == "mark" for m in v.children)
+                        if v.dep_ in ("acl", "ccomp") and v.pos_ in ("VERB", "AUX")
+                        and any(m.dep_ == "mark" for m in v.children)
                         for s in v.children if s.dep_ == "nsubj"
                         for c in codes_of(s, parties, lang) if c not in subject_codes]
     if trigger.roles == "reciprocal":

@@ -14,8 +14,8 @@ from veille.extract.events.arguments import (antecedent, clause_tokens, has_acti
                                              roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of, sentence_words,
-                                          set_apart, span_of, subject)
+from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of,
+                                          sentence_words, set_apart, span_of, subject)
 from veille.extract.events.triggers import (alleged, is_purpose, matches, promised, signed_kind, superlative,
                                             under_trigger)
 from veille.gazetteer import gazetteer

@@ -94,8 +94,8 @@ def _rates(ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]
         for m in rx.finditer(ft):
             if _overlaps(m.start(), m.end(), spans):
                 continue
-            base = _currency(CUR_NAMES.get(lexicon_key(m.group("base"))) or CUR_PREFIX.get(lexicon_key(m.group("base"))), ft)
-            quote = _currency(CUR_NAMES.get(lexicon_key(m.group("quote"))) or CUR_PREFIX.get(lexicon_key(m.group("quote"))), ft)
+            base = _currency(_currency_code(m.group("base")), ft)
+            quote = _currency(_currency_code(m.group("quote")), ft)
             raw = m.group("rate").replace(" ", "")
             raw = raw.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw) else raw
             try:
@@ -112,6 +112,11 @@ def _rates(ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]
             figs.append(Fig(m.start("rate"), m.end("quote"), rate, quote, "amount", metric="exchange_rate",
                              core_start=m.start("rate"), rate=rate, base=base, own_metric=True))
     return figs, per_usd, spans
+
+
+def _currency_code(name: str) -> str | None:
+    """The code of a currency named by its name or its sign ("dollars", "$")."""
+    return CUR_NAMES.get(lexicon_key(name)) or CUR_PREFIX.get(lexicon_key(name))
 
 
 def _multipliers(text: str, ft: str) -> list[Fig]:
