@@ -255,6 +255,11 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         recipients = [ctx.story_place[1]]    # "Arrivé le matin avec une douzaine de ministres": where the story is
     if trigger.roles == "visit" and not recipients:
         return None
+    if not recipients and event_type in ("ASSAULT", "COERCE"):
+        # "a saisi un pétrolier battant pavillon des Îles Marshall": the flag names the ship's state
+        recipients = [c for t in sent if fold(t.text) in lang.flag_nouns
+                      for c in ctx.parties.codes(t.idx + len(t.text), t.head.right_edge.idx + len(t.head.right_edge.text))
+                      if c not in actors]
     if not recipients and event_type in PHYSICAL:
         # "ont frappé des installations à Kharkiv": the state where the act lands
         recipients = attributes.state_of_places(ctx, [clause, (sent.start_char, sent.end_char)], actors)

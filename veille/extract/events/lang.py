@@ -124,6 +124,7 @@ class EventLanguage:
     clause_pronouns: frozenset[str]
     sideline_nouns: frozenset[str]
     member_nouns: frozenset[str]
+    flag_nouns: frozenset[str]
     host_readings: frozenset[str]
     instrument_nouns: frozenset[str]
     container_nouns: frozenset[str]
@@ -222,6 +223,7 @@ def language(code: str = "fr") -> EventLanguage:
         clause_pronouns=_folded(g["clause_pronouns"]),
         sideline_nouns=_folded(g["sideline_nouns"]),
         member_nouns=_folded(g["member_nouns"]),
+        flag_nouns=_folded(g["flag_nouns"]),
         instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
         authority_nouns=_folded(data["authority_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
