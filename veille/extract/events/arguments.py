@@ -89,6 +89,12 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if dative_codes:
         object_codes = dative_codes
+    if object_codes and not any(c.dep_ in ("nsubj", "nsubj:pass") for c in token.children) \
+            and _in_incise(token, lang):
+        # "« Nous prendrons des mesures », a prévenu mercredi le ministère chinois": after a quote
+        # the speaker follows its verb, which the parser takes for an object (the subject found
+        # above is the quote's)
+        found, subject_codes, object_codes = [], object_codes, []
     if not object_codes and token.dep_ == "xcomp" and lemma(token.head, lang) in lang.object_control_verbs:
         # "a autorisé mercredi la Pologne à livrer des chars à l'Ukraine": the parser hangs the
         # infinitive's complements after it on the verb that governs it
@@ -342,6 +348,14 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                     actors, recipients = by_, on
                 break
     return _distinct(actors, recipients)
+
+
+def _in_incise(token, lang) -> bool:
+    """Whether a verb opens an incise after a quote ("», a déclaré X"): a closing quote and a
+    comma just before it, its auxiliary aside."""
+    closing = {q for _, q in lang.quotes}
+    before = [t for t in token.doc[max(token.sent.start, token.i - 4):token.i] if not t.dep_.startswith("aux")]
+    return len(before) >= 2 and before[-1].text == "," and before[-2].text in closing
 
 
 def _speaker_codes(token, ctx: Context) -> list[str]:
