@@ -48,6 +48,7 @@ class TenseCues:
         t = v.tense
         self.abbreviations = {a.rstrip(".") for a in v.abbreviations}
         self.future_words = re.compile(rf"(?<!\w)(?:{_words(t['future_words'])})(?!\w)", re.I)
+        self.active_auxiliaries = re.compile(rf"(?<!\w)(?:{_words(t['active_auxiliaries'])})(?!\w)", re.I)
         self.past_words = re.compile(rf"(?<!\w)(?:{_words(t['past_words'])})(?!\w)", re.I)
         endings = "|".join(re.escape(e) for e in t["future_endings"])
         self.future_endings = re.compile(rf"(?<!\w)\w+(?:{endings})(?!\w)")
@@ -79,8 +80,14 @@ class TenseCues:
     def cues(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, past|future) of every tense cue: "se rendra" is future, "ont signé" past."""
         text = text.translate(APOSTROPHES)
-        found = [(m.start(), m.end(), FUTURE) for m in self.future_words.finditer(text)]
-        found += [(m.start(), m.end(), PAST) for m in self.past_words.finditer(text)]
+        past = [(m.start(), m.end(), PAST) for m in self.past_words.finditer(text)]
+        ends = {m.end() for m in self.active_auxiliaries.finditer(text)}
+        # a future word that is the participle of a compound past tells a past act: "la visite,
+        # reportée à jeudi" is to come, "a reporté jeudi sa visite" was done on Thursday
+        found = [(m.start(), m.end(), PAST if any(m.start() - e in (1, 2) and not text[e:m.start()].strip()
+                                                  for e in ends) else FUTURE)
+                 for m in self.future_words.finditer(text)]
+        found += past
         found += [(m.start(), m.end(), PAST) for m in self.past_endings.finditer(text)]
         for m in self.future_endings.finditer(text):
             word = m.group()
