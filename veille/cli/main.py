@@ -176,26 +176,26 @@ def demo(db: Path | None, config: Path | None, quiet: bool, serve_after: bool, p
     sys.exit(0 if report.ok else 1)
 
 
+_OVERVIEW = (
+    ("Most mentioned entities", ("entity", "type", "country", "articles"),
+     "SELECT name, type, country, count(DISTINCT article_id) n FROM entities WHERE role = 'actor'"
+     " GROUP BY ALL ORDER BY n DESC, name LIMIT 12"),
+    ("Events", ("type", "mode", "status", "actor", "recipient", "date", "location"),
+     "SELECT type, mode, status, array_to_string(actor, ','), array_to_string(recipient, ','),"
+     " date_begin, location FROM events ORDER BY date_begin NULLS LAST LIMIT 15"),
+    ("Figures", ("figure", "value", "unit", "metric", "from", "to", "period"),
+     "SELECT text, value, unit, metric, place_from, place_to, period_begin || '..' || period_end"
+     " FROM measurements ORDER BY metric NULLS LAST LIMIT 15"),
+)
+
+
 def _print_overview(store) -> None:
-    con = store.con
-    table = Table("entity", "type", "country", "articles", title="Most mentioned entities")
-    for row in con.execute(
-            "SELECT name, type, country, count(DISTINCT article_id) n FROM entities WHERE role = 'actor'"
-            " GROUP BY ALL ORDER BY n DESC, name LIMIT 12").fetchall():
-        table.add_row(*[str(x) if x is not None else "" for x in row])
-    out.print(table)
-    table = Table("type", "mode", "status", "actor", "recipient", "date", "location", title="Events")
-    for row in con.execute(
-            "SELECT type, mode, status, array_to_string(actor, ','), array_to_string(recipient, ','),"
-            " date_begin, location FROM events ORDER BY date_begin NULLS LAST LIMIT 15").fetchall():
-        table.add_row(*[str(x) if x is not None else "" for x in row])
-    out.print(table)
-    table = Table("figure", "value", "unit", "metric", "from", "to", "period", title="Figures")
-    for row in con.execute(
-            "SELECT text, value, unit, metric, place_from, place_to, period_begin || '..' || period_end"
-            " FROM measurements ORDER BY metric NULLS LAST LIMIT 15").fetchall():
-        table.add_row(*[str(x) if x is not None else "" for x in row])
-    out.print(table)
+    """What a demo found: the most mentioned entities, the first events and figures."""
+    for title, columns, sql in _OVERVIEW:
+        table = Table(*columns, title=title)
+        for row in store.con.execute(sql).fetchall():
+            table.add_row(*[str(x) if x is not None else "" for x in row])
+        out.print(table)
 
 
 @main.command(name="eval")
