@@ -295,6 +295,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = by, [c for c in of + to if c not in by]
     else:
         actors, recipients = of + by, to
+        if not recipients and trigger.type == "REQUEST" and token.dep_ in ("obl", "obl:mod") \
+                and lang.case_is(case_of(token), "dative"):
+            # "à la demande de Paris, le Maroc a renforcé ...": asked of whoever did it
+            recipients = [c for c in clause_subject_codes(token, ctx) if c not in actors]
         if not recipients and trigger.type in ("ACCUSE", "PROTEST") and lang.case_is(case_of(token), "reason"):
             # "malgré les protestations d'Athènes, la Turquie a envoyé un navire": blame the
             # clause's doer went ahead despite

@@ -86,7 +86,7 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
         for child in token.children:
             if fold(child.text) in lang.future_adjectives:
                 return "future"
-        if _future_verb(_governing_verb(token), lang):
+        if trigger.type == "CONSULT" and _future_verb(_governing_verb(token), lang):
             return "future"      # "se recueilleront en marge du sommet": a meeting still to come
     if trigger.pos == "VERB" and (pluperfect(token) or token.dep_ == "xcomp" and pluperfect(token.head)):
         return "historical"      # "New Delhi avait rejeté jeudi dernier", "avait affirmé avoir testé": background
