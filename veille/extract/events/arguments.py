@@ -119,7 +119,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                         for c in _last_doers(t, ctx) if c not in subject_codes]
     if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT") \
             and token.dep_ == "acl:relcl" and fold(token.head.text) in lang.clause_pronouns:
-        # "Pyongyang a annoncé un tir, ce que Tokyo a dénoncé": the pronoun takes up the clause
+        # "Téhéran a annoncé un essai de missile, ce que Washington a condamné": the pronoun takes up the clause
         # before it, whose doer is the target
         object_codes = [c for c in clause_subject_codes(token.head, ctx, past_passives=True) if c not in subject_codes]
     if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
@@ -189,11 +189,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "a reçu samedi à Abou Dhabi le chancelier allemand": when the parse loses the object,
         # the first party after the verb outside a place phrase is the visitor
         object_codes = [c for c in linear_parties(token, ctx).get(None, []) if c not in subject_codes][:1]
-    # "La Bolivie, admise lundi comme membre": a past participle on its noun is passive
+    # "L'Égypte, admise en janvier comme membre": a past participle on its noun is passive
     participle = token.dep_ == "acl" and "Part" in token.morph.get("VerbForm") and "Past" in token.morph.get("Tense")
     if trigger.type == "SUPPORT" and (trigger.roles == "joined" or (passive or participle) and not agent_codes) \
             and any(fold(t.lemma_ or t.text) in lang.member_nouns for t in clause_tokens(token)):
-        # "est devenue le 31e membre de l'OTAN", "a été admise comme membre permanent du G20": the
+        # "est devenue le 31e membre de l'OTAN", "a été admis comme onzième membre de l'ASEAN": the
         # body joined takes in the one who joins
         joiner = codes_of(token.head, parties, lang) if participle else object_codes if passive else subject_codes
         bodies = gazetteer().body_codes
@@ -224,7 +224,7 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         if trigger.roles == "reciprocal" and child.dep_ == "acl" and child.pos_ == "VERB" and any(
                 t.type == trigger.type for t in lang.verbs.get(lemma(child, lang), ())):
             # "le sommet réunissant les présidents turc, russe et iranien", "le sommet tenu à Manille
-            # entre Marcos, Kishida et Biden": the participle names who met
+            # entre Ramaphosa, Lula et Modi": the participle names who met
             between += [c for g in child.children
                         if g.dep_ == "obj" or lang.case_is(case_of(g), "between") or lang.case_is(case_of(g), "with")
                         for c in codes_of(g, parties, lang)]
@@ -429,7 +429,7 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
         if n >= reach and role != "between":
             break                        # a list "entre A, B et C" is read to its end
         if t.text == "," and role in ("between", "with"):
-            continue                     # "entre Marcos, Kishida et Biden", "avec les dirigeants
+            continue                     # "entre Ramaphosa, Lula et Modi", "avec les dirigeants
                                          # américain, indien et japonais": one list
         if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (
                 t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and t.head.i == token.i)):

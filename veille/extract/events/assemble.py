@@ -226,7 +226,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
         date_ = attributes.complement_date(token.head, ctx) or date_
     if date_ is None and trigger.pos == "VERB":
-        # "Kishida, arrivé dimanche, s'était entretenu avec M. Yoon. Les deux hommes sont convenus
+        # "Le président kényan a reçu samedi son homologue éthiopien. Les deux hommes sont convenus
         # de ...": an undated act of the parties just named by an anaphor happens when they met
         date_ = _date_of_antecedent(token, sorted(set(actors) | set(recipients)), sent, ctx, history)
     confidence = 0.8 if date_ else 0.6

@@ -87,7 +87,7 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
             if fold(child.text) in lang.future_adjectives:
                 return "future"
         if trigger.type == "CONSULT" and _future_verb(_governing_verb(token), lang):
-            return "future"      # "se recueilleront en marge du sommet": a meeting still to come
+            return "future"      # "se retrouveront en marge du sommet": a meeting still to come
     if trigger.pos == "VERB" and (pluperfect(token) or token.dep_ == "xcomp" and pluperfect(token.head)):
         return "historical"      # "New Delhi avait rejeté jeudi dernier", "avait affirmé avoir testé": background
     return "occurred"
@@ -143,8 +143,8 @@ def _other_clause(timex: Timex, token, sent) -> bool:
     if top.head.i == token.i:
         return False             # the date is a complement of the trigger itself
     # a subordinate clause opened between the trigger and the date holds the date even where the
-    # parser hangs it on a noun: "a déploré son absence, jugeant triste qu'il ait préféré se rendre,
-    # le week-end précédent, à Rome"
+    # parser hangs it on a noun: "a critiqué ce choix, estimant malvenu qu'il soit allé, la
+    # semaine précédente, à Minsk"
     return any(m.dep_ == "mark" and m.pos_ == "SCONJ" and token.i < m.i and token.i < m.head.i < at.i
                for m in sent if m.i < at.i)
 

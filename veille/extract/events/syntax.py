@@ -98,7 +98,7 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
             if child.i != token.i and (case in lang.topic_cases and case not in keep or case in skip):
                 continue
             if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.response_nouns:
-                continue  # "aux produits indiens, en représailles aux achats de pétrole russe": why, not whom
+                continue  # "sur les voitures chinoises, en représailles aux subventions de Pékin": why, not whom
             if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
                 continue  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
             place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None

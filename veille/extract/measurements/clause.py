@@ -231,7 +231,7 @@ def read_flow(ft: str, metric: str | None, refs: list[PlaceRef], top: list[str],
         return None, None
     roles = read_roles(ft, refs)
     if direction == "levy" and at is not None and roles:
-        # "Washington impose 25 % de droits sur les produits indiens": the goods' origin after
+        # "Ottawa impose 100 % de droits sur les voitures chinoises": the goods' origin after
         # the figure, the state levying it before, unless an agent names it ("imposés par
         # Washington"); METRICS.md: from the goods, to the levier
         levier = next((p.code for p, r in roles if r == "agent"), None)
