@@ -17,6 +17,7 @@ from veille.text import fold
 
 ANTECEDENT_CHARS = 1200     # how far back a reply looks for the act it answers
 COUNTERPART_REACH = 800     # how far back "ses deux invités" looks for the act they shared
+JUDGEMENTS = ("ACCUSE", "REJECT", "PROTEST", "SUPPORT")    # blame and praise: aimed at a doer
 
 
 def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
@@ -111,25 +112,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if not object_codes:
         # "exhorte Pékin à cesser" names its target; "accuse [X] de livrer des armes à Y" does not make Y one
         object_codes = complement_codes
-    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
-        # "ont condamné mardi « sans réserve » ce tir": the parser may hang the act blamed
-        # anywhere in the clause; an act named with a demonstrative is the last such act told
-        object_codes = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
-                        and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
-                        for c in _last_doers(t, ctx) if c not in subject_codes]
-    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT") \
-            and token.dep_ == "acl:relcl" and fold(token.head.text) in lang.clause_pronouns:
-        # "Téhéran a annoncé un essai de missile, ce que Washington a condamné": the pronoun takes up the clause
-        # before it, whose doer is the target
-        object_codes = [c for c in clause_subject_codes(token.head, ctx, past_passives=True) if c not in subject_codes]
-    if not object_codes and trigger.roles == "directed" and trigger.type in ("ACCUSE", "REJECT", "PROTEST", "SUPPORT"):
-        # "a protesté contre le fait que des avions turcs ont survolé ses îles": what is blamed is
-        # told in a clause under a noun; its subject did it
-        object_codes = [c for child, _ in objects(token, lang) for v in child.children
-                        if v.dep_ in ("acl", "ccomp") and v.pos_ in ("VERB", "AUX")
-                        and any(m.dep_ == "mark" for m in v.children)
-                        for s in v.children if s.dep_ == "nsubj"
-                        for c in codes_of(s, parties, lang) if c not in subject_codes]
+    if not object_codes and trigger.roles == "directed" and trigger.type in JUDGEMENTS:
+        object_codes = _judged_doers(token, ctx, subject_codes)
     if trigger.roles == "reciprocal":
         # "s'est entretenu au téléphone avec le Premier ministre japonais": the parser often hangs
         # the co-party on another complement; any "avec" phrase of the clause is one
@@ -196,15 +180,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # "est devenue le 31e membre de l'OTAN", "a été admis comme onzième membre de l'ASEAN": the
         # body joined takes in the one who joins
         joiner = codes_of(token.head, parties, lang) if participle else object_codes if passive else subject_codes
-        bodies = gazetteer().body_codes
-        # the body named with "membre", else the body whose meeting the story told last, else one the
-        # sentence names
-        body = [c for t in clause_tokens(token) if fold(t.lemma_ or t.text) in lang.member_nouns
-                for g in t.subtree for c in codes_of(g, parties, lang) if c in bodies and c not in joiner] or next(
-            (list(ev.actor) for ev in reversed(ctx.history) if ev.type == "CONSULT" and ev.actor
-             and all(c in bodies and c not in joiner for c in ev.actor)), []) or [
-            c for t in sentence_of(token) for c in codes_of(t, parties, lang) if c in bodies and c not in joiner]
-        return _distinct(list(dict.fromkeys(body)), joiner)
+        return _distinct(_body_joined(token, ctx, joiner), joiner)
     if trigger.roles == "reciprocal":
         actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
         recipients: list[str] = []
@@ -352,6 +328,41 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                     actors, recipients = by_, on
                 break
     return _distinct(actors, recipients)
+
+
+def _body_joined(token, ctx: Context, joiner: list[str]) -> list[str]:
+    """The body a member joins: the one named with "membre", else the body whose meeting the story
+    told last, else one the sentence names."""
+    lang, parties, bodies = ctx.lang, ctx.parties, gazetteer().body_codes
+    body = [c for t in clause_tokens(token) if fold(t.lemma_ or t.text) in lang.member_nouns
+            for g in t.subtree for c in codes_of(g, parties, lang) if c in bodies and c not in joiner]
+    body = body or next((list(ev.actor) for ev in reversed(ctx.history) if ev.type == "CONSULT" and ev.actor
+                         and all(c in bodies and c not in joiner for c in ev.actor)), [])
+    body = body or [c for t in sentence_of(token) for c in codes_of(t, parties, lang) if c in bodies and c not in joiner]
+    return list(dict.fromkeys(body))
+
+
+def _judged_doers(token, ctx: Context, subject_codes: list[str]) -> list[str]:
+    """Whom a blame or a praise is aimed at when no complement names a state: the doer of the act
+    it is about, told another way than as its object."""
+    lang, parties = ctx.lang, ctx.parties
+    # "ont condamné mardi « sans réserve » ce tir": the parser may hang the act blamed anywhere in
+    # the clause; an act named with a demonstrative is the last such act told
+    doers = [c for t in clause_tokens(token) if t.i > token.i and t.pos_ == "NOUN"
+             and any(fold(d.text) in lang.demonstratives for d in t.children if d.dep_ == "det")
+             for c in _last_doers(t, ctx) if c not in subject_codes]
+    if not doers and token.dep_ == "acl:relcl" and fold(token.head.text) in lang.clause_pronouns:
+        # "Téhéran a annoncé un essai de missile, ce que Washington a condamné": the pronoun takes
+        # up the clause before it, whose doer is the target
+        doers = [c for c in clause_subject_codes(token.head, ctx, past_passives=True) if c not in subject_codes]
+    if not doers:
+        # "a protesté contre le fait que des avions turcs ont survolé ses îles": what is blamed is
+        # told in a clause under a noun; its subject did it
+        doers = [c for child, _ in objects(token, lang) for v in child.children
+                 if v.dep_ in ("acl", "ccomp") and v.pos_ in ("VERB", "AUX")
+                 and any(m.dep_ == "mark" for m in v.children)
+                 for s in v.children if s.dep_ == "nsubj" for c in codes_of(s, parties, lang) if c not in subject_codes]
+    return doers
 
 
 def _in_incise(token, lang) -> bool:

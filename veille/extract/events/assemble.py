@@ -62,6 +62,28 @@ def _date_of_antecedent(token, parties: list[str], sent, ctx: Context, history, 
     return None
 
 
+def _stated_date(token, trigger: Trigger, event_type: str, status: str, sent, ctx: Context, history,
+                 parties: list[str]):
+    """The date the text gives an act, or None: the nearest date of its clause, else its noun's
+    phrase, its participle or its dating verb, else the day of an anaphor's antecedent."""
+    # what is promised, alleged or asked has its own date: "lui reproche d'être devenue, depuis
+    # 2022, un acheteur" is a reproach made now
+    date_ = attributes.date_near(token, sent, ctx, promise=trigger.pos == "VERB" and event_type in SAYING,
+                                 settled=status == "occurred")
+    if trigger.dated:
+        date_ = attributes.phrase_date(token, ctx) or date_
+    if trigger.pos == "NOUN" and trigger.agreement:
+        date_ = attributes.participle_date(token, ctx) or date_
+    if trigger.pos == "NOUN" and token.dep_ == "nsubj" and lemma(token.head, ctx.lang) in ctx.lang.dating_verbs:
+        # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
+        date_ = attributes.complement_date(token.head, ctx) or date_
+    if date_ is None and trigger.pos == "VERB":
+        # "Le président kényan a reçu samedi son homologue éthiopien. Les deux hommes sont convenus
+        # de ...": an undated act of the parties just named by an anaphor happens when they met
+        date_ = _date_of_antecedent(token, parties, sent, ctx, history)
+    return date_
+
+
 def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     """Whether the trigger names no act of its own here: an aim, an allegation, a promise's
     content, the object of another trigger, or a participle used as an adjective."""
@@ -214,21 +236,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         if third and mode in (None, "visit", "multilateral"):
             actors, recipients, mode = actors + recipients + third, [], "third-party"
     clause = span_of(token)
-    # what is promised, alleged or asked has its own date: "lui reproche d'être devenue, depuis
-    # 2022, un acheteur" is a reproach made now
-    date_ = attributes.date_near(token, sent, ctx, promise=trigger.pos == "VERB" and event_type in SAYING,
-                                 settled=status == "occurred")
-    if trigger.dated:
-        date_ = attributes.phrase_date(token, ctx) or date_
-    if trigger.pos == "NOUN" and trigger.agreement:
-        date_ = attributes.participle_date(token, ctx) or date_
-    if trigger.pos == "NOUN" and token.dep_ == "nsubj" and lemma(token.head, lang) in lang.dating_verbs:
-        # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
-        date_ = attributes.complement_date(token.head, ctx) or date_
-    if date_ is None and trigger.pos == "VERB":
-        # "Le président kényan a reçu samedi son homologue éthiopien. Les deux hommes sont convenus
-        # de ...": an undated act of the parties just named by an anaphor happens when they met
-        date_ = _date_of_antecedent(token, sorted(set(actors) | set(recipients)), sent, ctx, history)
+    date_ = _stated_date(token, trigger, event_type, status, sent, ctx, history, sorted(set(actors) | set(recipients)))
     confidence = 0.8 if date_ else 0.6
     if date_ is None and status != "historical":
         date_ = ctx.story_date   # an act recalled ("avait refusé") happened before the story's day

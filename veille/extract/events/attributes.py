@@ -62,8 +62,7 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
         return "hypothetical"  # the tagger missed the mood: "fournirait"
     # a simple finite verb's tense by its form: the tagger reads "fourniront" as a present and
     # "fournit" as a future
-    simple = trigger.pos == "VERB" and "Fin" in token.morph.get("VerbForm") \
-        and not any(c.dep_.startswith("aux") for c in token.children)
+    simple = trigger.pos == "VERB" and _simple_finite(token)
     if simple and lang.future_ending.search(token.lower_):
         return "future"
     for t in chain:
@@ -105,15 +104,21 @@ def _governing_verb(noun, reach: int = 2):
     return None
 
 
+def _simple_finite(verb) -> bool:
+    """A finite verb without auxiliary, whose tense the tagger swaps ("fourniront" read as a
+    present, "fournit" as a future): its form tells its tense."""
+    return "Fin" in verb.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in verb.children)
+
+
 def _future_verb(verb, lang: EventLanguage) -> bool:
-    """Whether a verb is in the future, by its tense or that of its auxiliary, or by its form."""
+    """Whether a verb is in the future: a simple form by its ending, else by its auxiliary's tense
+    or its own."""
     if verb is None:
         return False
-    if "Fut" in verb.morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in verb.children
-                                                if c.dep_.startswith("aux")):
-        return True
-    return "Fin" in verb.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in verb.children) \
-        and bool(lang.future_ending.search(verb.lower_))
+    if _simple_finite(verb):
+        return bool(lang.future_ending.search(verb.lower_))
+    return "Fut" in verb.morph.get("Tense") or any("Fut" in c.morph.get("Tense") for c in verb.children
+                                                    if c.dep_.startswith("aux"))
 
 
 def pluperfect(token) -> bool:
