@@ -280,7 +280,7 @@ def read_flow(ft: str, metric: str | None, refs: list[PlaceRef], top: list[str],
 
 
 def count_flow(ft: str, f: Fig, refs: list[PlaceRef], clause_start: int,
-                right_end: int) -> tuple[str | None, str | None]:
+               right_end: int) -> tuple[str | None, str | None]:
     frm = to = None
     for p, role in read_roles(ft, [p for p in refs if f.end <= p.start < right_end]):
         if frm is None and to is None and p.kind == "demonym" and p.start - f.end <= 35:

@@ -110,7 +110,7 @@ def _rates(ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]
                 per_usd[base] = 1 / rate
             spans.append((m.start(), m.end()))
             figs.append(Fig(m.start("rate"), m.end("quote"), rate, quote, "amount", metric="exchange_rate",
-                             core_start=m.start("rate"), rate=rate, base=base, own_metric=True))
+                            core_start=m.start("rate"), rate=rate, base=base, own_metric=True))
     return figs, per_usd, spans
 
 
@@ -125,7 +125,7 @@ def _multipliers(text: str, ft: str) -> list[Fig]:
         if m.group("end") in ("e", "es", "ee", "ees") and text[m.end("stem")] not in "éÉ":
             continue
         out.append(Fig(m.start(), m.end(), MULT[m.group("stem")], "x", "multiplier",
-                        core_start=m.start(), relation="change"))
+                       core_start=m.start(), relation="change"))
     return out
 
 
@@ -139,14 +139,14 @@ def _fractions(ft: str) -> list[Fig]:
         if q and q[1]:
             start, qual = q
         out.append(Fig(start, m.end(), round(value, 3), "%", "percent", qual, core_start=m.start(),
-                        relation="share"))
+                       relation="share"))
     for m in FRACTION_CHANGE_RE.finditer(ft):
         last = None
         for last in REL_RE.finditer(ft, max(0, m.start() - 40), m.start()):
             pass
         if last is not None and last.lastgroup in ("up", "down"):
             out.append(Fig(m.start(), m.end(), FRACTION_CHANGE[lexicon_key(m.group())], "%", "percent",
-                            core_start=m.end()))
+                           core_start=m.end()))
     return out
 
 
@@ -166,19 +166,12 @@ def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
         if post and CUR_NAMES.get(lexicon_key(post.group("u"))) == code:
             end = post.end()
         return Fig(min(start, n.start), end, n.value, code, "amount", qual, n.value_max,
-                    sign=n.sign, core_start=n.num_start)
-    m = PP_RE.match(ft, e)
-    if m:
-        return Fig(n.start, m.end(), n.value, "pp", "percent", n.qualifier, n.value_max, sign=n.sign,
-                    core_start=n.num_start)
-    m = BP_RE.match(ft, e)
-    if m:
-        return Fig(n.start, m.end(), n.value, "bp", "percent", n.qualifier, n.value_max, sign=n.sign,
-                    core_start=n.num_start)
-    m = PERCENT_RE.match(ft, e)
-    if m:
-        return Fig(n.start, m.end(), n.value, "%", "percent", n.qualifier, n.value_max, sign=n.sign,
-                    core_start=n.num_start)
+                   sign=n.sign, core_start=n.num_start)
+    for pattern, unit in ((PP_RE, "pp"), (BP_RE, "bp"), (PERCENT_RE, "%")):   # points before the bare sign
+        m = pattern.match(ft, e)
+        if m:
+            return Fig(n.start, m.end(), n.value, unit, "percent", n.qualifier, n.value_max, sign=n.sign,
+                       core_start=n.num_start)
     m = POINTS_RE.match(ft, e)
     if m:
         clause = ft[max(0, ft.rfind(".", 0, n.start) + 1, n.start - 120):n.start]
@@ -187,16 +180,16 @@ def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
             c.lastgroup in ("up", "down") for c in REL_RE.finditer(ft, max(0, n.start - 30), n.start)))
         if index:          # "le CAC 40 a gagné 85 points", "l'indice s'établit à 112,4 points"
             return Fig(n.start, m.end(), n.value, "pts", "physical", n.qualifier, n.value_max, sign=n.sign,
-                        core_start=n.num_start)
+                       core_start=n.num_start)
         if change:
             return Fig(n.start, m.end(), n.value, "pp", "percent", n.qualifier, n.value_max, sign=n.sign,
-                        core_start=n.num_start)
+                       core_start=n.num_start)
     m = MINOR_RE.match(ft, e)
     if m and not n.scale and n.value_max is None:
         # "99 centimes d'euro": a hundredth of the currency named after it
         code = _currency(CUR_NAMES[lexicon_key(m.group("u"))], ft)
         return Fig(n.start, m.end(), n.value / MINOR[lexicon_key(m.group("minor"))], code, "amount", n.qualifier,
-                    None, sign=n.sign, core_start=n.num_start)
+                   None, sign=n.sign, core_start=n.num_start)
     m = CUR_AFTER_RE.match(ft, e)
     if m and (n.scale or not re.match(r"\s*(?:de|d')", ft[e:m.start("u")])):
         code = _currency(CUR_NAMES[lexicon_key(m.group("u"))], ft)
@@ -206,26 +199,26 @@ def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
             # "15 dollars et 15 cents", "10 euros 50"
             value, end = n.value + (-1 if n.value < 0 else 1) * int(cents.group("c")) / 100, cents.end()
         return Fig(n.start, end, value, code, "amount", n.qualifier, n.value_max, sign=n.sign,
-                    core_start=n.num_start)
+                   core_start=n.num_start)
     m = PHYS_RE.match(ft, e)
     if m:
         unit, factor, case, per = PHYS[lexicon_key(m.group("u"))]
         if case is None or text[m.start("u"):m.end("u")] == case:
             vmax = n.value_max * factor if n.value_max is not None else None
             return Fig(n.start, m.end(), n.value * factor, unit, "physical", n.qualifier, vmax,
-                        sign=n.sign, core_start=n.num_start, per_year=per == "year")
+                       sign=n.sign, core_start=n.num_start, per_year=per == "year")
     m = TIMES_RE.match(ft, e)
     if m:
         return Fig(n.start, m.end(), n.value, "x", "multiplier", n.qualifier, n.value_max,
-                    core_start=n.num_start, relation="change")
+                   core_start=n.num_start, relation="change")
     verb = MULT_BY_RE.search(ft, max(0, n.start - 30), n.start)
     if verb:
         return Fig(verb.start(), n.end, n.value, "x", "multiplier", n.qualifier, n.value_max,
-                    core_start=n.num_start, relation="change")
+                   core_start=n.num_start, relation="change")
     verb = DIV_BY_RE.search(ft, max(0, n.start - 30), n.start)
     if verb and n.value > 0 and n.value_max is None:
         return Fig(verb.start(), n.end, round(1 / n.value, 6), "x", "multiplier", n.qualifier,
-                    core_start=n.num_start, relation="change")
+                   core_start=n.num_start, relation="change")
     if PAR_END_RE.search(ft, max(0, n.start - 8), n.start) and n.sign is None:
         # "multiplier les exportations par au moins 1,5": the verb, its object, then "par"
         window = ft[max(0, n.start - 90):n.start]
@@ -234,11 +227,11 @@ def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
             pass
         if verb is not None and not CLAUSE_END_RE.search(window, verb.end()):
             return Fig(n.start, n.end, n.value, "x", "multiplier", n.qualifier, n.value_max,
-                        core_start=n.num_start, relation="change")
+                       core_start=n.num_start, relation="change")
     m = COUNT_RE.match(ft, e)
     if m and n.value >= 0 and n.sign is None:
         return Fig(n.start, m.end(), n.value, "count", "count", n.qualifier, n.value_max,
-                    metric=COUNT.find(m.group("u")), core_start=n.num_start, own_metric=True)
+                   metric=COUNT.find(m.group("u")), core_start=n.num_start, own_metric=True)
     m = MODEL_RE.match(text, e)
     if m and n.value >= 0 and n.sign is None and not _likely_year(n) and n.value_max is None:
         return Fig(n.start, m.end(), n.value, "count", "count", n.qualifier, core_start=n.num_start)
@@ -247,9 +240,9 @@ def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
 
 def _borrowed(n: Number, like: Fig, value: float | None = None) -> Fig:
     return Fig(n.start, n.end, n.value if value is None else value, like.unit, like.kind, n.qualifier,
-                n.value_max if value is None else None, sign=n.sign, core_start=n.num_start,
-                metric=like.metric if like.kind == "count" else None, own_metric=like.kind == "count",
-                per_year=like.per_year, source=like)
+               n.value_max if value is None else None, sign=n.sign, core_start=n.num_start,
+               metric=like.metric if like.kind == "count" else None, own_metric=like.kind == "count",
+               per_year=like.per_year, source=like)
 
 
 def _borrow_units(ft: str, numbers: list[Number], found: list[Fig | None],

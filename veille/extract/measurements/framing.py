@@ -77,7 +77,7 @@ def _mark_comparisons(ft: str, figs: list[Fig]) -> None:
             continue
         gap = ft[prev.end:f.start]
         if re.fullmatch(r"\s*a\s*", gap) and re.search(r"pass\w*\s+(?:de|d')\s*$",
-                                                      ft[max(0, prev.start - 25):prev.start]):
+                                                       ft[max(0, prev.start - 25):prev.start]):
             prev.compared = True
         elif COMPARE_RE.search(ft, max(prev.end, f.start - 25), f.start) or (
                 prev.compared and len(gap) <= 25 and re.search(r"(?:,|\bet|\bou)\s*$", gap)):
