@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from veille.language import Language, default as default_language, language
 from veille.nlp import load_model
 from veille.records import Article, Record
 from veille.settings import Settings
@@ -39,7 +40,7 @@ class Pipeline:
         by_model: dict[str, list[int]] = {}
         for i, article in enumerate(batch):
             model = self.settings.model_for(article.language)
-            if model:
+            if model and bundle_for(article.language):
                 by_model.setdefault(model, []).append(i)
         docs: dict[int, object] = {}
         for model, indexes in by_model.items():
@@ -51,25 +52,36 @@ class Pipeline:
 
     def extract(self, article: Article, doc=None) -> Record:
         """The record of one article, given its parse (None: the doc layer only)."""
-        if doc is None:
+        lang = bundle_for(article.language)
+        if doc is None or lang is None:
             return Record(doc=article)
-        return extract_layers(article, doc)
+        return extract_layers(article, doc, lang)
 
 
-def extract_layers(article: Article, doc) -> Record:
-    """Every layer of one parsed article, each from the layers before it."""
+def bundle_for(code: str | None) -> Language | None:
+    """The language bundle of an article's language; None when veille has none (not extracted)."""
+    try:
+        return language(code or "")
+    except KeyError:
+        return None
+
+
+def extract_layers(article: Article, doc, lang: Language | None = None) -> Record:
+    """Every layer of one parsed article, each from the layers before it, read with the bundle
+    of its language (French by default)."""
     from veille.extract.entities import extract_entities
     from veille.extract.events import extract_events
     from veille.extract.measurements import extract_measurements
     from veille.extract.timexes import extract_timexes
 
+    lang = lang or default_language()
     published = article.published
-    entities, places = extract_entities(doc, published)
+    entities, places = extract_entities(doc, published, lang=lang)
     estimated = any(f.get("kind") == "published_estimated" for f in article.flags)
-    timexes = extract_timexes(article.text, published, article.published_precision, estimated=estimated)
+    timexes = extract_timexes(article.text, published, article.published_precision, estimated=estimated, lang=lang)
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    measurements = extract_measurements(article.text, sentences, places, timexes, published)
+    measurements = extract_measurements(article.text, sentences, places, timexes, published, lang=lang)
     events, quotes = extract_events(doc, entities, places, timexes,
-                                    published if article.published_precision == "day" else None)
+                                    published if article.published_precision == "day" else None, lang)
     return Record(doc=article, entities=tuple(entities), timexes=tuple(timexes),
                   measurements=tuple(measurements), events=tuple(events), quotes=tuple(quotes))

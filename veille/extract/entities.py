@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from veille.gazetteer import GazEntry, Gazetteer, gazetteer, key_of, slug, tokens
+from veille.language import Language
 from veille.records import Entity, PlaceRef
 from veille.resources import load
 from veille.text import fold
@@ -372,7 +373,7 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
     return found
 
 
-def extract_entities(doc, published: str | None) -> tuple[list[Entity], list[PlaceRef]]:
+def extract_entities(doc, published: str | None, lang: Language | None = None) -> tuple[list[Entity], list[PlaceRef]]:
     """Canonical entities of a parsed article, and its place references."""
     gaz = gazetteer()
     text = doc.text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from veille.language import Language
 from veille.records import Timex
 
 from .time import calendar as cal
@@ -134,7 +135,7 @@ ESTIMATED_NOTE = "resolved against an estimated publication date"
 
 
 def extract_timexes(text: str, published: str | None, precision: str | None = "day",
-                    estimated: bool = False) -> list[Timex]:
+                    estimated: bool = False, lang: Language | None = None) -> list[Timex]:
     """Every French time expression of `text`, resolved against `published`, by offset.
 
     `published` is an ISO date ("2023-10-23", or "2023-10" / "2023" with a

@@ -15,19 +15,20 @@ from __future__ import annotations
 from veille.extract.events.assemble import events_from, headline_visit
 from veille.extract.events.consolidate import merge_events
 from veille.extract.events.context import Context, story_date, story_place
-from veille.extract.events.lang import EventLanguage, language
+from veille.extract.events.lang import EventLanguage, event_language, language
+from veille.language import Language, default as default_language
 from veille.extract.events.parties import build_parties, main_pair
 from veille.extract.events.quotes import find_quotes
 from veille.extract.events.triggers import find_triggers
 from veille.records import Entity, Event, PlaceRef, Quote, Timex
 
-__all__ = ["extract_events", "language", "EventLanguage"]
+__all__ = ["extract_events", "language", "event_language", "EventLanguage"]
 
 
 def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes: list[Timex],
-                   published: str | None, lang: EventLanguage | None = None) -> tuple[list[Event], list[Quote]]:
+                   published: str | None, lang: Language | None = None) -> tuple[list[Event], list[Quote]]:
     """Events and quotes of a parsed article, read with the language bundle `lang` (French by default)."""
-    lang = lang or language("fr")
+    lang = event_language(lang or default_language())
     text = doc.text
     parties = build_parties(entities, places, text, lang)
     ctx = Context(text=text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),

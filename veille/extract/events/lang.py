@@ -1,7 +1,7 @@
-"""The event layer's language bundle: triggers, cues and grammar words of one language, built
-once from `resources/<lang>/events.yaml` and passed to every stage.
+"""The event layer's part of a language bundle: triggers, cues and grammar words of one language,
+built once from the bundle's `events.yaml` and passed to every stage.
 
-    lang = language("fr")
+    lang = language("fr")                      # or event_language(veille.language.language("fr"))
     lang.verbs["signer"][0].type  -> "SUPPORT"
 
 The stages ask for concepts (`lang.cases["with"]`, `lang.person_pronouns`), never for words.
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from veille.resources import load
+from veille.language import Language, language as bundle
 from veille.text import fold
 
 
@@ -157,10 +156,19 @@ def _folded(words) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-@lru_cache(maxsize=8)
 def language(code: str = "fr") -> EventLanguage:
-    """The bundle of a language, read once from resources/<code>/events.yaml."""
-    data = load(f"{code}/events.yaml")
+    """The event vocabulary of the shipped bundle `code`."""
+    return event_language(bundle(code))
+
+
+def event_language(lang: Language) -> EventLanguage:
+    """The event vocabulary of a bundle, built once per bundle."""
+    return lang.cached("events", _build)
+
+
+def _build(lang: Language) -> EventLanguage:
+    code = lang.code
+    data = lang.data("events")
     g = data["grammar"]
     verbs: dict[str, list[Trigger]] = {}
     nouns: dict[str, list[Trigger]] = {}

@@ -22,6 +22,7 @@ from veille.extract.measurements.lexicon import (BACKGROUND_RE, CLAUSE_END_RE, C
                                                  COUNT_VALUE, COUNT_VALUE_LINK_RE, DIRECTION, LEAD_ARTICLE_RE,
                                                  PHYSICAL_METRICS, REPORTING_RE, SHARE_METRICS, STATUS_RE,
                                                  UNIT_METRICS)
+from veille.language import Language
 from veille.records import Measurement, PlaceRef, Timex
 from veille.text import fold
 
@@ -253,7 +254,8 @@ def _usd(f: Fig, per_usd: dict[str, float], published: str | None) -> float | No
 
 
 def extract_measurements(text: str, sentences: Sequence[tuple[int, int]], places: Sequence[PlaceRef],
-                         timexes: Sequence[Timex], published: str | None) -> list[Measurement]:
+                         timexes: Sequence[Timex], published: str | None,
+                         lang: Language | None = None) -> list[Measurement]:
     """Every figure of `text` that measures something, in text order, with its frame.
 
     "En septembre, le commerce bilatéral entre la Russie et la Chine a atteint
