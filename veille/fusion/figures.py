@@ -263,7 +263,7 @@ def flow(m: Measurement) -> bool:
 def _flow_metrics() -> frozenset:
     from veille.resources import load
 
-    return frozenset(load("fr/figures.yaml")["yearly_metrics"])
+    return frozenset(load("metrics.yaml")["yearly_metrics"])
 
 
 def anchor(m: "Member") -> str | None:

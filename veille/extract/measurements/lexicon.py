@@ -193,7 +193,7 @@ RELATIVE_AFTER_RE = re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(VOCAB['period_relati
 ACT_RE = re.compile(rf"(?:{_alt(VOCAB['act_before'])})\s*$")
 HORIZON_RE = re.compile(rf"(?:{_alt(VOCAB['horizon_words'])})")
 PER_YEAR_RE = phrases_regex(VOCAB["per_year_words"])
-YEARLY_METRICS = frozenset(VOCAB["yearly_metrics"])
+YEARLY_METRICS = frozenset(load("metrics.yaml")["yearly_metrics"])
 RESTATE_NEAR_RE = re.compile(rf"(?<!\w)(?:{_alt(VOCAB['restating_determiners'])})\s*$")
 RESTATE_NOUN_RE = re.compile(
     rf"(?:{_alt(VOCAB['restating_determiners'])})\s+(?:{_alt(VOCAB['restating_nouns'])})")
