@@ -72,6 +72,18 @@ def http_response(body: bytes, content_type: str, date: str) -> StatusAndHeaders
     )
 
 
+def write_response(writer: WARCWriter, uri: str, body: bytes, content_type: str, date: str) -> None:
+    """Write the HTTP response record that served `body` from `uri` on `date`."""
+    response = writer.create_warc_record(
+        uri,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=http_response(body, content_type, date),
+        warc_headers_dict={"WARC-Record-ID": record_id("response:" + uri), "WARC-Date": date},
+    )
+    writer.write_record(response)
+
+
 def build(out: Path) -> None:
     with out.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
@@ -106,24 +118,9 @@ def build(out: Path) -> None:
                     warc_headers_dict={"WARC-Record-ID": record_id("request:" + uri), "WARC-Date": date},
                 )
                 writer.write_record(request)
-            response = writer.create_warc_record(
-                uri,
-                "response",
-                payload=io.BytesIO(body),
-                http_headers=http_response(body, "text/html; charset=utf-8", date),
-                warc_headers_dict={"WARC-Record-ID": record_id("response:" + uri), "WARC-Date": date},
-            )
-            writer.write_record(response)
+            write_response(writer, uri, body, "text/html; charset=utf-8", date)
 
-        png = tiny_png()
-        image = writer.create_warc_record(
-            IMAGE_URI,
-            "response",
-            payload=io.BytesIO(png),
-            http_headers=http_response(png, "image/png", IMAGE_DATE),
-            warc_headers_dict={"WARC-Record-ID": record_id("response:" + IMAGE_URI), "WARC-Date": IMAGE_DATE},
-        )
-        writer.write_record(image)
+        write_response(writer, IMAGE_URI, tiny_png(), "image/png", IMAGE_DATE)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the French model loaded once, the CLI's real entry point, the fusion's lists."""
+"""Shared fixtures: the French model loaded once, the CLI's real entry point, the tables' known
+failures, the fusion's lists."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from veille import read
 from veille.read import Filters, Page
@@ -30,6 +32,27 @@ def veille(*args: str, env: dict | None = None, cwd: Path | None = None, timeout
     full_env.pop("VEILLE_DB", None) if env is None or "VEILLE_DB" not in env else None
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
                           cwd=cwd or ROOT, timeout=timeout)
+
+
+# tables of French cases: each case has a stable id; those not right yet are listed by id, each with the
+# reason it fails, and run as strict xfails, so that a case that starts passing fails the suite
+def known_failures(path: Path) -> dict[str, str]:
+    """The reason each case of a table fails, by case id, as the file at `path` lists them."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases") or {}
+
+
+def table_params(cases: list[dict], known: dict[str, str]) -> list:
+    """A table's cases as pytest params named by their ids, each known failure a strict xfail."""
+    return [pytest.param(case, id=case["id"], marks=[pytest.mark.xfail(reason=known[case["id"]], strict=True)]
+                         if case["id"] in known else []) for case in cases]
+
+
+def check_known_failures(cases: list[dict], known: dict[str, str]) -> None:
+    """A table's ids are unique, and each known failure names one of its cases and says why."""
+    ids = [case["id"] for case in cases]
+    assert len(ids) == len(set(ids))
+    assert set(known) <= set(ids), sorted(set(known) - set(ids))
+    assert all(isinstance(why, str) and len(why) > 10 for why in known.values())
 
 
 @pytest.fixture(scope="session")

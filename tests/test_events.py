@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import check_known_failures, known_failures, table_params
 from veille.evaluate import event_fits
 from veille.pipeline import extract_layers
 from veille.records import Article
@@ -18,7 +19,7 @@ from veille.records import Article
 TABLES = Path(__file__).parent / "tables"
 TABLE = [case for path in sorted((TABLES / "events").glob("*.yaml"))
          for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
-KNOWN = (yaml.safe_load((TABLES / "events_known_failures.yaml").read_text(encoding="utf-8")) or {}).get("cases") or {}
+KNOWN = known_failures(TABLES / "events_known_failures.yaml")
 
 
 def _gold(case: dict) -> list[dict]:
@@ -38,18 +39,12 @@ def _events(case: dict, nlp) -> list[dict]:
     return [e.to_dict() for e in extract_layers(article, nlp(text)).events]
 
 
-def _params():
-    for case in TABLE:
-        marks = [pytest.mark.xfail(reason=KNOWN[case["id"]], strict=True)] if case["id"] in KNOWN else []
-        yield pytest.param(case, id=case["id"], marks=marks)
-
-
 def _describe(ev: dict) -> str:
     kind = ev["type"] if isinstance(ev["type"], str) else "|".join(ev["type"])
     return f"{kind} {','.join(ev['actor']) or '-'}->{','.join(ev['recipient']) or '-'} {ev['status']}"
 
 
-@pytest.mark.parametrize("case", list(_params()))
+@pytest.mark.parametrize("case", table_params(TABLE, KNOWN))
 def test_sentence_events(case, nlp):
     """Every required event is found (type, parties, dates) with its status; nothing else is."""
     predicted = _events(case, nlp)
@@ -71,10 +66,7 @@ def test_sentence_events(case, nlp):
 
 
 def test_table_ids_are_unique_and_known_failures_exist():
-    ids = [case["id"] for case in TABLE]
-    assert len(ids) == len(set(ids))
-    assert set(KNOWN) <= set(ids), sorted(set(KNOWN) - set(ids))
-    assert all(isinstance(why, str) and len(why) > 10 for why in KNOWN.values())
+    check_known_failures(TABLE, KNOWN)
 
 
 def test_table_covers_every_type_mode_status_and_many_states():

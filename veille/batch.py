@@ -38,7 +38,7 @@ from typing import Callable, Iterable, Iterator
 
 from veille.errors import IngestError, VeilleError
 from veille.ingest import articles as read_articles
-from veille.ingest import prepare
+from veille.ingest import prepared
 from veille.ingest.sources import _suffix, read_bytes
 from veille.pipeline import PIPELINE_VERSION
 from veille.records import Record
@@ -211,16 +211,7 @@ def _remote_articles(item: InputFile, data: bytes, settings: Settings):
         yield IngestError(item.path, f"file of {len(data)} bytes is larger than max_input_bytes "
                                      f"({settings.max_input_bytes})")
         return
-    for raw in read_bytes(data, item.path, _suffix(PurePosixPath(item.path)), settings):
-        if isinstance(raw, IngestError):
-            yield raw
-            continue
-        try:
-            yield prepare(raw, settings)
-        except IngestError as exc:
-            yield exc
-        except Exception as exc:
-            yield IngestError(raw.source, f"could not be prepared: {type(exc).__name__}: {exc}")
+    yield from prepared(read_bytes(data, item.path, _suffix(PurePosixPath(item.path)), settings), settings)
 
 
 def process_input(item: InputFile, data: bytes | None, settings: Settings) -> Iterator[tuple[str, tuple]]:

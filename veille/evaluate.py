@@ -154,6 +154,11 @@ class Miss:
     item: Item
 
 
+def fraction(part: int, rest: int) -> float:
+    """part / (part + rest): a precision (tp, fp) or a recall (tp, fn); 0.0 when there is nothing to count."""
+    return part / (part + rest) if part + rest else 0.0
+
+
 @dataclass
 class LayerScore:
     tp: int = 0
@@ -163,11 +168,11 @@ class LayerScore:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return fraction(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return fraction(self.tp, self.fn)
 
     @property
     def f1(self) -> float:

@@ -156,14 +156,7 @@ class SearchIndex:
             return _search_without_index(con, query, since, until, limit, offset)
         expression = fts_query(query)
         self.sync(con)
-        where, params = ["docs MATCH ?"], [expression]
-        if since:
-            where.append("published >= ?")
-            params.append(since)
-        if until:
-            where.append("published <= ?")
-            params.append(until)
-        clause = " AND ".join(where)
+        clause, params = _where(["docs MATCH ?"], [expression], "published", since, until)
         with self._lock:
             total = self.db.execute(f"SELECT count(*) FROM docs WHERE {clause}", params).fetchone()[0]
             rows = self.db.execute(
@@ -177,20 +170,23 @@ class SearchIndex:
             self.db.close()
 
 
+def _where(conditions: list[str], params: list, published: str, since: str | None,
+           until: str | None) -> tuple[str, list]:
+    """The WHERE clause of `conditions` and of the dates of column `published` within `since`..`until`,
+    with its parameters."""
+    for condition, day in ((f"{published} >= ?", since), (f"{published} <= ?", until)):
+        if day:
+            conditions, params = [*conditions, condition], [*params, day]
+    return " AND ".join(conditions), params
+
+
 def _search_without_index(con, query, since, until, limit, offset) -> tuple[int, list[Hit]]:
     """Where SQLite lacks FTS5: every term must occur in the title or text (accents and case aside)."""
     found = terms(query)
     if not found:
         raise ValueError("the query holds no word to search for")
-    where = [LATEST] + ["contains(lower(strip_accents(coalesce(a.title, '') || ' ' || a.text)), ?)"] * len(found)
-    params: list = list(found)
-    if since:
-        where.append("a.published >= ?")
-        params.append(since)
-    if until:
-        where.append("a.published <= ?")
-        params.append(until)
-    clause = " AND ".join(where)
+    holds_term = "contains(lower(strip_accents(coalesce(a.title, '') || ' ' || a.text)), ?)"
+    clause, params = _where([LATEST] + [holds_term] * len(found), list(found), "a.published", since, until)
     total = con.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
     rows = con.execute(f"SELECT a.id, substr(a.text, 1, 200) FROM articles a WHERE {clause}"
                        f" ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()

@@ -4,10 +4,12 @@ list of `veille.read`, the read layer the API and the exports use too; `register
 to the command group of veille.cli."""
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 from rich.table import Table
@@ -27,34 +29,48 @@ def _filters(parties, type_=None, sector=None, since=None, until=None, metric=No
                    status=status, relation=relation, min_sources=min_sources, order=order)
 
 
-def _common(f):
-    options = [
-        db_option, config_option,
-        click.option("--parties", "-p", multiple=True, help="States or bodies that must all take part "
-                     "(ISO alpha-3, comma-separated or repeated): -p CHN,RUS."),
-        click.option("--since", help="Only items whose dates reach this day, month or year or later (YYYY-MM-DD)."),
-        click.option("--until", help="Only items whose dates start on this day, month or year or earlier."),
-        click.option("--min-sources", default=1, show_default=True, help="Only items reported by this many articles."),
-        click.option("--order", type=click.Choice(["date_desc", "date_asc", "sources", "confidence"]),
-                     default="date_desc", show_default=True, help="The API's orders: newest first, oldest "
-                     "first, most reported first, best supported first."),
-        click.option("--limit", default=100, show_default=True, help="At most this many (0: all)."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-                     help="json: the same items as the API's list (`veille.read`)."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+# the options of every listing, before its own
+_LISTING_OPTIONS = [
+    db_option, config_option,
+    click.option("--parties", "-p", multiple=True, help="States or bodies that must all take part "
+                 "(ISO alpha-3, comma-separated or repeated): -p CHN,RUS."),
+    click.option("--since", help="Only items whose dates reach this day, month or year or later (YYYY-MM-DD)."),
+    click.option("--until", help="Only items whose dates start on this day, month or year or earlier."),
+    click.option("--min-sources", default=1, show_default=True, help="Only items reported by this many articles."),
+    click.option("--order", type=click.Choice(["date_desc", "date_asc", "sources", "confidence"]),
+                 default="date_desc", show_default=True, help="The API's orders: newest first, oldest "
+                 "first, most reported first, best supported first."),
+    click.option("--limit", default=100, show_default=True, help="At most this many (0: all)."),
+    click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                 help="json: the same items as the API's list (`veille.read`)."),
+]
+
+_FIGURE_OPTIONS = [
+    click.option("--metric", "-m", help="Metric, e.g. trade_volume."),
+    click.option("--status", type=click.Choice(["actual", "target", "forecast"]), help="Figure status."),
+    click.option("--relation", type=click.Choice(["level", "change", "share"]), help="Figure relation."),
+]
 
 
-def _figure_options(f):
-    for option in reversed([
-        click.option("--metric", "-m", help="Metric, e.g. trade_volume."),
-        click.option("--status", type=click.Choice(["actual", "target", "forecast"]), help="Figure status."),
-        click.option("--relation", type=click.Choice(["level", "change", "share"]), help="Figure relation."),
-    ]):
-        f = option(f)
-    return f
+def _listing(query: str, *options):
+    """Make the decorated function, which shows a list of rows, the command of the list `query` of
+    `veille.read`: it takes the options of every listing, then `options`, and prints the rows as
+    JSON with --format json."""
+
+    def decorate(show: Callable[[list[dict]], None]) -> click.Command:
+        def command(db: Path | None, config: Path | None, limit: int, fmt: str, **filters) -> None:
+            from veille import read
+
+            rows = _list(db, config, getattr(read, query), _filters(**filters), limit=limit)
+            if fmt == "json":
+                return _json(rows)
+            show(rows)
+
+        for option in reversed([*_LISTING_OPTIONS, *options]):
+            command = option(command)
+        return click.command(name=show.__name__, help=inspect.getdoc(show))(command)
+
+    return decorate
 
 
 def _list(db: Path | None, config: Path | None, query, *args, limit: int = 0) -> list[dict]:
@@ -89,19 +105,12 @@ def _period(p) -> str:
     return p["begin"] if p["begin"] == p["end"] else f"{p['begin']}..{p['end']}"
 
 
-@click.command()
-@_common
-@click.option("--type", "type_", help="PLOVER type, e.g. CONSULT.")
-@click.option("--sector", help="Sector, e.g. energy.")
-@click.option("--status", type=click.Choice(["occurred", "future", "historical", "hypothetical", "negated"]))
-def events(db, config, parties, since, until, min_sources, order, limit, fmt, type_, sector, status) -> None:
+@_listing("list_events",
+          click.option("--type", "type_", help="PLOVER type, e.g. CONSULT."),
+          click.option("--sector", help="Sector, e.g. energy."),
+          click.option("--status", type=click.Choice(["occurred", "future", "historical", "hypothetical", "negated"])))
+def events(rows: list[dict]) -> None:
     """Fused events: one real-world event per row, with the articles that report it."""
-    from veille.read import list_events
-
-    rows = _list(db, config, list_events,
-                 _filters(parties, type_, sector, since, until, None, status, None, min_sources, order), limit=limit)
-    if fmt == "json":
-        return _json(rows)
     table = Table("event", "type", "status", "parties", "date", "place", "sources", "conf.", "outlets",
                   title=f"{len(rows)} fused events")
     for r in rows:
@@ -114,44 +123,35 @@ def events(db, config, parties, since, until, min_sources, order, limit, fmt, ty
     out.print(table)
 
 
-@click.command()
-@_common
-@_figure_options
-def figures(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
-    """Figure groups: one series point per row (metric, places, period), with who says what."""
-    from veille.read import list_figures
+def _places(r: dict) -> str:
+    """A figure's places: "CHN>RUS" when it goes from one to the other, else "CHN+RUS"."""
+    return (">" if r["directed"] else "+").join(p for p in r["places"] if p)
 
-    rows = _list(db, config, list_figures,
-                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
-    if fmt == "json":
-        return _json(rows)
+
+def _figure_heading(r: dict) -> str:
+    """The line that names a figure group or a series: metric, relation, status and places."""
+    return f"\n[bold]{r['metric']}[/bold] ({r['relation']}, {r['status']}) {_places(r)}"
+
+
+@_listing("list_figures", *_FIGURE_OPTIONS)
+def figures(rows: list[dict]) -> None:
+    """Figure groups: one series point per row (metric, places, period), with who says what."""
     table = Table("group", "metric", "places", "period", "value", "members", "sources", "conflict",
                   title=f"{len(rows)} figure groups")
     for r in rows:
-        sep = ">" if r["directed"] else "+"
         table.add_row(r["group_id"][:9], f"{r['metric']} ({r['relation']}, {r['status']})",
-                      sep.join(p for p in r["places"] if p), _period(r["period"]), amount(r["value"], r["unit"]),
+                      _places(r), _period(r["period"]), amount(r["value"], r["unit"]),
                       str(r["member_count"]), f"{r['sources']} ({r['independent_sources']} indep.)",
                       "CONFLICT" if r["conflict"] else "")
     out.print(table)
 
 
-@click.command()
-@_common
-@_figure_options
-def conflicts(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
+@_listing("list_conflicts", *_FIGURE_OPTIONS)
+def conflicts(rows: list[dict]) -> None:
     """Figures whose sources disagree beyond rounding: each position and who holds it."""
-    from veille.read import list_conflicts
-
-    rows = _list(db, config, list_conflicts,
-                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
-    if fmt == "json":
-        return _json(rows)
     out.print(f"{len(rows)} conflicts")
     for r in rows:
-        sep = ">" if r["directed"] else "+"
-        out.print(f"\n[bold]{r['metric']}[/bold] ({r['relation']}, {r['status']}) "
-                  f"{sep.join(p for p in r['places'] if p)}, {_period(r['period'])}")
+        out.print(f"{_figure_heading(r)}, {_period(r['period'])}")
         for p in r["positions"]:
             who = sorted({f"{c['claim_source']}" + (f" ({c['outlet']})" if c["claim_source"] != c["outlet"] else "")
                           for c in p["claims"]})
@@ -159,21 +159,11 @@ def conflicts(db, config, parties, since, until, min_sources, order, limit, fmt,
                       f"{p['sources']} article(s), {p['independent_sources']} independent; says: {'; '.join(who)}")
 
 
-@click.command()
-@_common
-@_figure_options
-def series(db, config, parties, since, until, min_sources, order, limit, fmt, metric, status, relation) -> None:
+@_listing("list_series", *_FIGURE_OPTIONS)
+def series(rows: list[dict]) -> None:
     """Series over time assembled from the figure groups (one point per period), longest first."""
-    from veille.read import list_series
-
-    rows = _list(db, config, list_series,
-                 _filters(parties, None, None, since, until, metric, status, relation, min_sources, order), limit=limit)
-    if fmt == "json":
-        return _json(rows)
     for s in rows:
-        sep = ">" if s["directed"] else "+"
-        out.print(f"\n[bold]{s['metric']}[/bold] ({s['relation']}, {s['status']}) "
-                  f"{sep.join(p for p in s['places'] if p)}, by {s['granularity']}")
+        out.print(f"{_figure_heading(s)}, by {s['granularity']}")
         for p in s["points"]:
             out.print(f"  {_period(p['period'])}: {amount(p['value'], s['unit'])}"
                       f" ({p['sources']} article(s)){'  CONFLICT' if p['conflict'] else ''}")

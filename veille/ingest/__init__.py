@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from veille.errors import IngestError
 from veille.ingest.clean import clean_text, split_headline
@@ -208,7 +208,12 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
 
 def articles(targets: list[str], settings: Settings) -> Iterator[Article | IngestError]:
     """Every article of the named inputs, cleaned, or the error that stopped it."""
-    for item in read_inputs(targets, settings):
+    return prepared(read_inputs(targets, settings), settings)
+
+
+def prepared(raws: Iterable[RawArticle | IngestError], settings: Settings) -> Iterator[Article | IngestError]:
+    """Each raw article cleaned, or the error that stopped it; the reader's own errors pass through."""
+    for item in raws:
         if isinstance(item, IngestError):
             yield item
             continue

@@ -104,6 +104,16 @@ def scalar(con, sql: str, params: list | None = None) -> Any:
     return row[0] if row else None
 
 
+def counted_page(con, columns: str, table: str, where: tuple[list[str], list], order: str,
+                 page: Page) -> tuple[int, list[dict]]:
+    """How many rows of `table` meet the conditions `where` (with their parameters), and the `columns`
+    of those on `page` in `order`."""
+    conditions, params = where
+    clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    total = scalar(con, f"SELECT count(*) FROM {table}{clause}", params)
+    return total, fetch(con, f"SELECT {columns} FROM {table}{clause} ORDER BY {order}{page.sql}", params)
+
+
 def page_of(items: list, total: int, page: Page) -> dict:
     return {"items": items, "total": int(total or 0), "limit": page.limit, "offset": page.offset}
 

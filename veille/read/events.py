@@ -1,9 +1,9 @@
 """Events: fused (one real-world event, its reports and their sentences) and per article."""
 from __future__ import annotations
 
-from veille.read.common import (LATEST, Filters, Page, Where, codes, entity_row, fetch, mention_spans,
+from veille.read.common import (LATEST, Filters, Page, Where, codes, counted_page, entity_row, fetch, mention_spans,
                                 page_of, period, scalar, source_match)
-from veille.read.meta import fusion_ready
+from veille.read.meta import fused_row, fusion_ready
 
 _ORDER = {
     "date_desc": "coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
@@ -103,23 +103,18 @@ def list_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | 
     """
     if not (fusion_ready(con) if fused is None else fused):
         return page_of([], 0, page)
-    where, params = event_conditions(con, f, True)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = scalar(con, f"SELECT count(*) FROM fused_events e{clause}", params)
-    rows = fetch(con, f"SELECT e.* EXCLUDE (block) FROM fused_events e{clause}"
-                      f" ORDER BY {_ORDER.get(f.order, _ORDER['date_desc'])}{page.sql}", params)
+    total, rows = counted_page(con, "e.* EXCLUDE (block)", "fused_events e", event_conditions(con, f, True),
+                               _ORDER.get(f.order, _ORDER["date_desc"]), page)
     sources = _sources(con, [r["event_id"] for r in rows]) if rows else {}
     return page_of([_shape(r, sources.get(r["event_id"], [])) for r in rows], total, page)
 
 
 def get_event(con, event_id: str, fused: bool | None = None) -> dict | None:
     """One fused event with all its sources, or None."""
-    if not (fusion_ready(con) if fused is None else fused):
+    row = fused_row(con, "SELECT * EXCLUDE (block) FROM fused_events WHERE event_id = ?", event_id, fused)
+    if row is None:
         return None
-    rows = fetch(con, "SELECT * EXCLUDE (block) FROM fused_events WHERE event_id = ?", [event_id])
-    if not rows:
-        return None
-    return _shape(rows[0], _sources(con, [event_id]).get(event_id, []))
+    return _shape(row, _sources(con, [event_id]).get(event_id, []))
 
 
 def event_histogram(con, f: Filters = Filters(), fused: bool | None = None) -> list[dict]:

@@ -2,9 +2,9 @@
 conflicts, series over time, and measurements as each article gives them."""
 from __future__ import annotations
 
-from veille.read.common import (LATEST, Filters, Page, Where, codes, entity_row, fetch, loads,
+from veille.read.common import (LATEST, Filters, Page, Where, codes, counted_page, entity_row, fetch, loads,
                                 mention_spans, page_of, period, scalar, source_match)
-from veille.read.meta import fusion_ready
+from veille.read.meta import fused_row, fusion_ready
 
 _ORDER = {
     "date_desc": "g.period_begin DESC NULLS LAST, g.sources DESC, g.group_id",
@@ -106,11 +106,8 @@ def list_figures(con, f: Filters = Filters(), page: Page = Page(), fused: bool |
     each position and who holds it. Empty without the fusion tables."""
     if not (fusion_ready(con) if fused is None else fused):
         return page_of([], 0, page)
-    where, params = _group_where(con, f)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = scalar(con, f"SELECT count(*) FROM figure_groups g{clause}", params)
-    rows = fetch(con, f"SELECT g.* FROM figure_groups g{clause}"
-                      f" ORDER BY {_ORDER.get(f.order, _ORDER['date_desc'])}{page.sql}", params)
+    total, rows = counted_page(con, "g.*", "figure_groups g", _group_where(con, f),
+                               _ORDER.get(f.order, _ORDER["date_desc"]), page)
     ids = [r["group_id"] for r in rows]
     members = _members(con, ids) if ids else {}
     positions = _positions(con, [r["group_id"] for r in rows if r["conflict"]])
@@ -120,12 +117,9 @@ def list_figures(con, f: Filters = Filters(), page: Page = Page(), fused: bool |
 
 def get_figure(con, group_id: str, fused: bool | None = None) -> dict | None:
     """One figure group with its members and positions, and the other points of its series."""
-    if not (fusion_ready(con) if fused is None else fused):
+    r = fused_row(con, "SELECT * FROM figure_groups WHERE group_id = ?", group_id, fused)
+    if r is None:
         return None
-    rows = fetch(con, "SELECT * FROM figure_groups WHERE group_id = ?", [group_id])
-    if not rows:
-        return None
-    r = rows[0]
     shaped = _group_shape(r, _members(con, [group_id]).get(group_id, []),
                           _positions(con, [group_id] if r["conflict"] else []).get(group_id, []))
     shaped["series"] = [

@@ -15,6 +15,14 @@ def fusion_ready(con) -> bool:
     return found == len(FUSION_TABLES)
 
 
+def fused_row(con, sql: str, key: str, fused: bool | None = None) -> dict | None:
+    """The row of a fusion table that `sql` selects by its `key`, or None (so too without the fusion tables)."""
+    if not (fusion_ready(con) if fused is None else fused):
+        return None
+    rows = fetch(con, sql, [key])
+    return rows[0] if rows else None
+
+
 def overview(con, fused: bool | None = None) -> dict:
     """Counts of every layer, and the facets the dashboard's filters offer, most frequent first."""
     fused = fusion_ready(con) if fused is None else fused

@@ -221,6 +221,33 @@
     return form;
   }
 
+  // The filters of a list view: the values the URL gives for `keys`, those that are set.
+  function filtersOf(params, keys) {
+    const filters = {};
+    for (const key of keys) if (params.get(key)) filters[key] = params.get(key);
+    return filters;
+  }
+
+  // The line above a page of items: how many in all, and the pager to the pages of the same query.
+  function summaryLine(data, label, routeName, id, query, labelAttrs) {
+    return h("div", { class: "summary-line" }, h("span", labelAttrs || null, label),
+      pager(data, (o) => go(routeName, id, Object.assign({}, query, { offset: o || "" }))));
+  }
+
+  // A view of one list of the API: its filter form, then a page of 50 items with the pager.
+  // `fields(filters)` makes the form's fields, `table(items)` shows a page.
+  function listView(r, { route, title, keys, fields, noun, table }) {
+    const p = r.params;
+    const filters = filtersOf(p, keys);
+    const offset = Number(p.get("offset") || 0);
+    const slot = h("div");
+    append(view, [h("h1", null, title), filterForm(fields(filters), p, route), slot]);
+    fill(slot, route, () => api(route, Object.assign({ limit: 50, offset }, filters)), (data) => {
+      if (!data.items.length) return empty("No " + noun + " matches.");
+      return [summaryLine(data, plural(data.total, noun), route, null, filters), table(data.items)];
+    });
+  }
+
   function evidence(sentence, highlight) {
     const quote = h("blockquote", { class: "evidence" });
     const text = sentence || "";
@@ -304,10 +331,7 @@
   views.timeline = (r) => {
     const p = r.params;
     const fused = meta.fusion;
-    const filters = {};
-    for (const key of ["type", "parties", "sector", "since", "until", "source", "entity", "status", "order"]) {
-      if (p.get(key)) filters[key] = p.get(key);
-    }
+    const filters = filtersOf(p, ["type", "parties", "sector", "since", "until", "source", "entity", "status", "order"]);
     const offset = Number(p.get("offset") || 0);
     const partiesList = h("datalist", { id: "parties-list" }, meta.parties.map((x) => h("option", { value: x.code })));
     const form = filterForm([
@@ -328,8 +352,7 @@
     fill(list, "events", () => api(fused ? "events" : "article-events", Object.assign({ limit: 50, offset }, filters)), (data) => {
       if (!data.items.length) return empty("No event matches these filters.");
       const items = fused ? data.items : data.items.map(asFused);
-      return [h("div", { class: "summary-line" }, h("span", { id: "event-total" }, plural(data.total, "event")),
-        pager(data, (o) => go("timeline", null, Object.assign({}, filters, { offset: o || "" })))),
+      return [summaryLine(data, plural(data.total, "event"), "timeline", null, filters, { id: "event-total" }),
         h("ul", { class: "cards", id: "event-list" }, items.map((ev) => eventCard(ev, false)))];
     });
   };
@@ -402,8 +425,7 @@
 
   views.figures = (r) => {
     const p = r.params;
-    const filters = {};
-    for (const key of ["metric", "parties", "status", "relation", "since", "until", "entity"]) if (p.get(key)) filters[key] = p.get(key);
+    const filters = filtersOf(p, ["metric", "parties", "status", "relation", "since", "until", "entity"]);
     const offset = Number(p.get("offset") || 0);
     const form = filterForm([
       select("metric", "Metric", meta.metrics.map((m) => [m.metric, m.metric + " (" + m.figures + ")"]), filters.metric),
@@ -422,8 +444,7 @@
     } else {
       fill(charts, "series", () => api("series", Object.assign({ limit: 12, offset }, filters)), (data) => {
         if (!data.items.length) return empty("No dated figure matches these filters.");
-        return [h("div", { class: "summary-line" }, h("span", null, plural(data.total, "series")),
-          pager(data, (o) => go("figures", null, Object.assign({}, filters, { offset: o || "" })))),
+        return [summaryLine(data, plural(data.total, "series"), "figures", null, filters),
           h("ul", { class: "charts" }, data.items.map(seriesCard))];
       });
     }
@@ -486,30 +507,24 @@
     ]);
   };
 
-  views.entities = (r) => {
-    const p = r.params;
-    const filters = {};
-    for (const key of ["q", "type", "country"]) if (p.get(key)) filters[key] = p.get(key);
-    const offset = Number(p.get("offset") || 0);
-    const form = filterForm([
+  views.entities = (r) => listView(r, {
+    route: "entities", title: "Entities", noun: "entity", keys: ["q", "type", "country"],
+    fields: (filters) => [
       input("q", "Name", filters.q, { placeholder: "Poutine", size: 14 }),
       select("type", "Type", ["PERSON", "ORG", "COUNTRY", "PLACE", "PROJECT", "EVENT_NAME"].map((t) => [t, t]), filters.type),
       input("country", "Country", filters.country, { placeholder: "RUS", size: 5, maxlength: 3 }),
-    ], p, "entities");
-    const slot = h("div");
-    append(view, [h("h1", null, "Entities"), form, slot]);
-    fill(slot, "entities", () => api("entities", Object.assign({ limit: 50, offset }, filters)), (data) => {
-      if (!data.items.length) return empty("No entity matches.");
-      return [h("div", { class: "summary-line" }, h("span", null, plural(data.total, "entity")),
-        pager(data, (o) => go("entities", null, Object.assign({}, filters, { offset: o || "" })))),
-        h("table", { class: "list" },
-          h("thead", null, h("tr", null, ["Name", "Type", "Country", "Articles", "Mentions"].map((t) => h("th", null, t)))),
-          h("tbody", null, data.items.map((e) => h("tr", null,
-            h("td", null, h("a", { href: link("entity", e.id) }, e.name || e.id), h("div", { class: "muted" }, e.id)),
-            h("td", null, e.type), h("td", null, e.country || ""),
-            h("td", { class: "num" }, String(e.articles)), h("td", { class: "num" }, String(e.mentions))))))];
-    });
-  };
+    ],
+    table: entityTable,
+  });
+
+  function entityTable(entities) {
+    return h("table", { class: "list" },
+      h("thead", null, h("tr", null, ["Name", "Type", "Country", "Articles", "Mentions"].map((t) => h("th", null, t)))),
+      h("tbody", null, entities.map((e) => h("tr", null,
+        h("td", null, h("a", { href: link("entity", e.id) }, e.name || e.id), h("div", { class: "muted" }, e.id)),
+        h("td", null, e.type), h("td", null, e.country || ""),
+        h("td", { class: "num" }, String(e.articles)), h("td", { class: "num" }, String(e.mentions))))));
+  }
 
   views.entity = (r) => {
     const head = h("div");
@@ -538,8 +553,7 @@
     fill(events, "events", () => api(path, { entity: r.id, limit: 25, offset }), (data) => {
       if (!data.items.length) return empty("No event involves it.");
       const items = meta.fusion ? data.items : data.items.map(asFused);
-      return [h("div", { class: "summary-line" }, h("span", null, plural(data.total, "event")),
-        pager(data, (o) => go("entity", r.id, { offset: o || "" }))),
+      return [summaryLine(data, plural(data.total, "event"), "entity", r.id, {}),
         h("ul", { class: "cards" }, items.map((ev) => eventCard(ev, false)))];
     });
     fill(figures, "figures", () => meta.fusion ? api("figures", { entity: r.id, limit: 30, order: "sources" })
@@ -552,25 +566,15 @@
     });
   };
 
-  views.articles = (r) => {
-    const p = r.params;
-    const filters = {};
-    for (const key of ["source", "since", "until", "entity"]) if (p.get(key)) filters[key] = p.get(key);
-    const offset = Number(p.get("offset") || 0);
-    const form = filterForm([
+  views.articles = (r) => listView(r, {
+    route: "articles", title: "Articles", noun: "article", keys: ["source", "since", "until", "entity"],
+    fields: (filters) => [
       select("source", "Outlet", meta.outlets.map((o) => [o.outlet, o.outlet]), filters.source),
       input("since", "From", filters.since, { placeholder: "2024", size: 10 }),
       input("until", "To", filters.until, { placeholder: "2024-12", size: 10 }),
-    ], p, "articles");
-    const slot = h("div");
-    append(view, [h("h1", null, "Articles"), form, slot]);
-    fill(slot, "articles", () => api("articles", Object.assign({ limit: 50, offset }, filters)), (data) => {
-      if (!data.items.length) return empty("No article matches.");
-      return [h("div", { class: "summary-line" }, h("span", null, plural(data.total, "article")),
-        pager(data, (o) => go("articles", null, Object.assign({}, filters, { offset: o || "" })))),
-        articleTable(data.items)];
-    });
-  };
+    ],
+    table: articleTable,
+  });
 
   function articleTable(items, snippets) {
     return h("table", { class: "list" },
@@ -596,8 +600,7 @@
     }
     fill(slot, "results", () => api("search", { q, limit: 20, offset }), (data) => {
       if (!data.items.length) return empty("No article holds every word of “" + q + "”.");
-      return [h("div", { class: "summary-line" }, h("span", null, plural(data.total, "article") + " for “" + q + "”"),
-        pager(data, (o) => go("search", null, { q, offset: o || "" }))),
+      return [summaryLine(data, plural(data.total, "article") + " for “" + q + "”", "search", null, { q }),
         articleTable(data.items.map((hit) => hit.article), data.items.map((hit) => hit.snippet))];
     });
   };

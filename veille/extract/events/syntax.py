@@ -7,6 +7,7 @@ names. Shared by the trigger, argument and attribute stages.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, Callable
 
 from veille.extract.events.lang import EventLanguage
 from veille.extract.events.parties import STATE_KINDS, Parties
@@ -46,21 +47,20 @@ def sentence_of(token):
     return cache[token.i] if cache else token.sent
 
 
-def subtree_ranges(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> list[tuple[int, int]]:
-    """Character ranges of a token's subtree, without embedded clauses."""
+def subtree_ranges(token, descend: Callable[[Any, Any], bool]) -> list[tuple[int, int]]:
+    """Character ranges of a token's subtree, going down from a word `t` only to the children
+    `child` for which `descend(child, t)` holds."""
     ranges = []
     stack = [token]
     while stack:
         t = stack.pop()
         ranges.append((t.idx, t.idx + len(t.text)))
-        for child in t.children:
-            if child.dep_ not in stop_at:
-                stack.append(child)
+        stack.extend(child for child in t.children if descend(child, t))
     return ranges
 
 
 def span_of(token, stop_at: set[str] = CLAUSE_BOUNDARIES) -> tuple[int, int]:
-    ranges = subtree_ranges(token, stop_at)
+    ranges = subtree_ranges(token, lambda child, _: child.dep_ not in stop_at)
     return min(s for s, _ in ranges), max(e for _, e in ranges)
 
 
@@ -86,28 +86,24 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
              skip: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> list[str]:
     """States named in a token's phrase, leaving out embedded clauses and topic phrases (but
     those introduced by a preposition of `keep`) and nested phrases introduced by one of `skip`."""
-    ranges = []
-    stack = [token]
-    while stack:
-        t = stack.pop()
-        ranges.append((t.idx, t.idx + len(t.text)))
-        for child in t.children:
-            if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
-                continue
-            case = case_of(child) if child.i != token.i else None
-            if child.i != token.i and (case in lang.topic_cases and case not in keep or case in skip):
-                continue
-            if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.response_nouns:
-                continue  # "sur les voitures chinoises, en représailles aux subventions de Pékin": why, not whom
-            if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
-                continue  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
-            place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
-            if child.i != token.i and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place") \
-                    and place is not None and (place[1] not in STATE_KINDS or case in ("en", "dans")):
-                continue  # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
-            stack.append(child)
+
+    def in_phrase(child, t) -> bool:
+        if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
+            return False
+        case = case_of(child) if child.i != token.i else None
+        if child.i != token.i and (case in lang.topic_cases and case not in keep or case in skip):
+            return False
+        if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.response_nouns:
+            return False  # "sur les voitures chinoises, en représailles aux subventions de Pékin": why, not whom
+        if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
+            return False  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
+        place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
+        # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
+        return not (child.i != token.i and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place")
+                    and place is not None and (place[1] not in STATE_KINDS or case in ("en", "dans")))
+
     codes: list[str] = []
-    for start, end in merge_ranges(ranges):
+    for start, end in merge_ranges(subtree_ranges(token, in_phrase)):
         for code in parties.codes(start, end):
             if code not in codes:
                 codes.append(code)
