@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import check_known_failures, known_failures, table_params
 from veille.extract.measurements import extract_measurements
 from veille.records import Measurement, PlaceRef, Timex
 from veille.resources import load
@@ -20,8 +21,7 @@ TABLE = yaml.safe_load((TABLES / "measurements_fr.yaml").read_text(encoding="utf
 # Written apart, before the fixes of issue 16, by class: money, number words, currencies, units,
 # what is not a percentage, bad input. Cases not right yet are strict xfails with their reason.
 WRITTEN = yaml.safe_load((TABLES / "figures_written_fr.yaml").read_text(encoding="utf-8"))
-WRITTEN_KNOWN = (yaml.safe_load((TABLES / "figures_written_known_failures.yaml").read_text(encoding="utf-8"))
-                 or {}).get("cases") or {}
+WRITTEN_KNOWN = known_failures(TABLES / "figures_written_known_failures.yaml")
 ARTICLES = ("la ", "le ", "les ", "l'", "l’")
 
 
@@ -98,18 +98,10 @@ def check(m: Measurement, want: dict) -> list[str]:
 
 @pytest.mark.parametrize("case", TABLE, ids=[c["id"] for c in TABLE])
 def test_table(case):
-    got = run(case)
-    want = case["expect"]
-    summary = [(m.text, m.value, m.unit) for m in got]
-    assert len(got) == len(want), f"{case['text']!r}: want {len(want)} figures, got {summary}"
-    for m, w in zip(got, want):
-        errors = check(m, w)
-        assert not errors, f"{case['text']!r} -> {m.text!r}: " + "; ".join(errors)
+    _check_case(case)
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c["id"], marks=[pytest.mark.xfail(reason=WRITTEN_KNOWN[c["id"]], strict=True)]
-                 if c["id"] in WRITTEN_KNOWN else []) for c in WRITTEN])
+@pytest.mark.parametrize("case", table_params(WRITTEN, WRITTEN_KNOWN))
 def test_written_table(case):
     _check_case(case)
 
@@ -125,10 +117,7 @@ def _check_case(case: dict) -> None:
 
 
 def test_written_known_failures_are_cases_with_reasons():
-    ids = [c["id"] for c in WRITTEN]
-    assert len(ids) == len(set(ids))
-    assert set(WRITTEN_KNOWN) <= set(ids), sorted(set(WRITTEN_KNOWN) - set(ids))
-    assert all(isinstance(why, str) and len(why) > 10 for why in WRITTEN_KNOWN.values())
+    check_known_failures(WRITTEN, WRITTEN_KNOWN)
 
 
 def test_table_is_large_enough():
@@ -346,3 +335,30 @@ def test_every_metric_is_documented():
                                                       "unit", "status", "target", "metric"}}
     stray = {w for w in vocabulary if "_" in w or w.endswith("s")} - emitted
     assert not stray, f"documented but never emitted: {sorted(stray)}"
+
+
+def test_the_layer_reads_the_words_of_the_bundle_it_is_given(tmp_path):
+    """A copy of the French bundle whose word for 10^9 is invented: the figure layer (and the
+    numbers under it) reads the invented word with that bundle, and the French one no longer."""
+    import shutil
+
+    from veille.extract.numbers import find_numbers
+    from veille.language import default, from_folder
+
+    shutil.copytree(default().root, tmp_path, dirs_exist_ok=True)
+    figures = tmp_path / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    scales = "  milliard: 1.0e+9\n  milliards: 1.0e+9\n"
+    assert scales in text
+    figures.write_text(text.replace(scales, "  milliardzz: 1.0e+9\n"), encoding="utf-8")
+    lang = from_folder(tmp_path)
+
+    invented = "Les échanges ont atteint 42 milliardzz de dollars en 2023."
+    french = "Les échanges ont atteint 42 milliards de dollars en 2023."
+    assert [n.value for n in find_numbers(invented, lang=lang)] == [42e9, 2023.0]
+    (m,) = extract_measurements(invented, split_sentences(invented), [], [], "2024-01-10", lang=lang)
+    assert (m.text, m.value, m.unit) == ("42 milliardzz de dollars", 42e9, "USD")
+    assert all(m.value != 42e9 for m in extract_measurements(french, split_sentences(french), [], [],
+                                                             "2024-01-10", lang=lang))
+    (m,) = extract(french)                     # the shipped bundle is untouched
+    assert (m.value, m.unit) == (42e9, "USD")

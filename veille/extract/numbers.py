@@ -2,8 +2,9 @@
 
 `find_numbers("près de 800 entreprises")` gives one `Number` (value 800.0, qualifier
 "nearly"); `parse_number("42,64 milliards")` gives 42640000000.0. The vocabulary
-(scale words, abbreviations, qualifiers, approximate nouns) is in
-`resources/fr/figures.yaml`; number words are read by text2num.
+(scale words, abbreviations, qualifiers, approximate nouns, the words of ranges) is the
+`figures.yaml` of a language bundle (French by default), built once per bundle into a
+`NumberLanguage`; number words are read by text2num in the bundle's language.
 
 Choices, each tested in tests/test_numbers.py:
 
@@ -31,10 +32,8 @@ from typing import Iterable
 
 from text_to_num import text2num
 
-from veille.resources import load
+from veille.language import Language, default as default_language
 from veille.text import fold
-
-_V = load("fr/figures.yaml")
 
 
 def _atoms(phrase: str) -> tuple[str, ...]:
@@ -85,6 +84,13 @@ def phrases_regex(phrases: Iterable[str]) -> re.Pattern:
     return re.compile(f"(?:{phrase_alternation(phrases)})")
 
 
+def word_alternation(words: Iterable[str]) -> str:
+    """A bare regex alternation of folded words, longest first, a space matching any run of
+    spaces; the pattern around it says where words end: ["et demi", "et"] -> `et\\s+demi|et`."""
+    folded = sorted({fold(str(w)).strip() for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded) or r"(?!x)x"
+
+
 @dataclass(frozen=True, slots=True)
 class Number:
     """A number expression found in a text.
@@ -104,44 +110,97 @@ class Number:
     sign: str | None = None
 
 
-_SCALE_WORDS = {fold(k): float(v) for k, v in _V["scale_words"].items()}
-_SCALE_ABBR = {k: float(v) for k, v in _V["scale_abbreviations"].items()}
-_QUALIFIERS = {fold(k): v for k, v in _V["qualifiers"].items()}
-_APPROX = {fold(k): float(v) for k, v in _V["approximate_nouns"].items()}
-_VAGUE = {fold(w) for w in _V["vague_determiners"]}
-_DEFINITE = {fold(w) for w in _V["definite_determiners"]}
+@dataclass(frozen=True)
+class NumberLanguage:
+    """The words and patterns of one language's numbers, built once per bundle."""
 
-_scale_alt = "|".join(
-    re.escape(w) for w in sorted(set(_SCALE_WORDS) | {fold(a) for a in _SCALE_ABBR}, key=len, reverse=True)
-)
-# Run on folded text, where U+00A0 and U+202F have become plain spaces.
-_DIGITS_RE = re.compile(
-    r"(?:(?<![\w.,:/+\u2212=%?&#-])(?P<sign>[+\u2212-])(?=\d)|(?<![\w.,:/+\u2212=%?&#])(?<![^\W\d_]-))"
-    r"(?P<num>\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d)"
-    r"|\d{1,3}(?:,\d{3}){2,}(?![\d,])"
-    r"|\d{1,3}(?:['\u2019]\d{3})+(?![\d'\u2019])"
-    r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])"
-    r"|\d+(?:,\d+)+(?!\d)"
-    r"|\d+\.\d+(?!\d)"
-    r"|\d+(?!\d))"
-    r"(?!:\d|h\d|(?:e|er|ere|eme|emes|es|nd|nde|nds)(?!\w)|\.\d|°|%[0-9a-f]{2})"
-    rf"(?:\s*(?P<scale>{_scale_alt})(?!\w)(?P<half>\s+et\s+demie?)?)?"
-)
-_WORD_ALT = "|".join(re.escape(fold(w)) for w in sorted(set(_V["number_words"]), key=len, reverse=True))
-_WORDS_RE = re.compile(
-    rf"(?<![\w-])(?:{_WORD_ALT})(?:(?:\s*-\s*et\s*-\s*|\s+et\s+|-|\s+)(?:{_WORD_ALT}))*(?!\w)(?!-[^a-z])"
-    rf"(?:\s*(?P<scale>{'|'.join(re.escape(w) for w in sorted(_SCALE_WORDS, key=len, reverse=True))})"
-    r"(?!\w)(?P<half>\s+et\s+demie?)?)?"
-)
-_ONE_WORD_RE = re.compile(rf"(?<!\w)(?:{_WORD_ALT})(?!\w)")
-_APPROX_RE = re.compile(
-    r"(?<!\w)(?:(?P<det>une|un|la|les|des|plusieurs|quelques)\s+)?"
-    rf"(?P<noun>{'|'.join(re.escape(n) for n in sorted(_APPROX, key=len, reverse=True))})(?P<pl>s)?(?!\w)"
-    r"(?:\s+(?:de|d')\s*(?P<scale>milliers|millions|milliards)(?!\w))?"
-)
-_QUALIFIER_RE = re.compile(f"(?:{phrase_alternation(_QUALIFIERS)})\\s*$")
-_PERCENT_AFTER_RE = re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(_V['percent_signs'])})")
-_RANGE_GAP_RE = re.compile(r"^\s*(?P<w>et|a|-|\u2013|\u2014)\s*$")
+    code: str
+    scale_words: dict[str, float]
+    scale_abbreviations: dict[str, float]
+    qualifiers: dict[str, str]
+    approximate_nouns: dict[str, float]
+    approximate_noun_scales: dict[str, float]
+    vague_determiners: frozenset[str]
+    definite_determiners: frozenset[str]
+    definite_articles: frozenset[str]
+    indefinite_articles: frozenset[str]
+    percent_sign_words: frozenset[tuple[str, ...]]
+    adjective_number_words: frozenset[str]
+    adjective_followers: tuple[str, ...]     # what follows a number word read as an adjective
+    digits: re.Pattern
+    words: re.Pattern
+    one_word: re.Pattern
+    approximate: re.Pattern
+    qualifier: re.Pattern
+    percent_after: re.Pattern
+    range_gap: re.Pattern
+    between_end: re.Pattern          # "entre " before the low end of a range
+    from_end: re.Pattern             # "de " before the low end of a range
+    change_from_end: re.Pattern      # "passé de ": two values, not a range
+    continuation: re.Pattern         # between the parts of one amount: "un milliard deux cents millions"
+
+
+def number_language(lang: Language | None = None) -> NumberLanguage:
+    """The number vocabulary of a bundle (None: the default one), built once per bundle."""
+    return (lang or default_language()).cached("numbers", _build)
+
+
+def _build(lang: Language) -> NumberLanguage:
+    v = lang.data("figures")
+    g = v["grammar"]
+    scale_words = {fold(k): float(x) for k, x in v["scale_words"].items()}
+    scale_abbreviations = {k: float(x) for k, x in v["scale_abbreviations"].items()}
+    qualifiers = {fold(k): x for k, x in v["qualifiers"].items()}
+    approximate_nouns = {fold(k): float(x) for k, x in v["approximate_nouns"].items()}
+    noun_scales = {fold(k): float(x) for k, x in v["approximate_noun_scales"].items()}
+    vague = frozenset(fold(w) for w in v["vague_determiners"])
+    definite_articles = frozenset(fold(w) for w in v["definite_articles"])
+    indefinite_articles = frozenset(fold(w) for w in v["indefinite_articles"])
+    scales = "|".join(re.escape(w) for w in sorted(scale_words, key=len, reverse=True))
+    any_scale = "|".join(re.escape(w) for w in sorted(set(scale_words) | {fold(a) for a in scale_abbreviations},
+                                                      key=len, reverse=True))
+    half = rf"(?P<half>\s+(?:{word_alternation(v['half_words'])}))?"
+    and_ = word_alternation(g["and"])
+    number_word = "|".join(re.escape(fold(w)) for w in sorted(set(v["number_words"]), key=len, reverse=True))
+    determiners = word_alternation(indefinite_articles | definite_articles | vague)
+    return NumberLanguage(
+        code=lang.code, scale_words=scale_words, scale_abbreviations=scale_abbreviations, qualifiers=qualifiers,
+        approximate_nouns=approximate_nouns, approximate_noun_scales=noun_scales, vague_determiners=vague,
+        definite_determiners=frozenset(fold(w) for w in v["definite_determiners"]),
+        definite_articles=definite_articles, indefinite_articles=indefinite_articles,
+        percent_sign_words=frozenset(tuple(fold(p).split()) for p in v["percent_sign_words"]),
+        adjective_number_words=frozenset(fold(w) for w in v["adjective_number_words"]),
+        adjective_followers=tuple(f" {fold(w)} " for w in g["and"]) + (", ",),
+        # Run on folded text, where U+00A0 and U+202F have become plain spaces.
+        digits=re.compile(
+            r"(?:(?<![\w.,:/+\u2212=%?&#-])(?P<sign>[+\u2212-])(?=\d)|(?<![\w.,:/+\u2212=%?&#])(?<![^\W\d_]-))"
+            r"(?P<num>\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d)"
+            r"|\d{1,3}(?:,\d{3}){2,}(?![\d,])"
+            r"|\d{1,3}(?:['\u2019]\d{3})+(?![\d'\u2019])"
+            r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])"
+            r"|\d+(?:,\d+)+(?!\d)"
+            r"|\d+\.\d+(?!\d)"
+            r"|\d+(?!\d))"
+            rf"(?!:\d|(?:{word_alternation(v['hour_separators'])})\d"
+            rf"|(?:{word_alternation(v['ordinal_suffixes'])})(?!\w)|\.\d|°|%[0-9a-f]{{2}})"
+            rf"(?:\s*(?P<scale>{any_scale})(?!\w){half})?"),
+        words=re.compile(
+            rf"(?<![\w-])(?:{number_word})(?:(?:\s*-\s*(?:{and_})\s*-\s*|\s+(?:{and_})\s+|-|\s+)(?:{number_word}))*"
+            rf"(?!\w)(?!-[^a-z])(?:\s*(?P<scale>{scales})(?!\w){half})?"),
+        one_word=re.compile(rf"(?<!\w)(?:{number_word})(?!\w)"),
+        approximate=re.compile(
+            rf"(?<!\w)(?:(?P<det>{determiners})\s+)?"
+            rf"(?P<noun>{'|'.join(re.escape(n) for n in sorted(approximate_nouns, key=len, reverse=True))})"
+            rf"(?P<pl>{word_alternation(v['plural_endings'])})?(?!\w)"
+            rf"(?:\s+(?:{word_alternation(g['of'])})\s*(?P<scale>{word_alternation(noun_scales)})(?!\w))?"),
+        qualifier=re.compile(f"(?:{phrase_alternation(qualifiers)})\\s*$"),
+        percent_after=re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(v['percent_signs'])})"),
+        range_gap=re.compile(rf"^\s*(?:(?P<and>{and_})|(?P<to>{word_alternation(g['to'])})|-|\u2013|\u2014)\s*$"),
+        between_end=re.compile(rf"(?<!\w)(?:{word_alternation(v['between_before'])})\s+$"),
+        from_end=re.compile(rf"(?<!\w)(?:{word_alternation(g['of'])})\s*$"),
+        change_from_end=re.compile(rf"(?:{phrase_alternation(g['change_from'])})\s*$"),
+        continuation=re.compile(rf"^(?:\s+|\s+(?:{and_})\s+)$"),
+    )
 
 
 # More significant digits than any measure a news text states (and than a float holds).
@@ -176,46 +235,46 @@ def _decimal(num: str) -> Decimal | None:
         return None
 
 
-def _scale_of(folded: str | None, original: str | None) -> float | None:
+def _scale_of(nl: NumberLanguage, folded: str | None, original: str | None) -> float | None:
     if not folded:
         return None
-    if folded in _SCALE_WORDS:
-        return _SCALE_WORDS[folded]
-    return _SCALE_ABBR.get(original or "")
+    if folded in nl.scale_words:
+        return nl.scale_words[folded]
+    return nl.scale_abbreviations.get(original or "")
 
 
-def _words_value(words: str) -> float | None:
+def _words_value(nl: NumberLanguage, words: str) -> float | None:
     try:
-        return float(text2num(words, "fr"))
+        return float(text2num(words, nl.code))
     except (ValueError, TypeError):
         return None
 
 
-def qualifier_before(folded: str, pos: int) -> tuple[int, str] | None:
+def qualifier_before(nl: NumberLanguage, folded: str, pos: int) -> tuple[int, str] | None:
     """The approximation word ending just before `pos` ("près de 800"), as (start, qualifier)."""
-    m = _QUALIFIER_RE.search(folded, max(0, pos - 40), pos)
+    m = nl.qualifier.search(folded, max(0, pos - 40), pos)
     if not m:
         return None
-    return m.start(), _QUALIFIERS.get(re.sub(r"\s+", " ", folded[m.start():m.end()].strip()).replace("' ", "'"))
+    return m.start(), nl.qualifiers.get(re.sub(r"\s+", " ", folded[m.start():m.end()].strip()).replace("' ", "'"))
 
 
-def _with_qualifier(folded: str, n: Number) -> Number:
-    q = qualifier_before(folded, n.num_start)
+def _with_qualifier(nl: NumberLanguage, folded: str, n: Number) -> Number:
+    q = qualifier_before(nl, folded, n.num_start)
     if q is None or q[1] is None:
         return n
     return Number(q[0], n.num_start, n.end, n.value, n.value_max, q[1], n.scale, n.words, n.sign)
 
 
-def _digit_numbers(text: str, folded: str) -> list[Number]:
+def _digit_numbers(nl: NumberLanguage, text: str, folded: str) -> list[Number]:
     out = []
-    for m in _DIGITS_RE.finditer(folded):
+    for m in nl.digits.finditer(folded):
         d = _decimal(m.group("num"))
         if d is None:
             continue
         scale = None
         end = m.end()
         if m.group("scale"):
-            scale = _scale_of(m.group("scale"), text[m.start("scale"):m.end("scale")])
+            scale = _scale_of(nl, m.group("scale"), text[m.start("scale"):m.end("scale")])
             if scale is None:          # "5 m" (metres), not "5 M"
                 end = m.end("num")
         value = d * Decimal(repr(scale)) if scale else d
@@ -229,17 +288,17 @@ def _digit_numbers(text: str, folded: str) -> list[Number]:
     return out
 
 
-def _word_numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Number]:
+def _word_numbers(nl: NumberLanguage, folded: str, taken: list[tuple[int, int]]) -> list[Number]:
     out = []
-    for m in _WORDS_RE.finditer(folded):
+    for m in nl.words.finditer(folded):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         core_end = m.start("scale") if m.group("scale") else m.end()
         core = folded[m.start():core_end].rstrip()
-        tokens = list(_ONE_WORD_RE.finditer(folded, m.start(), m.start() + len(core)))
+        tokens = list(nl.one_word.finditer(folded, m.start(), m.start() + len(core)))
         value = None
         while tokens:
-            value = _words_value(folded[m.start():tokens[-1].end()])
+            value = _words_value(nl, folded[m.start():tokens[-1].end()])
             if value is not None:
                 break
             tokens.pop()
@@ -249,19 +308,19 @@ def _word_numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[
         end = tokens[-1].end()
         scale = None
         if m.group("scale") and not partial:
-            scale = _SCALE_WORDS[m.group("scale")]
+            scale = nl.scale_words[m.group("scale")]
             end = m.end("scale")
         single = len(tokens) == 1
         word = folded[m.start():tokens[0].end()]
-        if single and word in ("un", "une") and scale is None and not _PERCENT_AFTER_RE.match(folded, end):
+        if single and word in nl.indefinite_articles and scale is None and not nl.percent_after.match(folded, end):
             continue                     # an article, unless a percentage: "de un pour cent"
         before = folded[max(0, m.start() - 12):m.start()].split()
-        if word in ("cent", "cents") and before and before[-1] == "pour":
+        if before and (before[-1], word) in nl.percent_sign_words:
+            continue                     # "pour cent"
+        if single and value <= 10 and scale is None and before and before[-1] in nl.definite_determiners:
             continue
-        if single and value <= 10 and scale is None and before and before[-1] in _DEFINITE:
-            continue
-        if single and word == "neuf" and folded[end:end + 4] in (" et ", ", "):
-            continue
+        if single and word in nl.adjective_number_words and folded[end:end + 4] in nl.adjective_followers:
+            continue                     # "neuf et": new, not nine
         v = Decimal(repr(value)) * Decimal(repr(scale)) if scale else Decimal(repr(value))
         if scale and m.group("half") and not partial:
             v += Decimal(repr(scale)) / 2
@@ -270,21 +329,21 @@ def _word_numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[
     return out
 
 
-def _approx_numbers(folded: str) -> list[Number]:
+def _approx_numbers(nl: NumberLanguage, folded: str) -> list[Number]:
     out = []
-    for m in _APPROX_RE.finditer(folded):
-        base = _APPROX[m.group("noun")]
+    for m in nl.approximate.finditer(folded):
+        base = nl.approximate_nouns[m.group("noun")]
         det = m.group("det")
         plural = bool(m.group("pl"))
-        if plural or det in _VAGUE:
+        if plural or det in nl.vague_determiners:
             value, qualifier = 2 * base, "several"
         else:
             value, qualifier = base, "about"
         scale = None
         if m.group("scale"):
-            scale = {"milliers": 1e3, "millions": 1e6, "milliards": 1e9}[m.group("scale")]
+            scale = nl.approximate_noun_scales[m.group("scale")]
             value *= scale
-        if det in ("la", "les"):
+        if det in nl.definite_articles:
             start = m.start("noun")
         else:
             start = m.start()
@@ -292,23 +351,21 @@ def _approx_numbers(folded: str) -> list[Number]:
     return out
 
 
-def _merge_ranges(folded: str, numbers: list[Number]) -> list[Number]:
+def _merge_ranges(nl: NumberLanguage, folded: str, numbers: list[Number]) -> list[Number]:
     out: list[Number] = []
     i = 0
     while i < len(numbers):
         a = numbers[i]
         b = numbers[i + 1] if i + 1 < len(numbers) else None
         if b is not None and b.qualifier is None:
-            gap = _RANGE_GAP_RE.match(folded[a.end:b.num_start])
+            gap = nl.range_gap.match(folded[a.end:b.num_start])
             before = folded[max(0, a.start - 30):a.start]
             ok = False
             if gap:
-                w = gap.group("w")
-                if w == "et":
-                    ok = bool(re.search(r"(?<!\w)entre\s+$", before))
-                elif w == "a":
-                    ok = bool(re.search(r"(?<!\w)(?:de|d')\s*$", before)) and not re.search(
-                        r"(?<!\w)pass\w*\s+(?:de|d')\s*$", before)
+                if gap.lastgroup == "and":
+                    ok = bool(nl.between_end.search(before))
+                elif gap.lastgroup == "to":
+                    ok = bool(nl.from_end.search(before)) and not nl.change_from_end.search(before)
                 else:
                     ok = folded[a.end:b.num_start] in ("-", "\u2013") and not a.words and not (
                         1800 <= a.value <= 2100 and 1800 <= b.value <= 2100)
@@ -324,10 +381,7 @@ def _merge_ranges(folded: str, numbers: list[Number]) -> list[Number]:
     return out
 
 
-_CONTINUE_RE = re.compile(r"^(?:\s+|\s+et\s+)$")
-
-
-def _merge_scaled(folded: str, numbers: list[Number]) -> list[Number]:
+def _merge_scaled(nl: NumberLanguage, folded: str, numbers: list[Number]) -> list[Number]:
     """A number with a scale word and a smaller number right after it are one amount:
     "un milliard deux cents millions" (1.2e9), "2 millions 300 000" (2.3e6),
     "cinquante et un millions cinq cent soixante-dix-huit mille trois cent deux"
@@ -338,7 +392,7 @@ def _merge_scaled(folded: str, numbers: list[Number]) -> list[Number]:
         a = out[-1] if out else None
         if (a is not None and a.scale and a.value_max is None and n.qualifier is None and n.sign is None
                 and n.value_max is None and 0 < n.value < a.scale and n.value == int(n.value)
-                and _CONTINUE_RE.match(folded[a.end:n.num_start])
+                and nl.continuation.match(folded[a.end:n.num_start])
                 and (n.scale is None or n.scale < a.scale)):
             text = folded[n.num_start:n.end]
             if not a.words and not n.words and n.scale is None and re.fullmatch(r"\d{1,2}", text):
@@ -353,28 +407,33 @@ def _merge_scaled(folded: str, numbers: list[Number]) -> list[Number]:
     return out
 
 
-def find_numbers(text: str, folded: str | None = None) -> list[Number]:
+def find_numbers(text: str, folded: str | None = None, lang: Language | None = None) -> list[Number]:
     """Every number expression of `text`, in order, with its approximation word and range.
 
     "entre 10 et 12 milliards" -> one Number(value=1e10, value_max=1.2e10);
     "une trentaine de pays" -> Number(value=30, qualifier="about").
-    `folded` may pass `fold(text)` when the caller already has it.
+    `folded` may pass `fold(text)` when the caller already has it; `lang` is the language
+    bundle to read (None: the default one).
     """
     if not text:
         return []
-    folded = fold(text) if folded is None else folded
-    approx = _approx_numbers(folded)
-    digits = [n for n in _digit_numbers(text, folded)
+    return numbers_in(number_language(lang), text, fold(text) if folded is None else folded)
+
+
+def numbers_in(nl: NumberLanguage, text: str, folded: str) -> list[Number]:
+    """`find_numbers` with the vocabulary already built and the text already folded."""
+    approx = _approx_numbers(nl, folded)
+    digits = [n for n in _digit_numbers(nl, text, folded)
               if not any(a.start < n.end and n.start < a.end for a in approx)]
     taken = [(n.start, n.end) for n in approx + digits]
-    words = _word_numbers(text, folded, taken)
+    words = _word_numbers(nl, folded, taken)
     found = sorted(approx + digits + words, key=lambda n: n.start)
-    found = [_with_qualifier(folded, n) for n in _merge_scaled(folded, found)]
-    return _merge_ranges(folded, found)
+    found = [_with_qualifier(nl, folded, n) for n in _merge_scaled(nl, folded, found)]
+    return _merge_ranges(nl, folded, found)
 
 
-def parse_number(s: str) -> float | None:
-    """The value of a French number expression, or None when `s` is not exactly one number.
+def parse_number(s: str, lang: Language | None = None) -> float | None:
+    """The value of a number expression, or None when `s` is not exactly one number.
 
     "42,64 milliards" -> 42640000000.0; "1 500" -> 1500.0; "vingt-deux" -> 22.0;
     "une trentaine" -> 30.0; "+82,3" -> 82.3; "1.234" -> 1234.0; "3,5,6" -> None.
@@ -382,7 +441,7 @@ def parse_number(s: str) -> float | None:
     if not isinstance(s, str):
         return None
     stripped = s.strip()
-    found = find_numbers(stripped)
+    found = find_numbers(stripped, lang=lang)
     if len(found) != 1:
         return None
     n = found[0]

@@ -1,9 +1,10 @@
 """Figures: every number of an article that measures something, with its frame.
 
-`extract_measurements(text, sentences, places, timexes, published)` is a pure
+`extract_measurements(text, sentences, places, timexes, published, lang)` is a pure
 function: the sentences, places and time expressions come from the layers
-upstream, the vocabulary from `resources/fr/figures.yaml`, the fallback exchange
-rates from `resources/rates.yaml`. For
+upstream, the vocabulary from the `figures.yaml` of the language bundle `lang`
+(French when None; built once per bundle by `lexicon.figure_language`), the
+fallback exchange rates from `resources/rates.yaml`. For
 
     "Les expéditions de Liaoning vers la Russie ont augmenté de 82,3 % au cours
      des neuf premiers mois, pour atteindre 42,64 milliards de yuans

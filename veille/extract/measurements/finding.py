@@ -8,17 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from veille.extract.measurements.lexicon import (ABBREVIATIONS, BARE_FOLLOWER_RE, BORROW_GAP_RE, BP_RE,
-                                                 CENTS_AFTER_RE, CHINA_RE, CLAUSE_END_RE, COMPARE_RE, COUNT,
-                                                 COUNT_RE, CUR_AFTER_RE, CUR_BEFORE_RE, CUR_NAMES, CUR_PREFIX,
-                                                 DIRECT_RE, DIV_BY_RE, DONT_RE, FRACTION, FRACTION_CHANGE,
-                                                 FRACTION_CHANGE_RE, FRACTION_RE, FULL_STOP_RE, INDEX_RE,
-                                                 JAPAN_RE, lexicon_key, LIST_GAP_RE, MINOR, MINOR_RE,
-                                                 MODEL_RE, MULT, MULT_BY_RE, MULT_RE, MULTIPLY_VERB_RE,
-                                                 NUMERATOR, OTHERS_RE, PAR_END_RE, PERCENT_RE, PHYS, PHYS_RE,
-                                                 POINTS_RE, PP_RE, RATE_RES, REL_RE, SENT_SPLIT_RE,
-                                                 SHARED_CUR, TIMES_RE, VOCAB, YEAR_RE)
-from veille.extract.numbers import Number, find_numbers, qualifier_before
+from veille.extract.measurements.lexicon import (CLAUSE_END_RE, FigureLanguage, FULL_STOP_RE, lexicon_key,
+                                                 SENT_SPLIT_RE, YEAR_RE)
+from veille.extract.numbers import Number, numbers_in, qualifier_before
 from veille.records import Period, Timex
 from veille.text import fold
 
@@ -59,7 +51,7 @@ def shared_currency(d: "_Doc", f: Fig) -> bool:
     none decides and the word is not money here ("livres" are books)."""
     if not f.unit.startswith("~"):
         return True
-    spec = SHARED_CUR[f.unit[1:]]
+    spec = d.lex.shared_currencies[f.unit[1:]]
     sent = d.sents[f.sentence]
     named = [p.code for p in d.refs_in(*sent)] + list(d.top)
     code = next((spec["by_state"][c] for c in named if c in spec["by_state"]), None) or spec.get("default")
@@ -72,10 +64,10 @@ def shared_currency(d: "_Doc", f: Fig) -> bool:
     return True
 
 
-def _currency(code: str, folded: str) -> str:
+def _currency(lex: FigureLanguage, code: str, folded: str) -> str:
     if code != "¥":
         return code
-    return "JPY" if JAPAN_RE.search(folded) and not CHINA_RE.search(folded) else "CNY"
+    return "JPY" if lex.japan.search(folded) and not lex.china.search(folded) else "CNY"
 
 
 def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
@@ -88,14 +80,14 @@ def _likely_year(n: Number) -> bool:
 
 # --- finding figures --------------------------------------------------------------
 
-def _rates(ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]:
+def _rates(lex: FigureLanguage, ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]:
     figs, per_usd, spans = [], {}, []
-    for rx in RATE_RES:
+    for rx in lex.rates:
         for m in rx.finditer(ft):
             if _overlaps(m.start(), m.end(), spans):
                 continue
-            base = _currency(_currency_code(m.group("base")), ft)
-            quote = _currency(_currency_code(m.group("quote")), ft)
+            base = _currency(lex, _currency_code(lex, m.group("base")), ft)
+            quote = _currency(lex, _currency_code(lex, m.group("quote")), ft)
             raw = m.group("rate").replace(" ", "")
             raw = raw.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw) else raw
             try:
@@ -114,125 +106,126 @@ def _rates(ft: str) -> tuple[list[Fig], dict[str, float], list[tuple[int, int]]]
     return figs, per_usd, spans
 
 
-def _currency_code(name: str) -> str | None:
+def _currency_code(lex: FigureLanguage, name: str) -> str | None:
     """The code of a currency named by its name or its sign ("dollars", "$")."""
-    return CUR_NAMES.get(lexicon_key(name)) or CUR_PREFIX.get(lexicon_key(name))
+    return lex.currency_names.get(lexicon_key(name)) or lex.currency_prefixes.get(lexicon_key(name))
 
 
-def _multipliers(text: str, ft: str) -> list[Fig]:
+def _multipliers(lex: FigureLanguage, text: str, ft: str) -> list[Fig]:
     out = []
-    for m in MULT_RE.finditer(ft):
-        if m.group("end") in ("e", "es", "ee", "ees") and text[m.end("stem")] not in "éÉ":
-            continue
-        out.append(Fig(m.start(), m.end(), MULT[m.group("stem")], "x", "multiplier",
+    for m in lex.multiplier.finditer(ft):
+        written = lex.accented_endings.get(m.group("end"))
+        if written and text[m.end("stem")].lower() != written[0]:
+            continue                     # "doublé", not "double"
+        out.append(Fig(m.start(), m.end(), lex.multiplier_stems[m.group("stem")], "x", "multiplier",
                        core_start=m.start(), relation="change"))
     return out
 
 
-def _fractions(ft: str) -> list[Fig]:
+def _fractions(lex: FigureLanguage, ft: str) -> list[Fig]:
     """ "plus d'un tiers des exportations" -> 33.333 %, a share."""
     out = []
-    for m in FRACTION_RE.finditer(ft):
-        value = NUMERATOR[m.group("num")] * FRACTION[m.group("frac")]
+    for m in lex.fraction.finditer(ft):
+        value = lex.numerators[m.group("num")] * lex.fractions[m.group("frac")]
         start, qual = m.start(), None
-        q = qualifier_before(ft, start)
+        q = qualifier_before(lex.numbers, ft, start)
         if q and q[1]:
             start, qual = q
         out.append(Fig(start, m.end(), round(value, 3), "%", "percent", qual, core_start=m.start(),
                        relation="share"))
-    for m in FRACTION_CHANGE_RE.finditer(ft):
+    for m in lex.fraction_change.finditer(ft):
         last = None
-        for last in REL_RE.finditer(ft, max(0, m.start() - 40), m.start()):
+        for last in lex.relation.finditer(ft, max(0, m.start() - 40), m.start()):
             pass
         if last is not None and last.lastgroup in ("up", "down"):
-            out.append(Fig(m.start(), m.end(), FRACTION_CHANGE[lexicon_key(m.group())], "%", "percent",
+            out.append(Fig(m.start(), m.end(), lex.fraction_changes[lexicon_key(m.group())], "%", "percent",
                            core_start=m.end()))
     return out
 
 
-def _unit_of(text: str, ft: str, n: Number) -> Fig | None:
+def _unit_of(lex: FigureLanguage, text: str, ft: str, n: Number) -> Fig | None:
     e = n.end
-    pre = CUR_BEFORE_RE.search(ft, max(0, n.num_start - 8), n.num_start)
+    pre = lex.currency_before.search(ft, max(0, n.num_start - 8), n.num_start)
     if pre:
         start, qual = pre.start(), n.qualifier
-        q = qualifier_before(ft, start)
+        q = qualifier_before(lex.numbers, ft, start)
         if q and q[1]:
             start, qual = q
         elif n.qualifier is None:
             start = pre.start()
-        code = _currency(CUR_PREFIX[lexicon_key(pre.group("u"))], ft)
+        code = _currency(lex, lex.currency_prefixes[lexicon_key(pre.group("u"))], ft)
         end = e
-        post = CUR_AFTER_RE.match(ft, e)
-        if post and CUR_NAMES.get(lexicon_key(post.group("u"))) == code:
+        post = lex.currency_after.match(ft, e)
+        if post and lex.currency_names.get(lexicon_key(post.group("u"))) == code:
             end = post.end()
         return Fig(min(start, n.start), end, n.value, code, "amount", qual, n.value_max,
                    sign=n.sign, core_start=n.num_start)
-    for pattern, unit in ((PP_RE, "pp"), (BP_RE, "bp"), (PERCENT_RE, "%")):   # points before the bare sign
+    for pattern, unit in ((lex.percentage_points, "pp"), (lex.basis_points, "bp"), (lex.percent, "%")):   # points before the bare sign
         m = pattern.match(ft, e)
         if m:
             return Fig(n.start, m.end(), n.value, unit, "percent", n.qualifier, n.value_max, sign=n.sign,
                        core_start=n.num_start)
-    m = POINTS_RE.match(ft, e)
+    m = lex.points.match(ft, e)
     if m:
         clause = ft[max(0, ft.rfind(".", 0, n.start) + 1, n.start - 120):n.start]
-        index = INDEX_RE.search(clause) is not None or abs(n.value) > VOCAB["index_points_above"]
-        change = bool(n.sign or DIRECT_RE.search(ft, max(0, n.start - 30), n.start) or any(
-            c.lastgroup in ("up", "down") for c in REL_RE.finditer(ft, max(0, n.start - 30), n.start)))
+        index = lex.index.search(clause) is not None or abs(n.value) > lex.index_points_above
+        change = bool(n.sign or lex.direct.search(ft, max(0, n.start - 30), n.start) or any(
+            c.lastgroup in ("up", "down") for c in lex.relation.finditer(ft, max(0, n.start - 30), n.start)))
         if index:          # "le CAC 40 a gagné 85 points", "l'indice s'établit à 112,4 points"
             return Fig(n.start, m.end(), n.value, "pts", "physical", n.qualifier, n.value_max, sign=n.sign,
                        core_start=n.num_start)
         if change:
             return Fig(n.start, m.end(), n.value, "pp", "percent", n.qualifier, n.value_max, sign=n.sign,
                        core_start=n.num_start)
-    m = MINOR_RE.match(ft, e)
+    m = lex.minor_unit.match(ft, e)
     if m and not n.scale and n.value_max is None:
         # "99 centimes d'euro": a hundredth of the currency named after it
-        code = _currency(CUR_NAMES[lexicon_key(m.group("u"))], ft)
-        return Fig(n.start, m.end(), n.value / MINOR[lexicon_key(m.group("minor"))], code, "amount", n.qualifier,
-                   None, sign=n.sign, core_start=n.num_start)
-    m = CUR_AFTER_RE.match(ft, e)
-    if m and (n.scale or not re.match(r"\s*(?:de|d')", ft[e:m.start("u")])):
-        code = _currency(CUR_NAMES[lexicon_key(m.group("u"))], ft)
+        code = _currency(lex, lex.currency_names[lexicon_key(m.group("u"))], ft)
+        return Fig(n.start, m.end(), n.value / lex.minor_units[lexicon_key(m.group("minor"))], code, "amount",
+                   n.qualifier, None, sign=n.sign, core_start=n.num_start)
+    m = lex.currency_after.match(ft, e)
+    if m and (n.scale or not lex.of_start.match(ft[e:m.start("u")])):
+        code = _currency(lex, lex.currency_names[lexicon_key(m.group("u"))], ft)
         value, end = n.value, m.end()
-        cents = CENTS_AFTER_RE.match(ft, end)
+        cents = lex.cents_after.match(ft, end)
         if cents and not n.scale and n.value_max is None and n.value == int(n.value):
             # "15 dollars et 15 cents", "10 euros 50"
             value, end = n.value + (-1 if n.value < 0 else 1) * int(cents.group("c")) / 100, cents.end()
         return Fig(n.start, end, value, code, "amount", n.qualifier, n.value_max, sign=n.sign,
                    core_start=n.num_start)
-    m = PHYS_RE.match(ft, e)
+    m = lex.physical_unit.match(ft, e)
     if m:
-        unit, factor, case, per = PHYS[lexicon_key(m.group("u"))]
+        unit, factor, case, per = lex.physical_units[lexicon_key(m.group("u"))]
         if case is None or text[m.start("u"):m.end("u")] == case:
             vmax = n.value_max * factor if n.value_max is not None else None
             return Fig(n.start, m.end(), n.value * factor, unit, "physical", n.qualifier, vmax,
                        sign=n.sign, core_start=n.num_start, per_year=per == "year")
-    m = TIMES_RE.match(ft, e)
+    m = lex.times.match(ft, e)
     if m:
         return Fig(n.start, m.end(), n.value, "x", "multiplier", n.qualifier, n.value_max,
                    core_start=n.num_start, relation="change")
-    verb = MULT_BY_RE.search(ft, max(0, n.start - 30), n.start)
+    verb = lex.multiplied_by.search(ft, max(0, n.start - 30), n.start)
     if verb:
         return Fig(verb.start(), n.end, n.value, "x", "multiplier", n.qualifier, n.value_max,
                    core_start=n.num_start, relation="change")
-    verb = DIV_BY_RE.search(ft, max(0, n.start - 30), n.start)
+    verb = lex.divided_by.search(ft, max(0, n.start - 30), n.start)
     if verb and n.value > 0 and n.value_max is None:
         return Fig(verb.start(), n.end, round(1 / n.value, 6), "x", "multiplier", n.qualifier,
                    core_start=n.num_start, relation="change")
-    if PAR_END_RE.search(ft, max(0, n.start - 8), n.start) and n.sign is None:
+    if lex.by_end.search(ft, max(0, n.start - 8), n.start) and n.sign is None:
         # "multiplier les exportations par au moins 1,5": the verb, its object, then "par"
         window = ft[max(0, n.start - 90):n.start]
         verb = None
-        for verb in MULTIPLY_VERB_RE.finditer(window):
+        for verb in lex.multiply_verb.finditer(window):
             pass
         if verb is not None and not CLAUSE_END_RE.search(window, verb.end()):
             return Fig(n.start, n.end, n.value, "x", "multiplier", n.qualifier, n.value_max,
                        core_start=n.num_start, relation="change")
-    m = COUNT_RE.match(ft, e)
+    m = lex.count_unit.match(ft, e)
     if m and n.value >= 0 and n.sign is None:
         return Fig(n.start, m.end(), n.value, "count", "count", n.qualifier, n.value_max,
-                   metric=COUNT.find(m.group("u")), core_start=n.num_start, own_metric=True)
-    m = MODEL_RE.match(text, e)
+                   metric=lex.count.find(m.group("u")), core_start=n.num_start, own_metric=True)
+    m = lex.model.match(text, e)
     if m and n.value >= 0 and n.sign is None and not _likely_year(n) and n.value_max is None:
         return Fig(n.start, m.end(), n.value, "count", "count", n.qualifier, core_start=n.num_start)
     return None
@@ -245,7 +238,7 @@ def _borrowed(n: Number, like: Fig, value: float | None = None) -> Fig:
                per_year=like.per_year, source=like)
 
 
-def _borrow_units(ft: str, numbers: list[Number], found: list[Fig | None],
+def _borrow_units(lex: FigureLanguage, ft: str, numbers: list[Number], found: list[Fig | None],
                   sentence_of) -> None:
     """Bare numbers that take the unit of a figure of their sentence, in place.
 
@@ -258,8 +251,8 @@ def _borrow_units(ft: str, numbers: list[Number], found: list[Fig | None],
     """
     for i in range(len(numbers) - 2, -1, -1):
         nxt = found[i + 1]
-        if found[i] is None and nxt is not None and nxt.kind != "count" and re.fullmatch(
-                r"\s*(?:a|et|ou|-|\u2013|contre)\s*", ft[numbers[i].end:numbers[i + 1].start]):
+        if found[i] is None and nxt is not None and nxt.kind != "count" and lex.shared_unit_gap.fullmatch(
+                ft, numbers[i].end, numbers[i + 1].start):
             n = numbers[i]
             value = n.value * (numbers[i + 1].scale or 1) if n.scale is None else n.value
             found[i] = _borrowed(n, nxt, value)
@@ -274,39 +267,40 @@ def _borrow_units(ft: str, numbers: list[Number], found: list[Fig | None],
             continue
         gap = ft[prev.end:n.start]
         if n.scale and prev.kind in ("amount", "physical") and (
-                BORROW_GAP_RE.fullmatch(gap) or COMPARE_RE.search(ft, max(0, n.start - 25), n.start)):
+                lex.borrow_gap.fullmatch(gap) or lex.compare.search(ft, max(0, n.start - 25), n.start)):
             found[i] = _borrowed(n, prev)
             continue
         if _likely_year(n) or n.value_max is not None or prev.kind in ("amount", "physical"):
             continue                     # "5 milliards de dollars, contre 4 l'an dernier": scale unknown
-        others = prev.kind == "count" and OTHERS_RE.match(ft, n.end) is not None
-        if not others and not BARE_FOLLOWER_RE.match(ft, n.end):
+        others = prev.kind == "count" and lex.others.match(ft, n.end) is not None
+        if not others and not lex.bare_follower.match(ft, n.end):
             continue                     # a noun of its own follows: "a duré 3 heures"
         listed = prev.kind == "count" and (gap.lstrip().startswith(":") and ";" not in gap
-                                           or LIST_GAP_RE.match(gap) and found[i - 1] is prev
-                                           or DONT_RE.match(gap) is not None)
-        compared = COMPARE_RE.search(ft, max(0, n.start - 25), n.start) is not None
+                                           or lex.list_gap.match(gap) and found[i - 1] is prev
+                                           or lex.of_which_gap.match(gap) is not None)
+        compared = lex.compare.search(ft, max(0, n.start - 25), n.start) is not None
         chained = found[i - 1] is prev and prev.source is not None and len(gap) <= 25 \
-            and re.search(r"(?:,|\bet|\bou)\s*$", gap)
+            and lex.list_join_end.search(gap)
         bracketed = ft[max(0, n.start - 2):n.start].strip() == "(" and len(gap) <= 80
         if listed or compared or chained or bracketed or others:
-            end = OTHERS_RE.match(ft, n.end).end() if others else n.end
+            end = lex.others.match(ft, n.end).end() if others else n.end
             f = _borrowed(n, prev)
             f.end = end
             found[i] = f
 
 
-def figures(text: str, ft: str, sentence_of, skip: list[tuple[int, int]]) -> tuple[list[Fig], dict[str, float]]:
-    rate_figs, per_usd, taken = _rates(ft)
+def figures(lex: FigureLanguage, text: str, ft: str, sentence_of,
+            skip: list[tuple[int, int]]) -> tuple[list[Fig], dict[str, float]]:
+    rate_figs, per_usd, taken = _rates(lex, ft)
     figs = list(rate_figs)
-    for f in _multipliers(text, ft) + _fractions(ft):
+    for f in _multipliers(lex, text, ft) + _fractions(lex, ft):
         if not _overlaps(f.start, f.end, taken):
             figs.append(f)
             taken.append((f.start, f.end))
-    numbers = [n for n in find_numbers(text, ft)
+    numbers = [n for n in numbers_in(lex.numbers, text, ft)
                if not _overlaps(n.num_start, n.end, taken) and not _overlaps(n.num_start, n.end, skip)]
-    found: list[Fig | None] = [_unit_of(text, ft, n) for n in numbers]
-    _borrow_units(ft, numbers, found, sentence_of)
+    found: list[Fig | None] = [_unit_of(lex, text, ft, n) for n in numbers]
+    _borrow_units(lex, ft, numbers, found, sentence_of)
     for f in found:
         if f is not None and not _overlaps(f.start, f.end, taken):
             figs.append(f)
@@ -328,7 +322,7 @@ def year_timexes(ft: str, figs: list[Fig], timexes: list[Timex]) -> list[Timex]:
 
 # --- framing ----------------------------------------------------------------------
 
-def article_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def article_sentences(lex: FigureLanguage, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The given sentences, trimmed and cut at line breaks (a paragraph never continues a sentence)."""
     spans = []
     for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in sentences):
@@ -347,7 +341,7 @@ def article_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> list[t
         else:
             merged.append((a, b))
     if merged:
-        return [piece for a, b in merged for piece in _split_missed(text, a, b)]
+        return [piece for a, b in merged for piece in _split_missed(lex, text, a, b)]
     out, pos = [], 0
     for m in SENT_SPLIT_RE.finditer(text):
         if m.start() > pos:
@@ -358,13 +352,13 @@ def article_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> list[t
     return out or [(0, len(text))]
 
 
-def _split_missed(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _split_missed(lex: FigureLanguage, text: str, a: int, b: int) -> list[tuple[int, int]]:
     """A sentence cut where the parser missed a full stop: "... des Su-35S. Selon Moscou, ..."
     (never after an abbreviation or an initial: "M. Poutine", "MM. Xi et Poutine")."""
     out = []
     for m in FULL_STOP_RE.finditer(text, a, b):
         word = m.group("word").strip("-'(\"«")
-        if not (fold(word) in ABBREVIATIONS or len(word) == 1 and word.isalpha()):
+        if not (fold(word) in lex.abbreviations or len(word) == 1 and word.isalpha()):
             cut = m.end()
             end = m.start("word") + len(m.group().rstrip())
             if end > a:

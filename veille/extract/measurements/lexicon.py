@@ -1,17 +1,32 @@
-"""The figure layer's vocabulary, from `resources/fr/figures.yaml` and `resources/rates.yaml`:
-currencies, units, multipliers, cue words, and the patterns built from them once, at import."""
+"""The figure layer's part of a language bundle: currencies, units, multipliers, cue words and
+grammar words of one language (its `figures.yaml`), and the patterns built from them, once per
+bundle (`figure_language(lang)`); the stages ask it for concepts, never for words. What holds in
+every language stays here: the exchange rates of `resources/rates.yaml`, the yearly metrics of
+`resources/metrics.yaml`, and the punctuation that ends a clause or a sentence."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from veille.extract.numbers import phrase_alternation, phrases_regex
+from veille.extract.numbers import NumberLanguage, number_language, phrase_alternation, phrases_regex, \
+    word_alternation
+from veille.language import Language, default as default_language
 from veille.resources import load
 from veille.text import fold
 
 
-VOCAB = load("fr/figures.yaml")
 RATES = load("rates.yaml") or {}
+YEARLY_METRICS = frozenset(load("metrics.yaml")["yearly_metrics"])
+
+CLAUSE_END_RE = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]\s")
+PHRASE_END_RE = re.compile(r"[,;:()\[\].!?…]|\s[-\u2013\u2014]\s")
+SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|\n+")
+FULL_STOP_RE = re.compile(r"(?<![^\s.!?…])(?P<word>[^\s.!?…]+)[.!?…]+[\"”»)]*\s+(?=[«\"“]?\s*[A-ZÀ-Ý])")
+YEAR_RE = re.compile(r"(?<![\w,.\-/])(?:19[5-9]\d|20\d\d)(?![\w\-/]|[,.]\d)")
+
+_SP = r"[^\S\n]{0,3}"
 
 
 def _alt(phrases) -> str:
@@ -22,7 +37,7 @@ def lexicon_key(s: str) -> str:
     return re.sub(r"\s+", " ", s.strip()).replace("' ", "'")
 
 
-class _Lexicon(dict):
+class Lexicon(dict):
     """Folded phrase -> value, where a phrase may end in `*` ("investi*")."""
 
     def __init__(self, pairs):
@@ -42,173 +57,320 @@ class _Lexicon(dict):
         return next((v for rx, v in self._wild if rx.fullmatch(key)), None)
 
 
-# --- units --------------------------------------------------------------------
+@dataclass(frozen=True)
+class FigureLanguage:
+    """Everything language-specific the figure stages read (patterns run on folded text)."""
 
-_SP = r"[^\S\n]{0,3}"
-CUR_NAMES = {fold(n): code for code, c in VOCAB["currencies"].items() for n in c["names"]}
-CUR_PREFIX = {fold(n): code for code, c in VOCAB["currencies"].items() for n in c.get("prefix", [])}
-CUR_PREFIX[fold(VOCAB["yen_sign"])] = "¥"
-CUR_NAMES[fold(VOCAB["yen_sign"])] = "¥"
-# a name several states' currencies share ("dinars") reads as "~dinars" until its context decides
-SHARED_CUR = VOCAB["shared_currency_names"]
-for _name, _spec in SHARED_CUR.items():
-    for _n in _spec["names"]:
-        CUR_NAMES[fold(_n)] = f"~{_name}"
-CUR_AFTER_RE = re.compile(rf"{_SP}(?:(?:de|d')\s*)?(?P<u>{_alt(CUR_NAMES)})")
-CUR_BEFORE_RE = re.compile(rf"(?<![\w$€£¥₽])(?P<u>{_alt(CUR_PREFIX)}){_SP}$")
-PERCENT_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['percent_signs'])})")
-MINOR = {fold(k): float(v) for k, v in VOCAB["minor_units"].items()}
-MINOR_RE = re.compile(rf"{_SP}(?P<minor>{_alt(MINOR)}){_SP}(?:de|d')\s*(?P<u>{_alt(CUR_NAMES)})")
-CENTS_AFTER_RE = re.compile(   # the cents a minor-unit word names, or that a function word or a stop follows
-    rf"(?<!\s)(?:\s++et)?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(MINOR)})(?!\w)"
-    rf"|(?=\s*+[.,;:!?)]|\s*+$|\s++(?:entre|pour|par|le|la|les|l'|a|au|aux|de|du|des|et|ou|contre|en|dans|sur)(?!\w)))")
-PP_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['percentage_points'])})")
-BP_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['basis_points'])})")
+    code: str
+    numbers: NumberLanguage
+    abbreviations: frozenset[str]
+    # units
+    currency_names: dict[str, str]
+    currency_prefixes: dict[str, str]
+    shared_currencies: dict[str, Any]
+    currency_after: re.Pattern
+    currency_before: re.Pattern
+    percent: re.Pattern
+    minor_units: dict[str, float]
+    minor_unit: re.Pattern
+    cents_after: re.Pattern
+    percentage_points: re.Pattern
+    basis_points: re.Pattern
+    points: re.Pattern
+    index: re.Pattern
+    index_points_above: float
+    physical_units: dict[str, tuple]
+    physical_unit: re.Pattern
+    count: Lexicon
+    count_unit: re.Pattern
+    count_word: re.Pattern
+    model_count_noun: re.Pattern
+    model: re.Pattern
+    others: re.Pattern
+    bare_follower: re.Pattern
+    multiplier_stems: dict[str, float]
+    accented_endings: dict[str, str]     # folded multiplier ending -> as written ("ee" -> "ée")
+    multiplier: re.Pattern
+    multiplied_by: re.Pattern
+    divided_by: re.Pattern
+    multiply_verb: re.Pattern
+    times: re.Pattern
+    by_end: re.Pattern
+    rates: tuple[re.Pattern, ...]
+    japan: re.Pattern
+    china: re.Pattern
+    fractions: dict[str, float]
+    numerators: dict[str, float]
+    fraction: re.Pattern
+    fraction_changes: dict[str, float]
+    fraction_change: re.Pattern
+    # cues of the relation, the status and the metric
+    relation: re.Pattern
+    share_cue: re.Pattern
+    direct: re.Pattern
+    after_up: re.Pattern
+    after_down: re.Pattern
+    after_share: re.Pattern
+    change_size: re.Pattern
+    amount_level: re.Pattern
+    subject_change: re.Pattern
+    own_value: re.Pattern
+    status_cue: re.Pattern
+    status_cue_after: re.Pattern
+    not_forecast: re.Pattern
+    metric: Lexicon
+    metric_word: re.Pattern
+    metric_after: re.Pattern
+    participles: Lexicon
+    participle: re.Pattern
+    agent_participle: re.Pattern
+    metric_nouns_after: Lexicon
+    metric_noun_after: re.Pattern
+    share_of: re.Pattern
+    direction: dict[str, str]
+    paired: frozenset[str]
+    unit_metrics: dict[str, str]
+    share_metrics: dict[str, str]
+    physical_metrics: dict[str, str]
+    count_value_metrics: dict[str, str]
+    count_value_link: re.Pattern
+    # places
+    preposition: re.Pattern
+    demonym_prep: re.Pattern
+    transit: re.Pattern
+    speech_place: re.Pattern
+    source: re.Pattern
+    both: re.Pattern
+    total: re.Pattern
+    count_origin_verb: re.Pattern
+    person_title: re.Pattern
+    lead_article: re.Pattern         # run on the text as written: "la Chine"
+    # time
+    baseline: re.Pattern
+    bare_than: re.Pattern
+    comparative: re.Pattern
+    relative_after: re.Pattern
+    reporting: re.Pattern
+    act: re.Pattern
+    background: re.Pattern
+    horizon: re.Pattern
+    per_year: re.Pattern
+    # how figures relate to each other
+    compare: re.Pattern
+    restate_near: re.Pattern
+    restate_noun: re.Pattern
+    equivalence: re.Pattern          # "(...)", ", soit", ", ou": the same amount in another unit
+    so_end: re.Pattern               # ", soit environ" before a restated figure
+    borrow_gap: re.Pattern           # between a scaled bare number and the amount it takes its unit from
+    shared_unit_gap: re.Pattern      # "10 à 20 milliards", "5 ou 6 %": the unit after the second
+    list_gap: re.Pattern
+    list_join_end: re.Pattern        # ", et" / "ou" ending a gap
+    of_which_gap: re.Pattern
+    of_start: re.Pattern             # "de" between a number and its unit: "5 000 de dollars"
+    to_gap: re.Pattern               # "à" between the two values of a change: "passé de 17 % à 49 %"
+    ellipsis_gap: re.Pattern
+    link_words: frozenset[str]
+    coordinated: re.Pattern
 
-PHYS = {}
-for _u in VOCAB["physical_units"]:
-    for _n in _u["names"]:
-        PHYS[fold(_n)] = (_u["unit"], float(_u.get("factor", 1)), _u.get("case"), _u.get("per"))
-PHYS_RE = re.compile(rf"(?:{_SP}|-)(?:(?:de|d')\s*)?(?P<u>{_alt(PHYS)})")   # "2,5-km" too
 
-COUNT = _Lexicon((n, metric) for metric, names in VOCAB["count_nouns"].items() for n in names)
-COUNT_RE = re.compile(
-    rf"{_SP}(?:(?:de|d')\s*)?(?:(?:{_alt(VOCAB['count_adjectives'])})\s+)?(?P<u>{_alt(COUNT)})")
+def figure_language(lang: Language | None = None) -> FigureLanguage:
+    """The figure vocabulary of a bundle (None: the default one), built once per bundle."""
+    return (lang or default_language()).cached("figures", _build)
 
-MULT = {fold(k): float(v) for k, v in VOCAB["multiplier_stems"].items()}
-MULT_RE = re.compile(
-    rf"(?<!\w)(?P<stem>{'|'.join(map(re.escape, MULT))})"
-    rf"(?P<end>{'|'.join(sorted((fold(e) for e in VOCAB['multiplier_endings']), key=len, reverse=True))})(?!\w)")
-MULT_BY_RE = re.compile(rf"(?:{_alt(VOCAB['multiplied_by'])})\s*$")
-DIV_BY_RE = re.compile(rf"(?:{_alt(VOCAB['divided_by'])})\s*$")
-TIMES_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['times_more'])})")
 
-_CUR_ANY = _alt(list(CUR_NAMES) + list(CUR_PREFIX))
-_RATE_NUM = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
-RATE_RES = [
-    re.compile(rf"(?<![\w,.])(?:1|un|une)\s*(?P<base>{_CUR_ANY})\s*(?:=|vaut|valait|pour|contre|s'echange\s+contre)"
-               rf"\s*(?P<rate>{_RATE_NUM})\s*(?P<quote>{_CUR_ANY})"),
-    re.compile(rf"(?<![\w,.])(?P<rate>{_RATE_NUM})\s*(?P<quote>{_CUR_ANY})\s*(?:{_alt(VOCAB['rate_per'])})\s*"
-               rf"(?:(?<!\w)(?:1|un|une)\s*)?(?P<base>{_CUR_ANY})"),
-]
+def _build(lang: Language) -> FigureLanguage:
+    v = lang.data("figures")
+    g = v["grammar"]
+    words = {name: word_alternation(g[name]) for name in g}
+    return FigureLanguage(code=lang.code, numbers=number_language(lang),
+                          abbreviations=frozenset(fold(a) for a in v["abbreviations"]),
+                          **_units(v, words), **_cues(v, words), **_places(v, words), **_times(v, words),
+                          **_links(v, words))
 
-# --- cues -----------------------------------------------------------------------
 
-_RC = VOCAB["relation_cues"]
-REL_RE = re.compile(
-    rf"(?P<up>{_alt(_RC['change_up'])})|(?P<down>{_alt(_RC['change_down'])})"
-    rf"|(?P<level>{_alt(_RC['level'])})|(?P<share>{_alt(_RC['share'])})")
-SHARE_CUE_RE = phrases_regex(_RC["share"])
-DIRECT_RE = re.compile(rf"(?:(?P<up>{_alt(_RC['direct_up'])})|(?P<down>{_alt(_RC['direct_down'])}))\s*$")
-AFTER_UP_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['change_after_up'])})")
-AFTER_DOWN_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['change_after_down'])})")
-AFTER_SHARE_RE = re.compile(
-    rf"{_SP}(?:{_alt(VOCAB['share_after'])})\s*(?!(?:{_alt(VOCAB['share_after_not'])}))\w")
-DE_RE = re.compile(r"(?<!\w)(?:(?:de|par)(?!\w)|d')")
+def _units(v: dict, w: dict[str, str]) -> dict[str, Any]:
+    names = {fold(n): code for code, c in v["currencies"].items() for n in c["names"]}
+    prefixes = {fold(n): code for code, c in v["currencies"].items() for n in c.get("prefix", [])}
+    prefixes[fold(v["yen_sign"])] = "¥"
+    names[fold(v["yen_sign"])] = "¥"
+    # a name several states' currencies share ("dinars") reads as "~dinars" until its context decides
+    for name, spec in v["shared_currency_names"].items():
+        for n in spec["names"]:
+            names[fold(n)] = f"~{name}"
+    minor = {fold(k): float(x) for k, x in v["minor_units"].items()}
+    physical = {fold(n): (u["unit"], float(u.get("factor", 1)), u.get("case"), u.get("per"))
+                for u in v["physical_units"] for n in u["names"]}
+    count = Lexicon((n, metric) for metric, ns in v["count_nouns"].items() for n in ns)
+    stems = {fold(k): float(x) for k, x in v["multiplier_stems"].items()}
+    model_metrics = set(v["model_count_metrics"])
+    currency = _alt(list(names) + list(prefixes))
+    number = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
+    one = rf"(?:1|{word_alternation(v['indefinite_articles'])})"
+    fractions = {fold(k): float(x) for k, x in v["fractions"].items()}
+    fraction_changes = {lexicon_key(fold(k)): float(x) for k, x in v["fraction_changes"].items()}
+    return dict(
+        currency_names=names, currency_prefixes=prefixes, shared_currencies=v["shared_currency_names"],
+        currency_after=re.compile(rf"{_SP}(?:(?:{w['of']})\s*)?(?P<u>{_alt(names)})"),
+        currency_before=re.compile(rf"(?<![\w$€£¥₽])(?P<u>{_alt(prefixes)}){_SP}$"),
+        percent=re.compile(rf"{_SP}(?:{_alt(v['percent_signs'])})"),
+        minor_units=minor,
+        minor_unit=re.compile(rf"{_SP}(?P<minor>{_alt(minor)}){_SP}(?:{w['of']})\s*(?P<u>{_alt(names)})"),
+        # the cents a minor-unit word names, or that a function word or a stop follows
+        cents_after=re.compile(
+            rf"(?<!\s)(?:\s++(?:{w['and']}))?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(minor)})(?!\w)"
+            rf"|(?=\s*+[.,;:!?)]|\s*+$|\s++(?:{w['function_words']})(?!\w)))"),
+        percentage_points=re.compile(rf"{_SP}(?:{_alt(v['percentage_points'])})"),
+        basis_points=re.compile(rf"{_SP}(?:{_alt(v['basis_points'])})"),
+        points=re.compile(rf"{_SP}(?:{_alt(v['points_after_change'])})"),
+        index=phrases_regex(v["index_words"]), index_points_above=v["index_points_above"],
+        physical_units=physical,
+        physical_unit=re.compile(rf"(?:{_SP}|-)(?:(?:{w['of']})\s*)?(?P<u>{_alt(physical)})"),   # "2,5-km" too
+        count=count,
+        count_unit=re.compile(
+            rf"{_SP}(?:(?:{w['of']})\s*)?(?:(?:{_alt(v['count_adjectives'])})\s+)?(?P<u>{_alt(count)})"),
+        count_word=re.compile(f"(?:{_alt(count)})"),
+        model_count_noun=re.compile(
+            f"(?:{_alt([n for metric, ns in v['count_nouns'].items() if metric in model_metrics for n in ns])})"),
+        model=re.compile(   # run on the text as written: a model name keeps its case
+            rf"(?<!\s)[^\S\n]++(?:(?:{'|'.join(re.escape(x) for x in v['model_count_between'])})[^\S\n]+)?"
+            r"(?P<code>[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:-\d+)?)(?![\w-])"),
+        others=re.compile(rf"{_SP}(?:{_alt(v['count_others'])})(?!\w)"),
+        bare_follower=re.compile(rf"[^\S\n]*(?:$|[^\w\s]|(?:{_alt(v['bare_number_followers'])})|[A-Z0-9])"),
+        multiplier_stems=stems,
+        accented_endings={fold(e): e for e in v["multiplier_endings"] if fold(e) != e},
+        multiplier=re.compile(
+            rf"(?<!\w)(?P<stem>{'|'.join(map(re.escape, stems))})"
+            rf"(?P<end>{'|'.join(sorted((fold(e) for e in v['multiplier_endings']), key=len, reverse=True))})(?!\w)"),
+        multiplied_by=re.compile(rf"(?:{_alt(v['multiplied_by'])})\s*$"),
+        divided_by=re.compile(rf"(?:{_alt(v['divided_by'])})\s*$"),
+        multiply_verb=phrases_regex(v["multiply_verb"]),
+        times=re.compile(rf"{_SP}(?:{_alt(v['times_more'])})"),
+        by_end=re.compile(rf"(?<!\w)(?:{w['by']})\s*$"),
+        rates=(
+            re.compile(rf"(?<![\w,.]){one}\s*(?P<base>{currency})\s*(?:=|{word_alternation(v['rate_equals'])})"
+                       rf"\s*(?P<rate>{number})\s*(?P<quote>{currency})"),
+            re.compile(rf"(?<![\w,.])(?P<rate>{number})\s*(?P<quote>{currency})\s*(?:{_alt(v['rate_per'])})\s*"
+                       rf"(?:(?<!\w){one}\s*)?(?P<base>{currency})"),
+        ),
+        japan=phrases_regex(v["japan_words"]), china=phrases_regex(v["china_words"]),
+        fractions=fractions, numerators={fold(k): float(x) for k, x in v["fraction_numerators"].items()},
+        fraction=re.compile(
+            rf"(?<!\w)(?P<num>{_alt(v['fraction_numerators'])})\s+(?P<frac>{_alt(fractions)})"
+            rf"(?=\s*(?:{_alt(v['fraction_after'])}))"),
+        fraction_changes=fraction_changes, fraction_change=re.compile(f"(?:{_alt(fraction_changes)})"),
+    )
 
-_SC = VOCAB["status_cues"]
-_future = "|".join(sorted((fold(e) for e in VOCAB["future_endings"]), key=len, reverse=True))
-STATUS_RE = re.compile(
-    rf"(?P<target>{_alt(_SC['target'])})|(?P<forecast>{_alt(_SC['forecast'] + VOCAB['future_words'])}"
-    rf"|(?<!\w)\w{{2,}}(?:{_future})(?!\w))|(?P<actual>{_alt(_SC['actual'])})")
-STATUS_AFTER_RE = re.compile(rf"(?P<target>{_alt(_SC['target_after'])})|(?P<forecast>{_alt(_SC['forecast_after'])})")
-NOT_FORECAST_RE = phrases_regex(_SC["not_forecast"] + VOCAB["not_future"])
 
-METRIC = _Lexicon((n, metric) for metric, names in VOCAB["metrics"].items() for n in names)
-METRIC_RE = re.compile(f"(?:{_alt(METRIC)})")
-DIRECTION = VOCAB["metric_direction"]
-PAIRED = frozenset(VOCAB["paired_metrics"])
-METRIC_AFTER_RE = re.compile(rf"{_SP}(?:de|d'|en)\s*(?P<m>{_alt(METRIC)})")
-PARTICIPLE = _Lexicon((n, metric) for metric, names in VOCAB["metric_participles"].items() for n in names)
-PARTICIPLE_RE = re.compile(rf"{_SP}(?P<m>{_alt(PARTICIPLE)})")
-SHARE_OF_RE = re.compile(
-    rf"{_SP}(?:{_alt(VOCAB['share_after'])})\s*(?:(?:{_alt(VOCAB['count_adjectives'])})\s+)?"
-    rf"(?P<m>{_alt(list(METRIC) + list(COUNT))})")
+def _cues(v: dict, w: dict[str, str]) -> dict[str, Any]:
+    rc, sc = v["relation_cues"], v["status_cues"]
+    metric = Lexicon((n, m) for m, ns in v["metrics"].items() for n in ns)
+    participles = Lexicon((n, m) for m, ns in v["metric_participles"].items() for n in ns)
+    nouns_after = Lexicon((n, m) for m, ns in v["metric_nouns_after"].items() for n in ns)
+    future = "|".join(sorted((fold(e) for e in v["future_endings"]), key=len, reverse=True))
+    return dict(
+        relation=re.compile(
+            rf"(?P<up>{_alt(rc['change_up'])})|(?P<down>{_alt(rc['change_down'])})"
+            rf"|(?P<level>{_alt(rc['level'])})|(?P<share>{_alt(rc['share'])})"),
+        share_cue=phrases_regex(rc["share"]),
+        direct=re.compile(rf"(?:(?P<up>{_alt(rc['direct_up'])})|(?P<down>{_alt(rc['direct_down'])}))\s*$"),
+        after_up=re.compile(rf"{_SP}(?:{_alt(v['change_after_up'])})"),
+        after_down=re.compile(rf"{_SP}(?:{_alt(v['change_after_down'])})"),
+        after_share=re.compile(
+            rf"{_SP}(?:{_alt(v['share_after'])})\s*(?!(?:{_alt(v['share_after_not'])}))\w"),
+        change_size=re.compile(f"(?:{_alt(v['grammar']['change_size_marks'])})"),
+        amount_level=re.compile(f"(?:{_alt(rc['amount_level'])})"),
+        subject_change=re.compile(
+            rf"(?P<up>{_alt(rc['change_subject_up'])})|(?P<down>{_alt(rc['change_subject_down'])})"),
+        own_value=re.compile(rf"\s*(?:{w['of']})\s*(?:{w['possessives']})(?!\w)"),
+        status_cue=re.compile(
+            rf"(?P<target>{_alt(sc['target'])})|(?P<forecast>{_alt(sc['forecast'] + v['future_words'])}"
+            rf"|(?<!\w)\w{{2,}}(?:{future})(?!\w))|(?P<actual>{_alt(sc['actual'])})"),
+        status_cue_after=re.compile(
+            rf"(?P<target>{_alt(sc['target_after'])})|(?P<forecast>{_alt(sc['forecast_after'])})"),
+        not_forecast=phrases_regex(sc["not_forecast"] + v["not_future"]),
+        metric=metric, metric_word=re.compile(f"(?:{_alt(metric)})"),
+        metric_after=re.compile(rf"{_SP}(?:{word_alternation(v['grammar']['of'] + v['grammar']['in'])})"
+                                rf"\s*(?P<m>{_alt(metric)})"),
+        participles=participles, participle=re.compile(rf"{_SP}(?P<m>{_alt(participles)})"),
+        agent_participle=re.compile(rf"(?P<m>{_alt(participles)})\s*$"),
+        metric_nouns_after=nouns_after,
+        metric_noun_after=re.compile(rf"{_SP}(?:{w['of']})\s*(?P<m>{_alt(nouns_after)})"),
+        share_of=re.compile(
+            rf"{_SP}(?:{_alt(v['share_after'])})\s*(?:(?:{_alt(v['count_adjectives'])})\s+)?"
+            rf"(?P<m>{_alt(list(metric) + [n for ns in v['count_nouns'].values() for n in ns])})"),
+        direction=v["metric_direction"], paired=frozenset(v["paired_metrics"]),
+        unit_metrics=v["unit_metrics"], share_metrics=v["share_metrics"],
+        physical_metrics=v["physical_metrics"], count_value_metrics=v["count_value_metrics"],
+        count_value_link=phrases_regex(v["count_value_link"]),
+    )
 
-_ART = _alt(VOCAB["place_articles"])
-_HEADS = _alt(VOCAB["place_heads"])
-PREP_RE = re.compile(
-    rf"(?:(?P<agent>{_alt(VOCAB['agent_before'])})|(?P<between>{_alt(VOCAB['between_before'])})"
-    rf"|(?P<dest>{_alt(VOCAB['destination_before'])})"
-    rf"|(?P<origin>{_alt(VOCAB['origin_before'])})|(?P<et>(?<!\w)et|,))"
-    rf"\s*(?:(?:{_ART})\s*)?(?:(?:{_HEADS})\s*(?:de|du|d')\s*(?:(?:{_ART})\s*)?)?$")
-BOTH_RE = phrases_regex(VOCAB["both_parties"])
-TOTAL_RE = phrases_regex(VOCAB["total_markers"])
-BACKGROUND_RE = phrases_regex(VOCAB["background_markers"])
-COUNT_ORIGIN_VERB_RE = phrases_regex(VOCAB["count_origin_verbs"])
-PERSON_TITLE_RE = re.compile(rf"(?:{_alt(VOCAB['person_titles'])})\s*$")
-BASELINE_RE = re.compile(rf"(?:{_alt(VOCAB['baseline_before'])})\s*$")
-REPORTING_RE = re.compile(rf"(?:{_alt(VOCAB['reporting_before'])})\s*$")
-JAPAN_RE = phrases_regex(VOCAB["japan_words"])
-CHINA_RE = phrases_regex(VOCAB["china_words"])
-CLAUSE_END_RE = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]\s")
-EQUIV_RE = re.compile(r"^\s*+(?:[(\[]|,?\s*+soit|,?\s*+ou|,?\s*+c'est-a-dire)\s*+(?:environ|pres\s++de|quelque)?\s*+$")
-BORROW_GAP_RE = re.compile(r"(?<!\s)[^\S\n]*+,?[^\S\n]*+(?:contre|et|a|soit|puis|ou|dont)[^\S\n]+(?:\w+[^\S\n]+){0,2}?")
-SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|\n+")
 
-# figures found beyond units: fractions, counts known by a model name, bare numbers
-# that take the unit of the figure they are listed or compared with
-FRACTION = {fold(k): float(v) for k, v in VOCAB["fractions"].items()}
-FRACTION_RE = re.compile(
-    rf"(?<!\w)(?P<num>{_alt(VOCAB['fraction_numerators'])})\s+(?P<frac>{_alt(FRACTION)})"
-    rf"(?=\s*(?:{_alt(VOCAB['fraction_after'])}))")
-NUMERATOR = {fold(k): float(v) for k, v in VOCAB["fraction_numerators"].items()}
-FRACTION_CHANGE = {lexicon_key(fold(k)): float(v) for k, v in VOCAB["fraction_changes"].items()}
-FRACTION_CHANGE_RE = re.compile(f"(?:{_alt(FRACTION_CHANGE)})")
-POINTS_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['points_after_change'])})")
-INDEX_RE = phrases_regex(VOCAB["index_words"])
-MODEL_RE = re.compile(
-    rf"(?<!\s)[^\S\n]++(?:(?:{'|'.join(re.escape(w) for w in VOCAB['model_count_between'])})[^\S\n]+)?"
-    r"(?P<code>[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:-\d+)?)(?![\w-])")
-_MODEL_METRICS = set(VOCAB["model_count_metrics"])
-COUNT_NOUN_RE = re.compile(
-    f"(?:{_alt([n for metric, names in VOCAB['count_nouns'].items() if metric in _MODEL_METRICS for n in names])})")
-COUNT_WORD_RE = re.compile(f"(?:{_alt(COUNT)})")
-BARE_FOLLOWER_RE = re.compile(
-    rf"[^\S\n]*(?:$|[^\w\s]|(?:{_alt(VOCAB['bare_number_followers'])})|[A-Z0-9])")
-OTHERS_RE = re.compile(rf"{_SP}(?:{_alt(VOCAB['count_others'])})(?!\w)")
-MULTIPLY_VERB_RE = phrases_regex(VOCAB["multiply_verb"])
-PAR_END_RE = re.compile(r"(?<!\w)par\s*$")
-COMPARE_RE = re.compile(rf"(?:{_alt(VOCAB['comparison_before'])})\s*$")
-LIST_GAP_RE = re.compile(r"^\s*(?:,|et|ou|puis)?\s*$")
-DONT_RE = re.compile(r"^\s*,?\s*dont\s*$")
-OWN_VALUE_RE = re.compile(r"\s*(?:de|d')\s*(?:sa|son|ses|leur|leurs)(?!\w)")
-YEAR_RE = re.compile(r"(?<![\w,.\-/])(?:19[5-9]\d|20\d\d)(?![\w\-/]|[,.]\d)")
+def _places(v: dict, w: dict[str, str]) -> dict[str, Any]:
+    articles = _alt(v["definite_articles"])
+    as_written = "|".join(re.escape(a).replace("'", "['’]") for a in v["definite_articles"])
+    return dict(
+        preposition=re.compile(
+            rf"(?:(?P<agent>{_alt(v['agent_before'])})|(?P<between>{_alt(v['between_before'])})"
+            rf"|(?P<dest>{_alt(v['destination_before'])})"
+            rf"|(?P<origin>{_alt(v['origin_before'])})|(?P<joined>(?<!\w)(?:{w['and']})|,))"
+            rf"\s*(?:(?:{articles})\s*)?(?:(?:{_alt(v['place_heads'])})\s*"
+            rf"(?:{word_alternation(v['grammar']['of'] + v['grammar']['of_the'])})\s*(?:(?:{articles})\s*)?)?$"),
+        demonym_prep=re.compile(
+            rf"(?:(?P<dest>{_alt(v['destination_before'])})|(?P<between>{_alt(v['between_before'])}))"
+            rf"\s+(?:[\w'-]+\s+){{1,2}}$"),
+        transit=re.compile(rf"(?:{_alt(v['transit_before'])})\s*(?:(?:{articles})\s*)?$"),
+        speech_place=re.compile(
+            rf"(?:{_alt(v['speech_verbs'])})(?:\s+[\w'-]+){{0,2}}?\s+(?:{w['place_prepositions']})\s*"
+            rf"(?:(?:{articles})\s*)?$"),
+        source=phrases_regex(v["source_before"]),
+        both=phrases_regex(v["both_parties"]), total=phrases_regex(v["total_markers"]),
+        count_origin_verb=phrases_regex(v["count_origin_verbs"]),
+        person_title=re.compile(rf"(?:{_alt(v['person_titles'])})\s*$"),
+        lead_article=re.compile(rf"^(?:(?:{as_written})\s*)", re.I),
+    )
 
-# cues of the frame added to those above
-AMOUNT_LEVEL_RE = re.compile(f"(?:{_alt(_RC['amount_level'])})")
-SUBJECT_CHANGE_RE = re.compile(
-    rf"(?P<up>{_alt(_RC['change_subject_up'])})|(?P<down>{_alt(_RC['change_subject_down'])})")
-METRIC_NOUN_AFTER = _Lexicon((n, m) for m, names in VOCAB["metric_nouns_after"].items() for n in names)
-METRIC_NOUN_AFTER_RE = re.compile(rf"{_SP}(?:de|d')\s*(?P<m>{_alt(METRIC_NOUN_AFTER)})")
-UNIT_METRICS = VOCAB["unit_metrics"]
-SHARE_METRICS = VOCAB["share_metrics"]
-COUNT_VALUE = VOCAB["count_value_metrics"]
-COUNT_VALUE_LINK_RE = phrases_regex(VOCAB["count_value_link"])
-PHYSICAL_METRICS = VOCAB["physical_metrics"]
-TRANSIT_RE = re.compile(rf"(?:{_alt(VOCAB['transit_before'])})\s*(?:(?:{_alt(VOCAB['place_articles'])})\s*)?$")
-BARE_QUE_RE = re.compile(r"(?<!\w)qu(?:e|')\s*$")
-COMPARATIVE_RE = phrases_regex(VOCAB["baseline_comparatives"])
-RELATIVE_AFTER_RE = re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(VOCAB['period_relative_after'])})")
-ACT_RE = re.compile(rf"(?:{_alt(VOCAB['act_before'])})\s*$")
-HORIZON_RE = re.compile(rf"(?:{_alt(VOCAB['horizon_words'])})")
-PER_YEAR_RE = phrases_regex(VOCAB["per_year_words"])
-YEARLY_METRICS = frozenset(load("metrics.yaml")["yearly_metrics"])
-RESTATE_NEAR_RE = re.compile(rf"(?<!\w)(?:{_alt(VOCAB['restating_determiners'])})\s*$")
-RESTATE_NOUN_RE = re.compile(
-    rf"(?:{_alt(VOCAB['restating_determiners'])})\s+(?:{_alt(VOCAB['restating_nouns'])})")
-SPEECH_PLACE_RE = re.compile(
-    rf"(?:{_alt(VOCAB['speech_verbs'])})(?:\s+[\w'-]+){{0,2}}?\s+(?:a|au|aux|en|dans)\s*(?:(?:{_ART})\s*)?$")
-SOURCE_RE = phrases_regex(VOCAB["source_before"])
-LINK_WORDS = {fold(w) for w in VOCAB["ellipsis_link_words"]}
-AGENT_PARTICIPLE_RE = re.compile(rf"(?P<m>{_alt(PARTICIPLE)})\s*$")
-PHRASE_END_RE = re.compile(r"[,;:()\[\].!?…]|\s[-\u2013\u2014]\s")
-ABBREVIATIONS = {fold(a) for a in VOCAB["abbreviations"]}
-FULL_STOP_RE = re.compile(r"(?<![^\s.!?…])(?P<word>[^\s.!?…]+)[.!?…]+[\"”»)]*\s+(?=[«\"“]?\s*[A-ZÀ-Ý])")
-SOIT_RE = re.compile(r",\s*soit\s*(?:environ|pres\s+de|quelque|plus\s+de)?\s*$")
-DEMONYM_PREP_RE = re.compile(
-    rf"(?:(?P<dest>{_alt(VOCAB['destination_before'])})|(?P<between>{_alt(VOCAB['between_before'])}))"
-    rf"\s+(?:[\w'-]+\s+){{1,2}}$")
-LEAD_ARTICLE_RE = re.compile(r"^(?:(?:le|la|les|l['’])\s*)", re.I)
-# the word before the conjunction starts a word and is read whole: no retry from inside a long run
-COORDINATED_RE = re.compile(r"(?<!\s)\s*+(?:(?:d[eu]s?\s+|de\s+la\s+|de\s+l')?(?<![\w'-])[\w'-]++\s*+)?(?:,|et|ou)\s*")
+
+def _times(v: dict, w: dict[str, str]) -> dict[str, Any]:
+    return dict(
+        baseline=re.compile(rf"(?:{_alt(v['baseline_before'])})\s*$"),
+        bare_than=re.compile(rf"(?<!\w)(?:{w['than']})\s*$"),
+        comparative=phrases_regex(v["baseline_comparatives"]),
+        relative_after=re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(v['period_relative_after'])})"),
+        reporting=re.compile(rf"(?:{_alt(v['reporting_before'])})\s*$"),
+        act=re.compile(rf"(?:{_alt(v['act_before'])})\s*$"),
+        background=phrases_regex(v["background_markers"]),
+        horizon=re.compile(rf"(?:{_alt(v['horizon_words'])})"),
+        per_year=phrases_regex(v["per_year_words"]),
+    )
+
+
+def _links(v: dict, w: dict[str, str]) -> dict[str, Any]:
+    g = v["grammar"]
+    both = word_alternation(g["and"] + g["or"])
+    restated = word_alternation(g["restating_qualifiers"])
+    return dict(
+        compare=re.compile(rf"(?:{_alt(v['comparison_before'])})\s*$"),
+        restate_near=re.compile(rf"(?<!\w)(?:{_alt(v['restating_determiners'])})\s*$"),
+        restate_noun=re.compile(
+            rf"(?:{_alt(v['restating_determiners'])})\s+(?:{_alt(v['restating_nouns'])})"),
+        equivalence=re.compile(
+            rf"^\s*+(?:[(\[]|,?\s*+(?:{word_alternation(g['so'] + g['or'] + g['that_is'])}))"
+            rf"\s*+(?:{restated})?\s*+$"),
+        so_end=re.compile(rf",\s*(?:{w['so']})\s*(?:{restated})?\s*$"),
+        borrow_gap=re.compile(
+            rf"(?<!\s)[^\S\n]*+,?[^\S\n]*+"
+            rf"(?:{word_alternation(g['versus'] + g['and'] + g['to'] + g['so'] + g['then'] + g['or'] + g['of_which'])})"
+            rf"[^\S\n]+(?:\w+[^\S\n]+){{0,2}}?"),
+        shared_unit_gap=re.compile(
+            rf"\s*(?:{word_alternation(g['to'] + g['and'] + g['or'] + g['versus'])}|-|\u2013)\s*"),
+        list_gap=re.compile(rf"^\s*(?:,|{word_alternation(g['and'] + g['or'] + g['then'])})?\s*$"),
+        list_join_end=re.compile(rf"(?:,|\b(?:{both}))\s*$"),
+        of_which_gap=re.compile(rf"^\s*,?\s*(?:{w['of_which']})\s*$"),
+        of_start=re.compile(rf"\s*(?:{w['of']})"),
+        to_gap=re.compile(rf"\s*(?:{w['to']})\s*"),
+        ellipsis_gap=re.compile(rf"(?:,|\b(?:{w['and']})\b)([^,;:.()]*)$"),
+        link_words=frozenset(fold(x) for x in v["ellipsis_link_words"]),
+        # the word before the conjunction starts a word and is read whole: no retry from inside a long run
+        coordinated=re.compile(
+            rf"(?<!\s)\s*+(?:(?:(?:{w['partitives']})\s+)?(?<![\w'-])[\w'-]++\s*+)?(?:,|{both})\s*"),
+    )
