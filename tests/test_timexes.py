@@ -268,3 +268,23 @@ def test_vague_durations_joined_by_et_do_not_crash():
         assert all(t.type in ("DURATION", "DATE", "SET", "TIME") for t in found)
     two = extract_timexes("Les travaux ont duré deux ans et quelques mois.", "2024-03-15")
     assert [t.value for t in two if t.type == "DURATION"][0] == "P2Y"
+
+
+def test_words_come_from_the_bundle_given(tmp_path):
+    """The layer reads its words from the bundle it is given: in a copy of the French bundle
+    where "hier" is "hierzz", "hierzz" is the day before and "hier" is no longer a date."""
+    import shutil
+
+    from veille.language import default, from_folder
+
+    shutil.copytree(default().root, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "time.yaml"
+    source = path.read_text(encoding="utf-8")
+    assert "  hier: -1\n" in source
+    path.write_text(source.replace("  hier: -1\n", "  hierzz: -1\n"), encoding="utf-8")
+    lang = from_folder(tmp_path)
+
+    invented = extract_timexes("Il est arrivé hierzz à Pékin.", "2023-10-23", lang=lang)
+    assert [(t.text, t.begin) for t in invented] == [("hierzz", "2023-10-22")]
+    assert extract_timexes("Il est arrivé hier à Pékin.", "2023-10-23", lang=lang) == []
+    assert [t.text for t in extract_timexes("Il est arrivé hier à Pékin.", "2023-10-23")] == ["hier"]

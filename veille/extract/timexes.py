@@ -1,10 +1,11 @@
-"""French time expressions, found and resolved against the publication date.
+"""Time expressions, found and resolved against the publication date.
 
-`extract_timexes(text, published)` finds every time expression of a French
+`extract_timexes(text, published, lang=...)` finds every time expression of a
 text ("lundi", "la semaine dernière", "De janvier à septembre", "d'ici 2030",
 "quatre jours") and resolves each to inclusive ISO days (DATE, PERIOD) or an
-ISO 8601 duration (DURATION). The grammar and vocabulary live in
-`veille.extract.time` and `resources/fr/time.yaml`; the clock is never read.
+ISO 8601 duration (DURATION). The grammar lives in `veille.extract.time`, the
+words in the language bundle (`resources/fr/time.yaml` for French, the
+default); the clock is never read.
 
 When the publication date is unknown, or known only to the month or year,
 every expression is resolved against the first and the last day it may be; what
@@ -15,16 +16,21 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from veille.language import Language
+from veille.language import Language, default
 from veille.records import Timex
 
 from .time import calendar as cal
-from .time.grammar import GRAMMAR, Expr
+from .time.grammar import Expr, grammar
 from .time.resolve import ANCHORING, Context, Resolver, Unresolved, Value
-from .time.tense import Sentences
+from .time.tense import Sentences, tense_cues
 from .time.vocab import fold_text, vocab
 
-RESOLVER = Resolver(vocab().approximation_parts)
+
+def resolver(lang: Language) -> Resolver:
+    """The resolver of `lang`'s approximation parts ("début" is days 1-10), built once per bundle."""
+    parts = vocab(lang).approximation_parts     # outside `cached`: a build may not ask its bundle for another
+    return lang.cached("time.resolver", lambda _: Resolver(parts))
+
 
 # Two stand-in reference days that differ in year, quarter, month, week and weekday:
 # whatever resolves the same against both does not depend on the publication date.
@@ -73,7 +79,7 @@ def expression_type(e: Expr) -> str:
     return "DATE"
 
 
-def resolve_all(exprs: list[Expr], sentences: Sentences, ref: date) -> list[Value]:
+def resolve_all(exprs: list[Expr], sentences: Sentences, ref: date, resolve: Resolver) -> list[Value]:
     """The value of each expression against one reference day, in text order.
 
     Each sentence keeps an anchor: the last date in it with a place in the
@@ -92,7 +98,7 @@ def resolve_all(exprs: list[Expr], sentences: Sentences, ref: date) -> list[Valu
         direction, cued = sentences.direction(e.start, e.end)
         ctx = Context(ref, direction, anchor, cued=cued, last_day=last_day)
         try:
-            v = RESOLVER.expr(e, ctx)
+            v = resolve.expr(e, ctx)
         except Unresolved as exc:
             v = Value(expression_type(e), note=str(exc))
         except (ValueError, OverflowError):
@@ -136,7 +142,8 @@ ESTIMATED_NOTE = "resolved against an estimated publication date"
 
 def extract_timexes(text: str, published: str | None, precision: str | None = "day",
                     estimated: bool = False, lang: Language | None = None) -> list[Timex]:
-    """Every French time expression of `text`, resolved against `published`, by offset.
+    """Every time expression of `text` in language `lang` (French when None), resolved against
+    `published`, by offset.
 
     `published` is an ISO date ("2023-10-23", or "2023-10" / "2023" with a
     coarser `precision`) or None. Expressions do not overlap; the longest wins.
@@ -147,16 +154,19 @@ def extract_timexes(text: str, published: str | None, precision: str | None = "d
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if not text:
         return []
+    lang = lang or default()
     refs, unknown_note = reference_days(published, precision)
     folded = fold_text(text)
-    exprs = GRAMMAR.compose(folded, text, GRAMMAR.find_atoms(folded))
+    rules = grammar(lang)
+    exprs = rules.compose(folded, text, rules.find_atoms(folded))
     if not exprs:
         return []
-    sentences = Sentences(text)
-    runs = [resolve_all(exprs, sentences, ref) for ref in refs]
+    sentences = Sentences(text, tense_cues(lang))
+    resolve = resolver(lang)
+    runs = [resolve_all(exprs, sentences, ref, resolve) for ref in refs]
     # against an estimated date, what depends on the date is marked as such
-    absolute = [merge(v, UNKNOWN_NOTE) for v in zip(*[resolve_all(exprs, sentences, ref) for ref in UNKNOWN_DAYS])] \
-        if estimated else None
+    absolute = [merge(v, UNKNOWN_NOTE) for v in zip(*[resolve_all(exprs, sentences, ref, resolve)
+                                                      for ref in UNKNOWN_DAYS])] if estimated else None
     out = []
     for i, (e, values) in enumerate(zip(exprs, zip(*runs))):
         v = merge(values, unknown_note)

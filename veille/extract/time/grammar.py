@@ -1,8 +1,10 @@
-"""A small grammar of French time expressions over folded text.
+"""A small grammar of time expressions over folded text, built from a language bundle.
+
+    grammar(lang).find_atoms(fold_text(text))     # lang: a veille.language.Language
 
 Two steps. `find_atoms` matches the building blocks ("9 mai", "mars", "2030",
 "la semaine dernière", "quatre jours", "au début du mois") with regexes built
-once from `fr/time.yaml`. `compose` then reads the words just before each atom
+once per bundle from its `time.yaml`. `compose` then reads the words just before each atom
 and between neighbours: "depuis", "d'ici", "à partir de", "en", "il y a",
 "de … à", "entre … et". A bare year or month counts only with such a word
 ("en 2030", not "Agenda 2030"). Both steps keep the longest of overlapping matches.
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 
 from text_to_num import text2num
 
-from .vocab import Vocab, alternation, vocab
+from veille.language import Language, default
+
+from .vocab import Vocab, alternation, leading, vocab
 
 B = r"(?<!\w)"
 E = r"(?!\w)"
@@ -50,13 +54,13 @@ class Expr:
     atoms: tuple[Atom, ...] = ()
 
 
-def number(words: str) -> float | None:
-    """The value of a count in digits or French words: "vingt-deux" -> 22.0."""
+def number(words: str, code: str) -> float | None:
+    """The value of a count in digits or in words of language `code`: "vingt-deux" -> 22.0."""
     words = words.strip()
     if words[:1].isdigit():
         return float(words.replace(" ", "").replace(",", "."))
     try:
-        return float(text2num(re.sub(r"\s+", " ", words), "fr"))
+        return float(text2num(re.sub(r"\s+", " ", words), code))
     except ValueError:
         return None
 
@@ -72,6 +76,13 @@ def _words(words) -> str:
     return f"(?:{alternation(words)})"
 
 
+def grammar(lang: Language | None = None) -> Grammar:
+    """The grammar of `lang`'s time vocabulary (French when None), compiled once per bundle."""
+    lang = lang or default()
+    words = vocab(lang)     # outside `cached`: a build may not ask its bundle for another
+    return lang.cached("time.grammar", lambda _: Grammar(words))
+
+
 class Grammar:
     """The compiled atom patterns and marker patterns of one vocabulary."""
 
@@ -85,43 +96,55 @@ class Grammar:
         weekday = _words(v.weekdays)
         rel = _words({**v.relatives, **v.context_relatives})
         moves = _words(w for w, k in v.relatives.items() if k)
-        dem = _words(v.demonstratives)
         parts = _words(v.day_parts)
+        and_ = _words(v.and_words)
         num_word = rf"{_words(v.number_words)}{E}"
         num = (rf"(?<![\d.,])(?<!\d\s)(?:\d{{1,3}}(?: \d{{3}})+|\d+)(?:[.,]\d+)?"
-               rf"|{num_word}(?:(?:-|\s+)(?:et(?:-|\s+))?{num_word})*")
+               rf"|{num_word}(?:(?:-|\s+)(?:{and_}(?:-|\s+))?{num_word})*")
         qual = _words(v.duration_qualifiers)
         apx = _words(v.approximations)
         art = _words(v.approximation_articles)
         cal_units = alternation(w for w, u in v.relative_units.items() if u != "weekend")
-        plural_units = [w for w, u in v.units.items() if not u.time and w.endswith("s")]
+        plural_units = [w for w, u in v.units.items() if not u.time and w.endswith(v.plural_endings)]
+        part_units = _words(w for w, u in v.relative_units.items() if u in ("quarter", "half"))
         since = alternation(v.markers["since_start"] + v.markers["since"])
+        of_the_year, this_year = _words(v.of_the_year), _words(v.this_year)
+        year_of = f"(?:{leading(v.year_of)})"
+        # before a month: "fin de mars", "début d'avril", "fin du mois d'août"
+        month_of = f"(?:{leading(v.of + tuple(f'{m} {o}' for m in v.of_the_month for o in v.of))})"
+        # before a unit: "fin de l'année", "début du mois", "fin de cette semaine"
+        unit_of = f"(?:{leading(v.of_the + v.of + tuple(f'{o} {d}' for o in v.of for d in v.demonstratives))})"
+        near = _words(v.proximal_suffixes)
+        day_open = alternation(v.day_ranges)
+        day_close = alternation({c for kind in v.day_ranges.values() for c in kind.closes})
+        dash_close = "|".join(map(re.escape, DASHES))
 
         # "octobre de l'an dernier", "mars de l'année suivante", "mai de cette année"
-        of_year = (rf"\s+(?:de\s+l'|d')(?:annee|an)\s+(?P<yrel>{rel}){E}"
-                   rf"|\s+de\s+(?P<this>cette)\s+annee{E}")
+        of_year = (rf"\s+{of_the_year}\s+(?P<yrel>{rel}){E}"
+                   rf"|\s+(?P<this>{this_year}){E}")
         # a blocker ends as a word does, or with its apostrophe ("d'")
         day_blockers = rf"\s+(?:{alternation(v.relative_day_blockers)})(?:(?<=')|{E})"
+        day_month = r"(?P<day1>0?[1-9]|[12]\d|3[01])/(?P<month1>0?[1-9]|1[0-2])"
         self.patterns: list[tuple[str, re.Pattern, Callable[[re.Match], dict | None]]] = [
-            ("day_date", rf"{B}(?:le\s+)?(?:(?P<wd>{weekday})\s+)?{day()}\s+{month()}{E}"
+            ("day_date", rf"{B}(?:{_words(v.day_articles)}\s+)?(?:(?P<wd>{weekday})\s+)?{day()}\s+{month()}{E}"
                          rf"(?:,?\s+{year()}|\s+(?P<rel>{moves}){E}|{of_year})?",
              self._day_date),
             # "le 22/04": a day and month in digits, after an article that makes it a date
-            ("day_date", rf"{B}(?P<art>le|du|au|les|des)\s+(?P<day>0?[1-9]|[12]\d|3[01])/(?P<mon>0?[1-9]|1[0-2])"
+            ("day_date", rf"{B}{_words(v.numeric_day_articles)}\s+(?P<day>0?[1-9]|[12]\d|3[01])/(?P<mon>0?[1-9]|1[0-2])"
                          rf"(?![/\d]|[.,-]\d)", self._numeric_day),
-            ("day_range", rf"(?P<open>du|entre\s+le|entre|les)\s+(?:{weekday}\s+)?{day('day1')}"
+            ("day_range", rf"(?P<open>{day_open})\s+(?:{weekday}\s+)?{day('day1')}"
                           rf"(?:\s+{month('month1')}{E})?(?:\s+{year('year1')})?"
-                          rf"\s*(?P<close>au|et\s+le|et|-|–)\s*(?:{weekday}\s+)?{day()}\s+{month()}{E}"
+                          rf"\s*(?P<close>{day_close}|{dash_close})\s*(?:{weekday}\s+)?{day()}\s+{month()}{E}"
                           rf"(?:\s+{year()})?", self._day_range),
-            ("day_range", rf"(?P<open>du|entre\s+le|entre)\s+{day('day1')}"
-                          rf"\s*(?P<close>au|et\s+le|et)\s*{day()}\s+"
-                          rf"(?:du\s+mois\s+(?P<mrel>{moves}){E}|de\s+ce\s+mois{E}|du\s+mois\s+en\s+cours{E})",
+            ("day_range", rf"{_words(v.month_day_range['open'])}\s+{day('day1')}"
+                          rf"\s*{_words(v.month_day_range['close'])}\s*{day()}\s+"
+                          rf"(?:{_words(v.of_the_month)}\s+(?P<mrel>{moves}){E}|{_words(v.this_month)}{E})",
              self._day_range_of_month),
-            ("day_range", rf"(?P<open>du|entre\s+le)\s+(?P<day1>0?[1-9]|[12]\d|3[01])/(?P<month1>0?[1-9]|1[0-2])"
-                          rf"(?:/(?P<year1>\d{{4}}))?\s*(?P<close>au|et\s+le)\s*"
+            ("day_range", rf"{_words(v.numeric_day_range['open'])}\s+{day_month}"
+                          rf"(?:/(?P<year1>\d{{4}}))?\s*{_words(v.numeric_day_range['close'])}\s*"
                           rf"(?P<day>0?[1-9]|[12]\d|3[01])/(?P<month>0?[1-9]|1[0-2])(?:/(?P<year>\d{{4}}))?(?![/\d])",
              self._numeric_range),
-            ("numeric", rf"{B}(?:le\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.-])"
+            ("numeric", rf"{B}(?:{_words(v.day_articles)}\s+)?(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[/.-])"
                         rf"(?P<mon>0?[1-9]|1[0-2])(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?!\d|[.,/-]\d)",
              self._numeric),
             ("month_year", rf"{B}(?<![/.\d-])(?P<mon>0?[1-9]|1[0-2])/(?P<year>1\d{{3}}|20\d{{2}})(?![/\d])",
@@ -136,47 +159,50 @@ class Grammar:
              self._month),
             ("year", rf"{year()}", self._year),
             ("year_range", rf"{year('year1')}\s*[-–/]\s*{year()}", self._year_range),
-            ("decade", rf"(?:les|des|aux|dans\s+les)\s+annees\s+(?P<dec>(?:19|20)?\d0){E}",
+            ("decade", rf"{_words(v.decades)}\s+(?P<dec>(?:19|20)?\d0){E}",
              self._decade),
-            ("quarter", rf"{B}(?:(?:au|le|du|ce|un)\s+)?(?P<ord>{_words(v.ordinals)})\s+"
-                        rf"(?P<unit>trimestre|semestre){E}"
-                        rf"(?:\s+(?:de\s+l'annee\s+|de\s+)?{year()}"
-                        rf"|\s+(?:de\s+l'|d')(?:annee|an){E}(?:\s+(?P<rel>{rel}){E})?"
-                        rf"|\s+de\s+(?P<this>cette)\s+annee{E})?", self._quarter),
-            ("quarter", rf"(?P<tq>[ts])(?P<tn>[1-4])\s+(?P<year>\d{{4}})(?!\d)", self._quarter_code),
-            ("first_last", rf"(?:les|des|ces)\s+(?P<n>{num})\s+"
+            ("quarter", rf"{B}(?:{_words(v.quarter_determiners)}\s+)?(?P<ord>{_words(v.ordinals)})\s+"
+                        rf"(?P<unit>{part_units}){E}"
+                        rf"(?:\s+{year_of}?{year()}"
+                        rf"|\s+(?P<ofyear>{of_the_year}){E}(?:\s+(?P<rel>{rel}){E})?"
+                        rf"|\s+(?P<this>{this_year}){E})?", self._quarter),
+            ("quarter", rf"(?P<tq>{_words(v.quarter_codes)})(?P<tn>[1-4])\s+(?P<year>\d{{4}})(?!\d)",
+             self._quarter_code),
+            ("first_last", rf"{_words(v.count_determiners)}\s+(?P<n>{num})\s+"
                            rf"(?:(?P<first>{_words(v.first_words)})|{_words(v.last_words)})\s+"
                            rf"(?P<unit>{_words(plural_units)}){E}"
-                           rf"(?:\s+(?:de\s+l'annee(?:\s+(?P<rel>{rel}){E})?{E}|de\s+{year()}"
-                           rf"|de\s+(?P<this>cette)\s+annee{E}))?", self._first_last),
-            ("relative", rf"(?P<det>l'|(?:la|le|{dem})\s+)(?P<unit>{_words(v.relative_units)}){E}"
-                         rf"(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?", self._relative),
+                           rf"(?:\s+(?:{of_the_year}(?:\s+(?P<rel>{rel}){E})?{E}|{year_of}{year()}"
+                           rf"|(?P<this>{this_year}){E}))?", self._first_last),
+            ("relative", rf"(?P<det>{leading(v.unit_articles + v.demonstratives)})"
+                         rf"(?P<unit>{_words(v.relative_units)}){E}"
+                         rf"(?:(?P<ci>{near})|\s+(?P<rel>{rel}){E})?", self._relative),
             ("approx", rf"{B}(?<!')(?:(?P<art>{art})\s+)?(?P<approx>{apx})"
-                       rf"(?:(?:-|\s+)(?:de\s+|d'|du\s+mois\s+de\s+|du\s+mois\s+d')?{month()}{E}"
+                       rf"(?:(?:-|\s+){month_of}?{month()}{E}"
                        rf"(?:\s+{year('myear')}|\s+(?P<mrel>{moves}){E}|{of_year})?"
-                       rf"|(?:-|\s+)(?:de\s+l'annee\s+|de\s+l'an\s+|de\s+)?{year()}"
-                       rf"|\s+(?:de\s+l'|de\s+la\s+|de\s+{dem}\s+|du\s+|d'|de\s+)"
-                       rf"(?P<unit>{cal_units}){E}(?:(?P<ci>-ci)|\s+(?P<rel>{rel}){E})?)",
+                       rf"|(?:-|\s+){year_of}?{year()}"
+                       rf"|\s+{unit_of}"
+                       rf"(?P<unit>{cal_units}){E}(?:(?P<ci>{near})|\s+(?P<rel>{rel}){E})?)",
              self._approx),
             ("season", rf"(?P<art>{_words(v.season_articles)})\s*(?P<season>{_words(v.seasons)}){E}"
                        rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._season),
-            ("weekday", rf"{B}(?:(?P<det>ce)\s+)?(?P<wd>{weekday}){E}(?:\s+(?P<rel>{moves}){E})?"
+            ("weekday", rf"{B}(?:{_words(v.weekday_determiners)}\s+)?(?P<wd>{weekday}){E}(?:\s+(?P<rel>{moves}){E})?"
                         rf"(?:\s+(?P<part>{parts}){E})?", self._weekday),
             ("deictic", rf"(?P<deictic>{_words(v.deictics)}){E}(?:\s+(?P<part>{parts}){E})?",
              self._deictic),
             ("deictic", rf"(?P<thispart>{_words(v.this_day_parts)}){E}", self._this_part),
             ("relative_day", rf"{B}(?P<relday>{_words(v.relative_days)}){E}(?!{day_blockers})"
-                             rf"(?:\s+(?:au\s+)?(?P<part>{parts}){E})?", self._relative_day),
+                             rf"(?:\s+(?:{_words(v.day_part_articles)}\s+)?(?P<part>{parts}){E})?", self._relative_day),
             ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?P<n>{num})\s*(?P<unit>{_words(v.units)}){E}"
-                         rf"(?:\s+et\s+(?P<half>demie?){E})?", self._duration),
-            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?:un|une)\s+"
+                         rf"(?:\s+{and_}\s+(?P<half>{_words(v.half_words)}){E})?", self._duration),
+            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?{_words(v.indefinite_articles)}\s+"
                          rf"(?P<halfunit>{_words(v.half_units)}){E}", self._half_duration),
             ("duration", rf"{B}(?P<vague>{_words(v.vague_counts)})\s+(?P<unit>{_words(v.units)}){E}",
              self._vague_duration),
             # "1h30", "2 h 15": hours and minutes of a duration (a clock time is told apart by its marker)
-            ("duration", rf"{B}(?P<h>[01]?\d|2[0-3])\s?h\s?(?P<min>[0-5]\d)(?!\d)", self._clock_duration),
+            ("duration", rf"{B}(?P<h>[01]?\d|2[0-3])\s?{_words(v.hour_marks)}\s?(?P<min>[0-5]\d)(?!\d)",
+             self._clock_duration),
             ("anchor", rf"(?:{since})\s*"
-                       rf"(?P<body>(?:l'|la\s+|le\s+|les\s+)?(?P<anchor>{_words(v.anchors)})){E}",
+                       rf"(?P<body>(?:{leading(v.anchor_articles)})?(?P<anchor>{_words(v.anchors)})){E}",
              self._anchor),
             ("since_unknown", rf"(?:{alternation(v.markers['since_unknown'])}){E}", lambda m: {}),
         ]
@@ -194,7 +220,9 @@ class Grammar:
         self.age = re.compile(rf"{B}(?:{alternation(v.age_markers)})\s*$")
         self.clock = re.compile(rf"{B}(?:{alternation(v.markers['clock'])})\s*$")
         self.coordination = re.compile(rf"\s*(?:{alternation(v.markers['coordination'])})\s*")
-        self.joining = re.compile(r"\s+et\s+")
+        self.joining = re.compile(rf"\s+{and_}\s+")
+        # a word after "une seconde" other than "de": the ordinal ("une seconde chaîne")
+        self.ordinal_next = re.compile(rf"(?<!\s)\s++(?!(?:{alternation(v.of)})(?:(?<=')|{E}))[^\W\d_]")
         self.comparison = re.compile(rf"{B}(?:{alternation(v.comparison_cues)}){E}")
 
     # -- parsers: match -> fields, or None to reject ------------------------------
@@ -234,11 +262,15 @@ class Grammar:
                 "weekday": self.v.weekdays.get(m.group("wd")) if m.group("wd") else None,
                 "rel": self._rel(m)[0], **self._of_year(m)}
 
+    def _closes(self, m) -> bool:
+        """Whether the closing word fits the opening one: "du 3 au 5", "entre le 3 et le 5", not
+        "entre le 3 au 5"."""
+        kind = self.v.day_ranges[" ".join(m.group("open").split())]
+        closing = " ".join(m.group("close").split())
+        return closing in kind.closes or (kind.dash and closing in DASHES)
+
     def _day_range(self, m):
-        opening, closing = m.group("open").split()[0], m.group("close").split()[0]
-        dash = closing in ("-", "–")
-        if opening == "entre" and closing != "et" or opening == "les" and closing != "et" and not dash \
-                or opening == "du" and closing not in ("au",) and not dash:
+        if not self._closes(m):
             return None
         return {"day1": self._day_of(m, "day1"), "month1": self._month_of(m, "month1"),
                 "year1": self._int(m, "year1"), "day": self._day_of(m),
@@ -302,19 +334,19 @@ class Grammar:
 
     def _quarter(self, m):
         n = self.v.ordinals.get(m.group("ord"))
-        unit = "quarter" if m.group("unit") == "trimestre" else "half"
+        unit = self.v.relative_units[m.group("unit")]
         if not n or n > (4 if unit == "quarter" else 2):
             return None
         offset, context = self._rel(m)
         if m.group("this"):
             offset = 0
-        elif m.group(0).rstrip().endswith(("annee", "an")) and offset is None:
+        elif m.group("ofyear") and offset is None:      # "au premier trimestre de l'année"
             offset = 0
         return {"unit": unit, "n": n, "year": self._int(m, "year"), "offset": offset,
                 "context": context}
 
     def _quarter_code(self, m):
-        unit = "quarter" if m.group("tq") == "t" else "half"
+        unit = self.v.quarter_codes[m.group("tq")]
         n = int(m.group("tn"))
         if (unit == "half" and n > 2) or not 1000 <= int(m.group("year")) <= 2200:
             return None
@@ -322,7 +354,7 @@ class Grammar:
                 "context": False}
 
     def _first_last(self, m):
-        n = number(m.group("n"))
+        n = number(m.group("n"), self.v.code)
         if not n or n != int(n):
             return None
         offset, context = self._rel(m)
@@ -359,7 +391,7 @@ class Grammar:
     def _season(self, m):
         first, last = self.v.seasons[m.group("season")]
         return {"first": first, "last": last, "year": self._int(m, "year"),
-                "rel": self._rel(m)[0], "this": m.group("art") in ("cet", "ce")}
+                "rel": self._rel(m)[0], "this": m.group("art") in self.v.demonstratives}
 
     def _weekday(self, m):
         return {"weekday": self.v.weekdays[m.group("wd")], "rel": self._rel(m)[0]}
@@ -378,10 +410,10 @@ class Grammar:
         text = m.group("n")
         if unit.digits_only and not text[:1].isdigit():
             return None
-        n = number(text)
+        n = number(text, self.v.code)
         if not n:
             return None
-        if unit.also_ordinal and n == 1 and _ORDINAL_NEXT.match(m.string, m.end()):
+        if unit.also_ordinal and n == 1 and self.ordinal_next.match(m.string, m.end()):
             return None
         return {"n": n + (0.5 if m.group("half") else 0), "unit": unit, "qual": bool(m.group("qual"))}
 
@@ -461,7 +493,7 @@ class Grammar:
             opening = self.range_open.search(before)
             if opening:
                 return Expr(a.start - len(before) + opening.start(), b.end, "range", (a, b))
-            if gap.strip() in ("-", "–") and a.kind == b.kind == "year":
+            if gap.strip() in DASHES and a.kind == b.kind == "year":
                 return Expr(a.start, b.end, "range", (a, b))
         elif self.between_close.fullmatch(gap):
             opening = self.between_open.search(before)
@@ -477,7 +509,8 @@ class Grammar:
             return None, start
         role, begin = marker.lastgroup, marker.start()
         # Folding made "dès" and "des" one word; only "dès" is a marker.
-        if role == "from" and folded.startswith("des", begin) and original[begin + 1] not in "èÈ":
+        if any(folded.startswith(form, begin) and original[begin:begin + len(written)].lower() != written
+               for form, written in self.v.accented_markers):
             return None, start
         return role, begin
 
@@ -528,8 +561,8 @@ class Grammar:
 
 
 _WORD_CHAR = re.compile(r"\w")
-# A word after "une seconde" other than "de": the ordinal ("une seconde chaîne").
-_ORDINAL_NEXT = re.compile(r"(?<!\s)\s++(?!de\b|d')[^\W\d_]")
+# The dashes that close a range of days: "du 3-5 juillet".
+DASHES = ("-", "–")
 
 # Rough length in days of one of each kind of unit, to tell a smaller unit from a larger one.
 _UNIT_DAYS = {(False, "Y"): 365.0, (False, "M"): 30.0, (False, "W"): 7.0, (False, "D"): 1.0,
@@ -584,5 +617,3 @@ def longest(items: list) -> list:
         kept.insert(i, item)
     return kept
 
-
-GRAMMAR = Grammar(vocab())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from veille.language import Language, default
 from veille.text import APOSTROPHES
 
 from .vocab import Vocab, fold_text, vocab
@@ -41,6 +42,13 @@ def _bounded(words) -> str:
                     + (r"(?!\w)" if re.search(r"\w$", w) else "") for w in forms)
 
 
+def tense_cues(lang: Language | None = None) -> TenseCues:
+    """The tense cues of `lang`'s time vocabulary (French when None), compiled once per bundle."""
+    lang = lang or default()
+    words = vocab(lang)     # outside `cached`: a build may not ask its bundle for another
+    return lang.cached("time.tense", lambda _: TenseCues(words))
+
+
 class TenseCues:
     """The compiled cue patterns of one vocabulary."""
 
@@ -54,16 +62,19 @@ class TenseCues:
         self.future_endings = re.compile(rf"(?<!\w)\w+(?:{endings})(?!\w)")
         self.not_future = {fold_text(w) for w in t["not_future"]}
         past_endings = "|".join(re.escape(e) for e in t["past_endings"])
-        self.past_endings = re.compile(rf"(?<!\w)\w+(?<!r)(?:{past_endings})(?!\w)")
+        # a past ending after these letters is the conditional: "signeraient"
+        not_after = "".join(rf"(?<!{re.escape(c)})" for c in t["conditional_letters"])
+        self.past_endings = re.compile(rf"(?<!\w)\w+{not_after}(?:{past_endings})(?!\w)")
         self.imperfect_endings = tuple(t["imperfect_endings"])
         self.conditional_endings = tuple(t["conditional_endings"])
         self.clause_openers = re.compile(_bounded(t["clause_openers"]), re.I)
         self.relative_openers = re.compile(_bounded(t["relative_openers"]), re.I)
         self.participle_endings = tuple(t["participle_endings"])
-        self.participles = _inflected(t["participles"], ("", "e", "s", "es"))
-        self.not_participles = _inflected(t["not_participles"], ("", "s"))
+        self.participles = _inflected(t["participles"], t["participle_inflections"])
+        self.not_participles = _inflected(t["not_participles"], t["noun_inflections"])
         self.not_participle_endings = tuple(t["not_participle_endings"])
         self.participle_links = {str(w).lower() for w in t["participle_links"]}
+        self.infinitive_auxiliaries = {str(w).lower() for w in t["infinitive_auxiliaries"]}
 
     def sentence_starts(self, text: str) -> list[int]:
         """Offsets where sentences begin: "Il a dit lundi. Elle viendra." -> [0, 16]."""
@@ -129,7 +140,7 @@ class Sentences:
 
     def __init__(self, text: str, cues: TenseCues | None = None):
         self._text = text
-        self._finder = cues or CUES
+        self._finder = cues or tense_cues()
         self.starts = self._finder.sentence_starts(text)
         self._cues: dict[int, list[tuple[int, int, str]]] = {}
         self._breaks: dict[int, tuple[list[int], list[int]]] = {}
@@ -209,7 +220,7 @@ class Sentences:
             link = aux.group(1).lower()
             if link not in self._finder.participle_links:
                 break
-            infinitive = infinitive or link == "être"
+            infinitive = infinitive or link in self._finder.infinitive_auxiliaries
             pos = aux.start(1)
         return None if infinitive else PAST
 
@@ -225,12 +236,10 @@ def _between(breaks: list[int], lo: int, hi: int) -> bool:
 
 
 def _inflected(words, endings) -> frozenset:
-    """Lower-case `words` with their `endings` added: ("mis",) -> mis, mise, mises."""
+    """Lower-case `words` with their `endings` added, an ending's first letter shared with the
+    word's last: ("mis",) with ("", "e", "s", "es") -> mis, mise, mises."""
     out = set()
     for w in words:
         w = str(w).lower()
-        out.update(w + (e[1:] if w.endswith("s") and e.startswith("s") else e) for e in endings)
+        out.update(w + (e[1:] if e and w.endswith(e[0]) else e) for e in endings)
     return frozenset(out)
-
-
-CUES = TenseCues(vocab())

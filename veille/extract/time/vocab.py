@@ -1,4 +1,6 @@
-"""The French time vocabulary of `resources/fr/time.yaml`, folded and ready to match.
+"""The time vocabulary of a language bundle (`resources/<code>/time.yaml`), folded and ready to match.
+
+    vocab(lang).months["aout"] -> 8           # lang: a veille.language.Language; French by default
 
 Every word is folded like the text it is matched against (`veille.text.fold`:
 no case, no accents, straight apostrophes), so the grammar only sees one form.
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from veille.resources import load
+from veille.language import Language, default
 from veille.text import fold
 
 HYPHENS = {"\u2010": "-", "\u2011": "-"}
@@ -41,6 +43,14 @@ def alternation(words) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in forms)
 
 
+def leading(words) -> str:
+    """An alternation of folded `words` as `alternation` has it, each with the spaces after it,
+    none after an elided word: ["de", "d'"] -> "d'|de\\s+" ("de mars", "d'avril")."""
+    forms = sorted({fold(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) + ("" if w.endswith("'") else r"\s+")
+                    for w in forms)
+
+
 def _folded_map(mapping: dict) -> dict:
     return {fold(str(k)): v for k, v in mapping.items()}
 
@@ -60,9 +70,19 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Vocab:
-    """The folded French vocabulary; built once by `vocab()`."""
+class DayRange:
+    """One kind of range of days: the words that close it (folded) and whether a dash may:
+    "du 3 au 5 juillet", "du 3-5 juillet"."""
 
+    closes: frozenset
+    dash: bool
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """The folded vocabulary of one bundle; built once per bundle by `vocab(lang)`."""
+
+    code: str
     months: dict
     weekdays: dict
     day_words: dict
@@ -96,6 +116,34 @@ class Vocab:
     anchors: dict
     month_subject_verbs: tuple
     vague_counts: tuple
+    # grammar words, by concept
+    day_articles: tuple
+    numeric_day_articles: tuple
+    day_ranges: dict            # folded opening words -> DayRange
+    month_day_range: dict       # "open", "close" -> folded words
+    numeric_day_range: dict
+    of: tuple
+    of_the: tuple
+    of_the_month: tuple
+    this_month: tuple
+    of_the_year: tuple
+    this_year: tuple
+    year_of: tuple
+    quarter_determiners: tuple
+    quarter_codes: dict
+    count_determiners: tuple
+    unit_articles: tuple
+    proximal_suffixes: tuple
+    anchor_articles: tuple
+    decades: tuple
+    weekday_determiners: tuple
+    day_part_articles: tuple
+    indefinite_articles: tuple
+    and_words: tuple
+    half_words: tuple
+    hour_marks: tuple
+    plural_endings: tuple
+    accented_markers: tuple     # (folded, as written in lower case): ("des", "dès")
 
 
 def _anchors(entries) -> dict:
@@ -120,14 +168,31 @@ def _units(entries) -> dict:
     return out
 
 
-@lru_cache(maxsize=1)
-def vocab() -> Vocab:
-    """The vocabulary of `fr/time.yaml`, folded; loaded once."""
-    data = load("fr/time.yaml")
+def _day_ranges(entries) -> dict:
+    out = {}
+    for entry in entries:
+        kind = DayRange(closes=frozenset(fold(str(w)) for w in entry["close"]), dash=bool(entry.get("dash")))
+        for opening in entry["open"]:
+            out[fold(str(opening))] = kind
+    return out
+
+
+def _range_words(entry) -> dict:
+    return {end: tuple(fold(str(w)) for w in entry[end]) for end in ("open", "close")}
+
+
+def vocab(lang: Language | None = None) -> Vocab:
+    """The time vocabulary of `lang` (French when None), folded; built once per bundle."""
+    return (lang or default()).cached("time.vocab", _build)
+
+
+def _build(lang: Language) -> Vocab:
+    data = lang.data("time")
     months = _folded_map(data["months"])
     months.update(_folded_map(data["month_abbreviations"]))
     folded_list = lambda key: tuple(fold(str(w)) for w in data[key])  # noqa: E731
     return Vocab(
+        code=lang.code,
         months=months,
         weekdays=_folded_map(data["weekdays"]),
         day_words=_folded_map(data["day_words"]),
@@ -161,4 +226,31 @@ def vocab() -> Vocab:
         anchors=_anchors(data["named_anchors"]),
         month_subject_verbs=folded_list("month_subject_verbs"),
         vague_counts=folded_list("vague_counts"),
+        day_articles=folded_list("day_articles"),
+        numeric_day_articles=folded_list("numeric_day_articles"),
+        day_ranges=_day_ranges(data["day_ranges"]),
+        month_day_range=_range_words(data["month_day_range"]),
+        numeric_day_range=_range_words(data["numeric_day_range"]),
+        of=folded_list("of"),
+        of_the=folded_list("of_the"),
+        of_the_month=folded_list("of_the_month"),
+        this_month=folded_list("this_month"),
+        of_the_year=folded_list("of_the_year"),
+        this_year=folded_list("this_year"),
+        year_of=folded_list("year_of"),
+        quarter_determiners=folded_list("quarter_determiners"),
+        quarter_codes=_folded_map(data["quarter_codes"]),
+        count_determiners=folded_list("count_determiners"),
+        unit_articles=folded_list("unit_articles"),
+        proximal_suffixes=folded_list("proximal_suffixes"),
+        anchor_articles=folded_list("anchor_articles"),
+        decades=folded_list("decades"),
+        weekday_determiners=folded_list("weekday_determiners"),
+        day_part_articles=folded_list("day_part_articles"),
+        indefinite_articles=folded_list("indefinite_articles"),
+        and_words=folded_list("and_words"),
+        half_words=folded_list("half_words"),
+        hour_marks=folded_list("hour_marks"),
+        plural_endings=folded_list("plural_endings"),
+        accented_markers=tuple((fold(str(w)), str(w).lower()) for w in data["accented_markers"]),
     )
