@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import time
 from dataclasses import replace
 
@@ -21,7 +22,9 @@ from veille.fusion.claims import claim_of, claims_in
 from veille.fusion.copies import near_copies
 from veille.fusion.data import config, folded
 from veille.fusion.events import dates_agree, places_agree, same_event
-from veille.fusion.figures import agree, claims_conflict, comparable, conflict, figure_key, interval, rounding_unit
+from veille.fusion.figures import (agree, approximations, claims_conflict, comparable, conflict, figure_key, interval,
+                                   qualifier_of, rounding_unit)
+from veille.language import default, from_folder
 from veille.read import Filters
 from veille.records import Article, Entity, Event, Measurement, Period, Record
 from veille.store import Store
@@ -46,11 +49,16 @@ def test_fusion_data_is_complete_and_sane():
     assert all(0 <= widths[k] < 1 for k in ("about", "nearly", "over", "under"))
     assert widths["min_significant_digits"] >= 1
     assert set(c["events"]["status_rank"]) == {"occurred", "future", "historical", "hypothetical", "negated"}
-    fr = c["fr"]
-    for name in ("cited", "speaker", "same_source", "pronouns", "approximate_numbers"):
-        assert fr[name] and all(folded(w) == w for w in fr[name]), f"{name}: cues must be written folded"
-    for kind, words in fr["qualifiers"].items():
-        assert kind in ("about", "over", "under", "nearly") and all(folded(w) == w for w in words)
+    assert "fr" not in c, "the words fusion reads are the language bundle's (claims.yaml), not thresholds"
+    cues = default().data("claims")
+    for name in ("source_markers", "speaker_verbs", "same_source_phrases", "source_pronouns", "determiners",
+                 "auxiliaries", "past_auxiliaries", "passive_auxiliaries", "subject_pronouns", "clause_words",
+                 "reporting_conjunctions"):
+        assert cues[name] and all(folded(w) == w for w in cues[name]), f"{name}: cues must be written folded"
+    words = approximations()
+    assert words.qualifiers and words.nouns
+    for prefix, _ in words.qualifiers:
+        assert qualifier_of(Measurement(0, 0, f"{prefix} 10", 10, "count", "count")) in ("about", "over", "under", "nearly")
 
 
 @pytest.mark.parametrize("metadata, source, expected", [
@@ -310,6 +318,21 @@ def test_the_same_source_refers_back():
     spans = [((text.index("200"), text.index("200") + 3), None), ((text.index("90 %"), text.index("90 %") + 4), None)]
     first, second = claims_in(text, spans, entities)
     assert first.entity == second.entity == "kremlin"
+
+
+def test_claim_cues_come_from_the_bundle(tmp_path):
+    """A bundle whose word for "selon" is an invented one: the claim reader follows the bundle."""
+    shutil.copytree(ROOT / "veille" / "resources" / "fr", tmp_path, dirs_exist_ok=True)
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace('"selon"', '"zelmor"'), encoding="utf-8")
+    lang = from_folder(tmp_path)
+    invented = "Le commerce a atteint 240,1 milliards de dollars, zelmor les douanes chinoises."
+    french = "Le commerce a atteint 240,1 milliards de dollars, selon les douanes chinoises."
+    span = (22, 27)
+    assert claim_of(invented, (0, len(invented)), span, lang=lang).source == "douanes chinoises"
+    assert claim_of(french, (0, len(french)), span, lang=lang) is None
+    assert claim_of(french, (0, len(french)), span).source == "douanes chinoises"       # the shipped bundle
+    assert claims_in(invented, [(span, None)], [], lang)[0].source == "douanes chinoises"
 
 
 @settings(max_examples=100, deadline=None)

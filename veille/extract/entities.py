@@ -1,9 +1,11 @@
 """Entities: gazetteer names, titles and surnames resolved by date, and spaCy's NER.
 
-`extract_entities(doc, published)` returns the article's canonical entities
+`extract_entities(doc, published, lang)` returns the article's canonical entities
 (each with every mention) and the spans that designate states and places
 (`PlaceRef`: names, capitals used as metonyms, demonyms), which the figure and
-event layers use.
+event layers use. The words it reads (title phrases, the words around names) are
+the language bundle's titles.yaml and entities.yaml; the gazetteer is shared by
+every language.
 
     "Le président chinois a reçu M. Poutine à Pékin." (2024-05-16)
     -> Xi Jinping (Q15031) via the title, Vladimir Putin (Q7747) via the
@@ -13,19 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Iterable
 
 from veille.gazetteer import GazEntry, Gazetteer, gazetteer, key_of, slug, tokens
-from veille.language import Language
+from veille.language import Language, default
 from veille.records import Entity, PlaceRef
-from veille.resources import load
 from veille.text import fold
 
-# spaCy labels kept for names the gazetteer does not know, and their types
-ROMAN = re.compile(r"^[IVXLCDM]+(e|er|ème|eme)?$")
 PRODUCT_CODE = re.compile(r"\b[A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Z]*\b")   # Tu-95MS, A320, F-35, Su-30SM
+# spaCy labels kept for names the gazetteer does not know, and their types
 NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
-LEADING_WORDS = {"le", "la", "les", "l", "'", "du", "de", "des", "d", "au", "aux", "un", "une", "m", ".", "mme", "ce", "cette"}
 OFFICE_RANK = {"head_of_state": 0, "head_of_government": 1, "foreign_minister": 2, "defence_minister": 3,
                "trade_minister": 4, "economy_minister": 5, "energy_minister": 6, "finance_minister": 7}
 TYPE_RANK = {"COUNTRY": 0, "PERSON": 1, "ORG": 2, "PLACE": 3, "PROJECT": 4, "EVENT_NAME": 5}
@@ -42,7 +41,9 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Titles:
+class EntityLanguage:
+    """The words of one language the entity layer reads, as gazetteer keys (folded tokens)."""
+
     phrases: dict[tuple[str, ...], str]                       # title phrase -> office
     fixed: dict[tuple[str, ...], tuple[str, str | None]]      # phrase -> (office, country)
     exceptions: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str | None, str | None], ...]]
@@ -51,50 +52,70 @@ class Titles:
     heads: frozenset[str]                                     # first words of title phrases ("ministre")
     past: frozenset[str]                                      # "ancien président": not today's holder
     stop: frozenset[str]                                      # NER spans never taken as entities
+    before_names: frozenset[str]                              # "le", "du", "M.": not part of a name
+    state_links: frozenset[str]                               # "de la" in "le président de la Chine"
+    capital_nouns: frozenset[str]                             # "capitale" in "la capitale chinoise"
+    plural_endings: tuple[str, ...]                           # "dirigeants": a group, not an office holder
+    roman_numeral: re.Pattern                                 # "XXe": no name
 
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-@lru_cache(maxsize=1)
-def titles() -> Titles:
-    data = load("fr/titles.yaml") or {}
-    extra = load("fr/entities.yaml") or {}
+def entity_language(lang: Language | None = None) -> EntityLanguage:
+    """The entity words of a bundle (default: French), built once per bundle."""
+    return (lang or default()).cached("entities", _build)
+
+
+def _tokens_of(words: Iterable[str]) -> frozenset[str]:
+    """Every gazetteer token of the words: "l'" -> l and '."""
+    return frozenset(t for w in words for t in key_of(w))
+
+
+def _build(lang: Language) -> EntityLanguage:
+    data = lang.data("titles") or {}
+    extra = lang.data("entities") or {}
     phrases = {}
     for row in data.get("titles") or ():
         if row.get("needs_org") or row.get("org"):
             continue
-        for phrase in row.get("fr") or ():
+        for phrase in row.get("phrases") or ():
             phrases[key_of(phrase)] = row["office"]
     fixed = {}
     for row in data.get("fixed") or ():
-        for phrase in row.get("fr") or ():
+        for phrase in row.get("phrases") or ():
             fixed[key_of(phrase)] = (row["office"], row.get("country"))
     exceptions: dict = {}
     for row in data.get("exceptions") or ():
         for country in _as_list(row["country"]):
-            for phrase in row.get("fr") or ():
+            for phrase in row.get("phrases") or ():
                 key = (key_of(phrase), country)
                 exceptions[key] = exceptions.get(key, ()) + ((row["office"], _day(row.get("from")), _day(row.get("to"))),)
     past = {fold(w) for w in (data.get("tense_modifiers") or {}).get("past") or ()}
-    return Titles(phrases=phrases, fixed=fixed, exceptions=exceptions,
-                  exception_keys=frozenset(key for key, _ in exceptions),
-                  heads=frozenset(key[0] for key in list(phrases) + [k for k, _ in exceptions]),
-                  counterpart=frozenset(key_of(w) for w in data.get("counterparts") or extra.get("counterpart") or ()),
-                  past=frozenset(past),
-                  stop=frozenset(fold(w) for w in extra.get("ner_stop") or ()))
+    suffixes = sorted(extra["ordinal_suffixes"], key=len, reverse=True)
+    return EntityLanguage(
+        phrases=phrases, fixed=fixed, exceptions=exceptions,
+        exception_keys=frozenset(key for key, _ in exceptions),
+        heads=frozenset(key[0] for key in list(phrases) + [k for k, _ in exceptions]),
+        counterpart=frozenset(key_of(w) for w in data.get("counterparts") or ()),
+        past=frozenset(past),
+        stop=frozenset(fold(w) for w in extra.get("ner_stop") or ()),
+        before_names=_tokens_of(extra["words_before_names"]), state_links=_tokens_of(extra["state_links"]),
+        capital_nouns=_tokens_of(extra["capital_nouns"]),
+        plural_endings=tuple(fold(e) for e in extra["plural_endings"]),
+        roman_numeral=re.compile(r"^[IVXLCDM]+(?:" + "|".join(re.escape(x) for x in suffixes) + r")?$"))
 
 
 def _day(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _office_for(key: tuple[str, ...], country: str, published: str | None, tt: Titles) -> str | None:
-    for office, start, end in tt.exceptions.get((key, country), ()):
+def _office_for(key: tuple[str, ...], country: str, published: str | None, vocab: EntityLanguage) -> str | None:
+    for office, start, end in vocab.exceptions.get((key, country), ()):
         if (start is None or published is None or start <= published) and (end is None or published is None or published <= end):
             return office
-    return tt.phrases.get(key)
+    return vocab.phrases.get(key)
 
 
 def _is_capitalised(text: str, start: int) -> bool:
@@ -129,10 +150,12 @@ def _choose(ids: set[str], gaz: Gazetteer, day: str | None, full_ids: set[str]) 
     return min(entries, key=lambda e: (TYPE_RANK.get(e.type, 9), e.id))
 
 
-def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | None = None) -> tuple[list[Mention], list[PlaceRef]]:
-    """Names, acronyms, titles and demonyms of the gazetteer, longest first."""
+def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | None = None,
+                            lang: Language | None = None) -> tuple[list[Mention], list[PlaceRef]]:
+    """Names, acronyms, titles and demonyms of the gazetteer, longest first; titles in the words
+    of `lang` (default: French)."""
     gaz = gaz or gazetteer()
-    tt = titles()
+    vocab = entity_language(lang)
     toks = tokens(text)
     keys = [t for t, _, _ in toks]
     n = len(toks)
@@ -142,7 +165,7 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
     pending_shorts: list[tuple[int, int, set[str]]] = []
     last_person: GazEntry | None = None
     i = 0
-    starts = _starts(gaz, tt)
+    starts = _starts(gaz, vocab)
     while i < n:
         matched = False
         longest = starts.get(keys[i], 0)
@@ -154,13 +177,13 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
             key = tuple(keys[i:i + length])
             start, end = toks[i][1], toks[i + length - 1][2]
             surface = text[start:end]
-            titled = key in tt.fixed or key in tt.phrases or key in tt.counterpart or key in tt.exception_keys
-            if (titled or (length == 1 and key[0] in tt.heads)) and not (i and keys[i - 1] in tt.past) \
-                    and not _plural_title(key, tt):
-                resolved = _resolve_title(key, toks, keys, i + length, text, published, gaz, tt, last_person) \
+            titled = key in vocab.fixed or key in vocab.phrases or key in vocab.counterpart or key in vocab.exception_keys
+            if (titled or (length == 1 and key[0] in vocab.heads)) and not (i and keys[i - 1] in vocab.past) \
+                    and not _plural_title(key, vocab):
+                resolved = _resolve_title(key, keys, i + length, published, gaz, vocab, last_person) \
                     if titled else None
                 if resolved is None and length == 1:
-                    resolved = _title_with_inner_demonym(toks, keys, i, published, gaz, tt)
+                    resolved = _title_with_inner_demonym(keys, i, published, gaz, vocab)
                 if resolved:
                     entry, stop = resolved
                     end = toks[stop - 1][2]
@@ -194,7 +217,7 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
                     matched = True
                     break
             if key in gaz.demonyms:
-                capital = _capital_before(keys, toks, i, gaz)
+                capital = _capital_before(keys, i, gaz, vocab)
                 if capital is not None:
                     # "la capitale chinoise": the capital city, as a place and as a metonym
                     mentions.append(Mention(toks[i - 1][1], end, capital, text[toks[i - 1][1]:end], how="title"))
@@ -224,24 +247,24 @@ def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | N
     return mentions, places
 
 
-_STARTS: dict[int, dict[str, int]] = {}
+_STARTS: dict[tuple[int, int], dict[str, int]] = {}
 
 
-def _starts(gaz: Gazetteer, tt: Titles) -> dict[str, int]:
+def _starts(gaz: Gazetteer, vocab: EntityLanguage) -> dict[str, int]:
     """First token -> longest key starting with it, over names, titles, shorts, demonyms."""
-    if id(gaz) in _STARTS:
-        return _STARTS[id(gaz)]
+    if (id(gaz), id(vocab)) in _STARTS:
+        return _STARTS[(id(gaz), id(vocab))]
     starts = dict(gaz.starts)
-    for table in (tt.phrases, tt.fixed, dict.fromkeys(tt.counterpart), dict.fromkeys(tt.exception_keys)):
+    for table in (vocab.phrases, vocab.fixed, dict.fromkeys(vocab.counterpart), dict.fromkeys(vocab.exception_keys)):
         for key in table:
             starts[key[0]] = max(starts.get(key[0], 0), len(key) + 3)  # a demonym may follow
-    _STARTS[id(gaz)] = starts
+    _STARTS[(id(gaz), id(vocab))] = starts
     return starts
 
 
-def _capital_before(keys, toks, i, gaz: Gazetteer):
+def _capital_before(keys, i, gaz: Gazetteer, vocab: EntityLanguage):
     """The capital named by "capitale" + demonym ("la capitale chinoise" -> Beijing)."""
-    if i == 0 or keys[i - 1] not in ("capitale", "capitales"):
+    if i == 0 or keys[i - 1] not in vocab.capital_nouns:
         return None
     state = gaz.demonyms[tuple(keys[i:i + 1])] if tuple(keys[i:i + 1]) in gaz.demonyms else None
     for entry in gaz.capitals_of.get(state or "", ()):
@@ -255,16 +278,16 @@ def _compound_demonym(key: str, tok: tuple[str, int, int], places: list[PlaceRef
         places.append(PlaceRef(tok[1], tok[2], gaz.prefixes[key], "demonym"))
 
 
-def _resolve_title(key, toks, keys, after, text, published, gaz, tt, last_person):
+def _resolve_title(key, keys, after, published, gaz, vocab, last_person):
     """(person, index after the phrase) for "le président chinois", "son homologue russe"."""
-    if key in tt.fixed:
-        office, country = tt.fixed[key]
+    if key in vocab.fixed:
+        office, country = vocab.fixed[key]
         person = gaz.holder(office, country, published)
         return (person, after) if person else None
-    country, stop = _country_after(toks, keys, after, gaz)
+    country, stop = _country_after(keys, after, gaz, vocab)
     if country is None:
         return None
-    if key in tt.counterpart:
+    if key in vocab.counterpart:
         if last_person is None:
             return None
         offices = sorted(gaz.offices_on(last_person, published), key=lambda o: OFFICE_RANK.get(o.office, 99))
@@ -273,39 +296,39 @@ def _resolve_title(key, toks, keys, after, text, published, gaz, tt, last_person
             if person and person.id != last_person.id:
                 return person, stop
         return None
-    office = _office_for(key, country, published, tt)
+    office = _office_for(key, country, published, vocab)
     person = gaz.holder(office, country, published) if office else None
     return (person, stop) if person else None
 
 
-def _plural_title(key: tuple[str, ...], tt: Titles) -> bool:
+def _plural_title(key: tuple[str, ...], vocab: EntityLanguage) -> bool:
     """"les dirigeants chinois" names a group, not the office holder."""
     head = key[0]
-    return head.endswith(("s", "x")) and (head[:-1],) + key[1:] in tt.phrases
+    return head.endswith(vocab.plural_endings) and (head[:-1],) + key[1:] in vocab.phrases
 
 
-def _title_with_inner_demonym(toks, keys, i, published, gaz: Gazetteer, tt: Titles):
+def _title_with_inner_demonym(keys, i, published, gaz: Gazetteer, vocab: EntityLanguage):
     """"le ministre russe de la Défense": head noun, demonym, then the rest of the title."""
-    country, after = _country_after(toks, keys, i + 1, gaz)
-    if country is None or after == i + 1 or keys[i + 1] in ("de", "du", "des", "la", "l"):
+    country, after = _country_after(keys, i + 1, gaz, vocab)
+    if country is None or after == i + 1 or keys[i + 1] in vocab.state_links:
         return None
     for length in range(min(8, len(keys) - after), 0, -1):
         key = (keys[i],) + tuple(keys[after:after + length])
-        office = _office_for(key, country, published, tt) if key in tt.phrases or (key, country) in tt.exceptions else None
+        office = _office_for(key, country, published, vocab) if key in vocab.phrases or (key, country) in vocab.exceptions else None
         if office:
             person = gaz.holder(office, country, published)
             return (person, after + length) if person else None
     return None
 
 
-def _country_after(toks, keys, i, gaz: Gazetteer) -> tuple[str | None, int]:
+def _country_after(keys, i, gaz: Gazetteer, vocab: EntityLanguage) -> tuple[str | None, int]:
     """The state named right after a title: a demonym, or "de (la) Chine"."""
     for length in (3, 2, 1):
         key = tuple(keys[i:i + length])
         if key in gaz.demonyms:
             return gaz.demonyms[key], i + length
     j = i
-    while j < len(keys) and keys[j] in ("de", "la", "du", "l", "'", "des", "d"):
+    while j < len(keys) and keys[j] in vocab.state_links:
         j += 1
     if j > i:
         for length in range(min(6, len(keys) - j), 0, -1):
@@ -333,9 +356,9 @@ def place_ref(m: Mention, gaz: Gazetteer) -> PlaceRef | None:
     return None
 
 
-def _strip_leading(span_tokens: list[tuple[str, int, int]], stop: frozenset[str]) -> tuple[int, int] | None:
+def _strip_leading(span_tokens: list[tuple[str, int, int]], vocab: EntityLanguage) -> tuple[int, int] | None:
     toks = list(span_tokens)
-    while toks and (toks[0][0] in LEADING_WORDS or toks[0][0] in stop):
+    while toks and (toks[0][0] in vocab.before_names or toks[0][0] in vocab.stop):
         toks.pop(0)
     while toks and toks[-1][0] in (".", ",", "'", "’"):
         toks.pop()
@@ -344,7 +367,7 @@ def _strip_leading(span_tokens: list[tuple[str, int, int]], stop: frozenset[str]
     return toks[0][1], toks[-1][2]
 
 
-def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]:
+def ner_mentions(doc, taken: list[tuple[int, int]], vocab: EntityLanguage) -> list[Mention]:
     """spaCy's PER/LOC/ORG spans outside the gazetteer's, cleaned of leading words."""
     found = []
     text = doc.text
@@ -355,14 +378,14 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
             continue
         if any(ent.start_char < e and s < ent.end_char for s, e in taken):
             continue
-        span = _strip_leading(tokens(ent.text), tt.stop)
+        span = _strip_leading(tokens(ent.text), vocab)
         if span is None:
             continue
         start, end = ent.start_char + span[0], ent.start_char + span[1]
         surface = text[start:end]
-        if len(surface) < 2 or not surface[0].isupper() or fold(surface) in tt.stop:
+        if len(surface) < 2 or not surface[0].isupper() or fold(surface) in vocab.stop:
             continue
-        if ROMAN.match(surface) or PRODUCT_CODE.search(surface):
+        if vocab.roman_numeral.match(surface) or PRODUCT_CODE.search(surface):
             continue
         span_tokens = [t for t in ent if t.idx >= start and t.idx < end]
         if not any(t.pos_ == "PROPN" for t in span_tokens) and (ent.start in sentence_starts or len(span_tokens) == 1):
@@ -374,11 +397,12 @@ def ner_mentions(doc, taken: list[tuple[int, int]], tt: Titles) -> list[Mention]
 
 
 def extract_entities(doc, published: str | None, lang: Language | None = None) -> tuple[list[Entity], list[PlaceRef]]:
-    """Canonical entities of a parsed article, and its place references."""
+    """Canonical entities of a parsed article, and its place references, read with the words of
+    `lang` (the bundle of the article's language; default: French)."""
     gaz = gazetteer()
     text = doc.text
-    mentions, places = find_gazetteer_mentions(text, published, gaz)
-    unknown = ner_mentions(doc, [(m.start, m.end) for m in mentions], titles())
+    mentions, places = find_gazetteer_mentions(text, published, gaz, lang)
+    unknown = ner_mentions(doc, [(m.start, m.end) for m in mentions], entity_language(lang))
     return group_mentions(mentions, unknown), places
 
 

@@ -1,4 +1,5 @@
-"""The fusion's named thresholds and French cues (resources/fusion.yaml), and small shared helpers."""
+"""The fusion's named thresholds (resources/fusion.yaml), the language bundle of an article, and
+small shared helpers."""
 from __future__ import annotations
 
 import calendar
@@ -8,6 +9,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlparse
 
+from veille.language import Language, default, language
 from veille.resources import load
 from veille.text import fold
 
@@ -16,6 +18,15 @@ from veille.text import fold
 def config() -> dict:
     """The parsed resources/fusion.yaml."""
     return load("fusion.yaml")
+
+
+def bundle_of(code: str | None) -> Language:
+    """The language bundle of an article's language: French (the default) when it has none or
+    veille ships none for it, so that its cues are read as the pipeline's default reads them."""
+    try:
+        return language(code) if code else default()
+    except KeyError:
+        return default()
 
 
 def hash_id(prefix: str, *parts: object) -> str:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from veille.fusion.data import config, folded, hash_id, published_days, window
+from veille.language import Language, default
 from veille.records import Measurement
 
 CURRENCIES = ("USD", "EUR", "CNY", "RUB", "JPY", "GBP", "INR", "KZT", "HKD", "CHF", "KRW", "TRY", "BRL")
@@ -36,22 +37,51 @@ def _cfg() -> dict:
 
 # -- one statement ----------------------------------------------------------------
 
-def qualifier_of(m: Measurement) -> str | None:
-    """The approximation a figure's text carries: about, over, under, nearly, or None.
+# The extractor's qualifiers, as the intervals below read them ("jusqu'à 50" is at most 50).
+_QUALIFIER_KINDS = {"up_to": "under", "at_least": "over", "approximately": "about"}
+
+
+@dataclass(frozen=True)
+class Approximations:
+    """A bundle's words that make a figure approximate, folded: the qualifiers that begin its
+    text, longest first ("plus de" -> over), and the number nouns approximate by themselves
+    ("une dizaine")."""
+
+    qualifiers: tuple[tuple[str, str], ...]
+    nouns: tuple[str, ...]
+
+
+def approximations(lang: Language | None = None) -> Approximations:
+    """The approximation words of a bundle (default: French): those its figure extractor reads
+    (figures.yaml: `qualifiers`, `approximate_nouns`), built once per bundle."""
+    return (lang or default()).cached("fusion.approximations", _approximations)
+
+
+def _approximations(lang: Language) -> Approximations:
+    data = lang.data("figures")
+    qualifiers = {folded(w): kind for w, kind in data["qualifiers"].items()}
+    return Approximations(qualifiers=tuple(sorted(qualifiers.items(), key=lambda q: -len(q[0]))),
+                          nouns=tuple(sorted({folded(w) for w in data["approximate_nouns"]})))
+
+
+def qualifier_of(m: Measurement, lang: Language | None = None) -> str | None:
+    """The approximation a figure carries: about, over, under, nearly, or None.
+
+    The record's own `qualifier` when the extractor set one; for a record that does not say
+    (written by hand, or from a gold file), the words of `lang` (the bundle of the article's
+    language, default French) its text begins with or holds.
 
     >>> qualifier_of(Measurement(0, 0, "plus de 240 milliards de dollars", 240e9, "USD", "amount"))
     'over'
     """
     if m.qualifier:
-        return {"up_to": "under", "at_least": "over", "approximately": "about"}.get(m.qualifier, m.qualifier)
-    text = folded(m.text).replace("’", "'")
-    fr = config()["fr"]
-    for kind, words in fr["qualifiers"].items():
-        if any(text.startswith(folded(w)) for w in words):
-            return kind
-    if any(w in text for w in fr["approximate_numbers"]):
-        return "about"
-    return None
+        return _QUALIFIER_KINDS.get(m.qualifier, m.qualifier)
+    words = approximations(lang)
+    text = folded(m.text)
+    kind = next((kind for prefix, kind in words.qualifiers if text.startswith(prefix)), None)
+    if kind:
+        return _QUALIFIER_KINDS.get(kind, kind)
+    return "about" if any(noun in text for noun in words.nouns) else None
 
 
 def rounding_unit(m: Measurement) -> float:

@@ -18,10 +18,11 @@ import numpy as np
 
 from veille.fusion import copies
 from veille.fusion.claims import Claim, claims_in, sentence_around
-from veille.fusion.data import config, hash_id, outlet_of, window
+from veille.fusion.data import bundle_of, config, hash_id, outlet_of, window
 from veille.fusion.events import Report, block_of, cluster_block, place_key, summary
 from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity, group_id,
                                    anchor, lasting, period_end, place, qualifier_of, single_group, undated_reach)
+from veille.language import Language
 from veille.records import Event, Measurement, Period, Record
 
 CHUNK = 500
@@ -152,6 +153,11 @@ class _Article:
     record: Record
     outlet: str
     published: str | None
+
+    @property
+    def lang(self) -> Language:
+        """The bundle of the article's language: its cues say who states what."""
+        return bundle_of(self.record.doc.language)
 
 
 @dataclass
@@ -318,7 +324,7 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
 
 def _claims(a: _Article, spans: list[tuple[tuple[int, int], tuple[int, int] | None]]) -> list[Claim | None]:
     text = a.record.doc.text
-    return claims_in(text, spans, a.record.entities)
+    return claims_in(text, spans, a.record.entities, a.lang)
 
 
 def _reports(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Report]]:
@@ -500,7 +506,8 @@ def _members(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Member]
     for i, m in enumerate(ms):
         claim = claims[i]
         sentence = spans[i][1]
-        m = replace(m, evidence=tuple(sentence)) if not m.evidence else m
+        # the qualifier read once, in the article's language: the grouping reads the record's field
+        m = replace(m, evidence=m.evidence or tuple(sentence), qualifier=qualifier_of(m, a.lang))
         member = Member(a.id, i, m, a.published, copy_group, outlet=a.outlet,
                         evidence=text[sentence[0]:sentence[1]])
         if claim:
