@@ -14,6 +14,12 @@ import time
 import pytest
 
 import veille
+from veille.language import available, compile_all, language
+
+
+def _slots(obj) -> list[tuple[str, object]]:
+    """The fields of a dataclass with slots, which has no __dict__."""
+    return [(name, getattr(obj, name)) for name in getattr(obj, "__slots__", ())]
 
 # Runs that made some pattern of the project backtrack: letters, digits, spaces, separators,
 # punctuation, quotes, abbreviations, number groups.
@@ -34,6 +40,11 @@ def _patterns() -> dict[str, re.Pattern]:
             for i, v in enumerate(obj):
                 collect(v, f"{where}[{i}]", depth + 1)
 
+    # the patterns each layer compiles from a language bundle, walked through their fields
+    for code in available():
+        for where, built in compile_all(language(code)).items():
+            for name, value in vars(built).items() if hasattr(built, "__dict__") else _slots(built):
+                collect(value, f"{where}({code}).{name}", 1)
     for info in pkgutil.walk_packages(veille.__path__, "veille."):
         if info.name.startswith(("veille.api", "veille.web", "veille.cli", "veille.batch")):
             continue
@@ -51,6 +62,7 @@ def test_the_audit_sees_the_extractors_patterns():
     assert any(name.startswith("veille.extract.measurements.") for name in PATTERNS)
     assert any(name.startswith("veille.extract.time.") for name in PATTERNS)
     assert any(name.startswith("veille.ingest.") for name in PATTERNS)
+    assert any(name.startswith("veille.extract.events.lang.event_language(fr)") for name in PATTERNS)
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

@@ -14,6 +14,7 @@ its tables, and the spaCy model it names (see the README).
 """
 from __future__ import annotations
 
+import importlib
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,21 @@ from veille.resources import _LOADER
 # figure, read by fusion).
 FILES = ("language", "entities", "titles", "time", "figures", "events", "claims")
 
+# The functions that compile a bundle for a layer, as (module, function): each takes a Language
+# and returns that layer's vocabulary, built once. `compile_all` builds them all (the schema
+# test checks that every shipped bundle compiles; the pattern audit walks what they build).
+COMPILERS = (
+    ("veille.extract.entities", "entity_language"),
+    ("veille.extract.time.vocab", "vocab"),
+    ("veille.extract.time.grammar", "grammar"),
+    ("veille.extract.time.tense", "tense_cues"),
+    ("veille.extract.timexes", "resolver"),
+    ("veille.extract.numbers", "number_language"),
+    ("veille.extract.measurements.lexicon", "figure_language"),
+    ("veille.extract.events.lang", "event_language"),
+    ("veille.fusion.claims", "claim_language"),
+)
+
 T = TypeVar("T")
 
 
@@ -41,7 +57,7 @@ class Language:
     root: Path
     _data: dict[str, Any] = field(default_factory=dict, repr=False)
     _built: dict[str, Any] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)   # a build may ask for another
 
     def data(self, name: str) -> Any:
         """The parsed `<name>.yaml` of this bundle."""
@@ -100,6 +116,14 @@ def from_folder(root: str | Path) -> Language:
     root = Path(root)
     code = (yaml.load((root / "language.yaml").read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("code")
     return Language(str(code or root.name), root)
+
+
+def compile_all(lang: Language) -> dict[str, Any]:
+    """Every layer's compiled vocabulary of `lang`, by "module.function"."""
+    built = {}
+    for module, name in COMPILERS:
+        built[f"{module}.{name}"] = getattr(importlib.import_module(module), name)(lang)
+    return built
 
 
 def default() -> Language:
