@@ -155,7 +155,7 @@ def test_find_numbers_never_raises(text):
 
 # --- phrase alternations (the regexes of every cue list) --------------------------
 
-from veille.extract.numbers import phrases_regex  # noqa: E402
+from veille.text import phrases_regex  # noqa: E402
 
 PHRASES = ["augment*", "en hausse", "en", "hausse", "a atteint", "a", "prévoi* de", "prévoi*", "%", "qu'"]
 ALTERNATION = [

@@ -22,9 +22,10 @@ from veille.text import fold
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(folded token, start, end) of every word and punctuation mark."""
-    folded = fold(text)
+def tokens(text: str, folded: str | None = None) -> list[tuple[str, int, int]]:
+    """(folded token, start, end) of every word and punctuation mark; `folded` may pass
+    `fold(text)` when the caller has it."""
+    folded = fold(text) if folded is None else folded
     same_length = len(folded) == len(text)
     return [(m.group(0) if same_length else fold(text[m.start():m.end()]), m.start(), m.end())
             for m in TOKEN.finditer(folded if same_length else text)]

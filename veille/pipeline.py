@@ -68,20 +68,22 @@ def bundle_for(code: str | None) -> Language | None:
 
 def extract_layers(article: Article, doc, lang: Language | None = None) -> Record:
     """Every layer of one parsed article, each from the layers before it, read with the bundle
-    of its language (French by default)."""
+    of its language (French by default), all from one view of the article (`veille.extract.view`)."""
     from veille.extract.entities import extract_entities
     from veille.extract.events import extract_events
     from veille.extract.measurements import extract_measurements
     from veille.extract.timexes import extract_timexes
+    from veille.extract.view import article_view
 
     lang = lang or default_language()
+    view = article_view(article.text, doc, lang)
     published = article.published
-    entities, places = extract_entities(doc, published, lang=lang)
+    entities, places = extract_entities(doc, published, lang=lang, view=view)
     estimated = any(f.get("kind") == "published_estimated" for f in article.flags)
-    timexes = extract_timexes(article.text, published, article.published_precision, estimated=estimated, lang=lang)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    measurements = extract_measurements(article.text, sentences, places, timexes, published, lang=lang)
+    timexes = extract_timexes(article.text, published, article.published_precision, estimated=estimated, lang=lang,
+                              view=view)
+    measurements = extract_measurements(article.text, (), places, timexes, published, lang=lang, view=view)
     events, quotes = extract_events(doc, entities, places, timexes,
-                                    published if article.published_precision == "day" else None, lang)
+                                    published if article.published_precision == "day" else None, lang, view=view)
     return Record(doc=article, entities=tuple(entities), timexes=tuple(timexes),
                   measurements=tuple(measurements), events=tuple(events), quotes=tuple(quotes))

@@ -33,6 +33,8 @@ _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
 
 def _fold(text: str) -> str:
+    # not veille.text.fold: a query word is matched against FTS5's unicode61 tokens (lower case,
+    # diacritics removed), not at offsets in a text, so it need not keep its length ("ﬁ" -> "fi")
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 

@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from veille.extract.view import ArticleView
 from veille.gazetteer import GazEntry, Gazetteer, gazetteer, key_of, slug, tokens
 from veille.language import Language, default
 from veille.records import Entity, PlaceRef
-from veille.text import fold
+from veille.text import fold, folded_words
 
 PRODUCT_CODE = re.compile(r"\b[A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Z]*\b")   # Tu-95MS, A320, F-35, Su-30SM
 # spaCy labels kept for names the gazetteer does not know, and their types
@@ -100,7 +101,7 @@ def _build(lang: Language) -> EntityLanguage:
         heads=frozenset(key[0] for key in list(phrases) + [k for k, _ in exceptions]),
         counterpart=frozenset(key_of(w) for w in data.get("counterparts") or ()),
         past=frozenset(past),
-        stop=frozenset(fold(w) for w in extra.get("ner_stop") or ()),
+        stop=folded_words(extra.get("ner_stop") or ()),
         before_names=_tokens_of(extra["words_before_names"]), state_links=_tokens_of(extra["state_links"]),
         capital_nouns=_tokens_of(extra["capital_nouns"]),
         plural_endings=tuple(fold(e) for e in extra["plural_endings"]),
@@ -151,12 +152,13 @@ def _choose(ids: set[str], gaz: Gazetteer, day: str | None, full_ids: set[str]) 
 
 
 def find_gazetteer_mentions(text: str, published: str | None, gaz: Gazetteer | None = None,
-                            lang: Language | None = None) -> tuple[list[Mention], list[PlaceRef]]:
+                            lang: Language | None = None, folded: str | None = None
+                            ) -> tuple[list[Mention], list[PlaceRef]]:
     """Names, acronyms, titles and demonyms of the gazetteer, longest first; titles in the words
-    of `lang` (default: French)."""
+    of `lang` (default: French); `folded` may pass `fold(text)` when the caller has it."""
     gaz = gaz or gazetteer()
     vocab = entity_language(lang)
-    toks = tokens(text)
+    toks = tokens(text, folded)
     keys = [t for t, _, _ in toks]
     n = len(toks)
     mentions: list[Mention] = []
@@ -396,12 +398,14 @@ def ner_mentions(doc, taken: list[tuple[int, int]], vocab: EntityLanguage) -> li
     return found
 
 
-def extract_entities(doc, published: str | None, lang: Language | None = None) -> tuple[list[Entity], list[PlaceRef]]:
+def extract_entities(doc, published: str | None, lang: Language | None = None,
+                     view: ArticleView | None = None) -> tuple[list[Entity], list[PlaceRef]]:
     """Canonical entities of a parsed article, and its place references, read with the words of
-    `lang` (the bundle of the article's language; default: French)."""
+    `lang` (the bundle of the article's language; default: French); `view`, the article's view,
+    gives its folded text."""
     gaz = gazetteer()
     text = doc.text
-    mentions, places = find_gazetteer_mentions(text, published, gaz, lang)
+    mentions, places = find_gazetteer_mentions(text, published, gaz, lang, view.folded if view else None)
     unknown = ner_mentions(doc, [(m.start, m.end) for m in mentions], entity_language(lang))
     return group_mentions(mentions, unknown), places
 

@@ -28,67 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
-
 from text_to_num import text2num
 
 from veille.language import Language, default as default_language
-from veille.text import fold
-
-
-def _atoms(phrase: str) -> tuple[str, ...]:
-    """A folded phrase as regex atoms: `*` is the rest of a word, a space any run of spaces."""
-    special = {"*": r"\w*", " ": r"\s+", "'": r"'\s*"}
-    return tuple(special.get(c) or re.escape(c) for c in phrase)
-
-
-def _trie_pattern(entries: list[tuple[tuple[str, ...], str, int]], depth: int) -> str:
-    """Alternatives sharing their first atoms, factored: longer phrases are tried first."""
-    ends = [tail for atoms, tail, _ in entries if len(atoms) == depth]
-    groups: dict[str, list] = {}
-    for e in entries:
-        if len(e[0]) > depth:
-            groups.setdefault(e[0][depth], []).append(e)
-    branches = sorted(groups.items(), key=lambda kv: -max(n for _, _, n in kv[1]))
-    alts = [atom + _trie_pattern(group, depth + 1) for atom, group in branches]
-    alts += sorted(set(ends), key=len, reverse=True)
-    if len(alts) == 1:
-        return alts[0]
-    return "(?:" + "|".join(alts) + ")"
-
-
-def phrase_alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation of folded phrases, longest first.
-
-    `*` stands for the rest of a word and a space for any run of spaces; word
-    boundaries are added where a phrase starts or ends with a letter:
-    ["augment*", "en hausse"] matches "augmentation" and "en  hausse". The
-    phrases are factored by their common beginnings (a trie), which keeps long
-    lists fast to search.
-    """
-    folded = {fold(str(p)).strip() for p in phrases if str(p).strip()}
-    worded, other = [], []
-    for p in folded:
-        tail = r"(?!\w)" if p[-1].isalnum() or p.endswith("*") else ""
-        (worded if p[0].isalnum() else other).append((_atoms(p), tail, len(p)))
-    alts = []
-    if worded:
-        alts.append(r"(?<!\w)" + _trie_pattern(worded, 0))
-    if other:
-        alts.append(_trie_pattern(other, 0))
-    return "|".join(alts) or r"(?!x)x"
-
-
-def phrases_regex(phrases: Iterable[str]) -> re.Pattern:
-    """`phrase_alternation` compiled: `phrases_regex(["plus de"]).search("plus  de 5")`."""
-    return re.compile(f"(?:{phrase_alternation(phrases)})")
-
-
-def word_alternation(words: Iterable[str]) -> str:
-    """A bare regex alternation of folded words, longest first, a space matching any run of
-    spaces; the pattern around it says where words end: ["et demi", "et"] -> `et\\s+demi|et`."""
-    folded = sorted({fold(str(w)).strip() for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded) or r"(?!x)x"
+from veille.text import alternation, fold, folded_table, folded_words, phrase_alternation, phrases_ending
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,28 +91,27 @@ def number_language(lang: Language | None = None) -> NumberLanguage:
 def _build(lang: Language) -> NumberLanguage:
     v = lang.data("figures")
     g = v["grammar"]
-    scale_words = {fold(k): float(x) for k, x in v["scale_words"].items()}
+    scale_words = folded_table(v["scale_words"], float)
     scale_abbreviations = {k: float(x) for k, x in v["scale_abbreviations"].items()}
-    qualifiers = {fold(k): x for k, x in v["qualifiers"].items()}
-    approximate_nouns = {fold(k): float(x) for k, x in v["approximate_nouns"].items()}
-    noun_scales = {fold(k): float(x) for k, x in v["approximate_noun_scales"].items()}
-    vague = frozenset(fold(w) for w in v["vague_determiners"])
-    definite_articles = frozenset(fold(w) for w in v["definite_articles"])
-    indefinite_articles = frozenset(fold(w) for w in v["indefinite_articles"])
-    scales = "|".join(re.escape(w) for w in sorted(scale_words, key=len, reverse=True))
-    any_scale = "|".join(re.escape(w) for w in sorted(set(scale_words) | {fold(a) for a in scale_abbreviations},
-                                                      key=len, reverse=True))
-    half = rf"(?P<half>\s+(?:{word_alternation(v['half_words'])}))?"
-    and_ = word_alternation(g["and"])
-    number_word = "|".join(re.escape(fold(w)) for w in sorted(set(v["number_words"]), key=len, reverse=True))
-    determiners = word_alternation(indefinite_articles | definite_articles | vague)
+    qualifiers = folded_table(v["qualifiers"])
+    approximate_nouns = folded_table(v["approximate_nouns"], float)
+    noun_scales = folded_table(v["approximate_noun_scales"], float)
+    vague = folded_words(v["vague_determiners"])
+    definite_articles = folded_words(v["definite_articles"])
+    indefinite_articles = folded_words(v["indefinite_articles"])
+    scales = alternation(scale_words)
+    any_scale = alternation(set(scale_words) | set(scale_abbreviations))
+    half = rf"(?P<half>\s+(?:{alternation(v['half_words'])}))?"
+    and_ = alternation(g["and"])
+    number_word = alternation(v["number_words"])
+    determiners = alternation(indefinite_articles | definite_articles | vague)
     return NumberLanguage(
         code=lang.code, scale_words=scale_words, scale_abbreviations=scale_abbreviations, qualifiers=qualifiers,
         approximate_nouns=approximate_nouns, approximate_noun_scales=noun_scales, vague_determiners=vague,
-        definite_determiners=frozenset(fold(w) for w in v["definite_determiners"]),
+        definite_determiners=folded_words(v["definite_determiners"]),
         definite_articles=definite_articles, indefinite_articles=indefinite_articles,
         percent_sign_words=frozenset(tuple(fold(p).split()) for p in v["percent_sign_words"]),
-        adjective_number_words=frozenset(fold(w) for w in v["adjective_number_words"]),
+        adjective_number_words=folded_words(v["adjective_number_words"]),
         adjective_followers=tuple(f" {fold(w)} " for w in g["and"]) + (", ",),
         # Run on folded text, where U+00A0 and U+202F have become plain spaces.
         digits=re.compile(
@@ -181,8 +123,8 @@ def _build(lang: Language) -> NumberLanguage:
             r"|\d+(?:,\d+)+(?!\d)"
             r"|\d+\.\d+(?!\d)"
             r"|\d+(?!\d))"
-            rf"(?!:\d|(?:{word_alternation(v['hour_separators'])})\d"
-            rf"|(?:{word_alternation(v['ordinal_suffixes'])})(?!\w)|\.\d|°|%[0-9a-f]{{2}})"
+            rf"(?!:\d|(?:{alternation(v['hour_separators'])})\d"
+            rf"|(?:{alternation(v['ordinal_suffixes'])})(?!\w)|\.\d|°|%[0-9a-f]{{2}})"
             rf"(?:\s*(?P<scale>{any_scale})(?!\w){half})?"),
         words=re.compile(
             rf"(?<![\w-])(?:{number_word})(?:(?:\s*-\s*(?:{and_})\s*-\s*|\s+(?:{and_})\s+|-|\s+)(?:{number_word}))*"
@@ -190,15 +132,15 @@ def _build(lang: Language) -> NumberLanguage:
         one_word=re.compile(rf"(?<!\w)(?:{number_word})(?!\w)"),
         approximate=re.compile(
             rf"(?<!\w)(?:(?P<det>{determiners})\s+)?"
-            rf"(?P<noun>{'|'.join(re.escape(n) for n in sorted(approximate_nouns, key=len, reverse=True))})"
-            rf"(?P<pl>{word_alternation(v['plural_endings'])})?(?!\w)"
-            rf"(?:\s+(?:{word_alternation(g['of'])})\s*(?P<scale>{word_alternation(noun_scales)})(?!\w))?"),
-        qualifier=re.compile(f"(?:{phrase_alternation(qualifiers)})\\s*$"),
+            rf"(?P<noun>{alternation(approximate_nouns)})"
+            rf"(?P<pl>{alternation(v['plural_endings'])})?(?!\w)"
+            rf"(?:\s+(?:{alternation(g['of'])})\s*(?P<scale>{alternation(noun_scales)})(?!\w))?"),
+        qualifier=phrases_ending(qualifiers),
         percent_after=re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(v['percent_signs'])})"),
-        range_gap=re.compile(rf"^\s*(?:(?P<and>{and_})|(?P<to>{word_alternation(g['to'])})|-|\u2013|\u2014)\s*$"),
-        between_end=re.compile(rf"(?<!\w)(?:{word_alternation(v['between_before'])})\s+$"),
-        from_end=re.compile(rf"(?<!\w)(?:{word_alternation(g['of'])})\s*$"),
-        change_from_end=re.compile(rf"(?:{phrase_alternation(g['change_from'])})\s*$"),
+        range_gap=re.compile(rf"^\s*(?:(?P<and>{and_})|(?P<to>{alternation(g['to'])})|-|\u2013|\u2014)\s*$"),
+        between_end=re.compile(rf"(?<!\w)(?:{alternation(v['between_before'])})\s+$"),
+        from_end=re.compile(rf"(?<!\w)(?:{alternation(g['of'])})\s*$"),
+        change_from_end=phrases_ending(g["change_from"]),
         continuation=re.compile(rf"^(?:\s+|\s+(?:{and_})\s+)$"),
     )
 

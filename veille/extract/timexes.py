@@ -18,18 +18,19 @@ from datetime import date
 
 from veille.language import Language, default
 from veille.records import Timex
+from veille.text import fold, fold_hyphens
 
 from .time import calendar as cal
 from .time.grammar import Expr, grammar
 from .time.resolve import ANCHORING, Context, Resolver, Unresolved, Value
 from .time.tense import Sentences, tense_cues
-from .time.vocab import fold_text, vocab
+from .time.vocab import from_vocab
+from .view import ArticleView
 
 
 def resolver(lang: Language) -> Resolver:
     """The resolver of `lang`'s approximation parts ("début" is days 1-10), built once per bundle."""
-    parts = vocab(lang).approximation_parts     # outside `cached`: a build may not ask its bundle for another
-    return lang.cached("time.resolver", lambda _: Resolver(parts))
+    return from_vocab(lang, "time.resolver", lambda v: Resolver(v.approximation_parts))
 
 
 # Two stand-in reference days that differ in year, quarter, month, week and weekday:
@@ -141,7 +142,8 @@ ESTIMATED_NOTE = "resolved against an estimated publication date"
 
 
 def extract_timexes(text: str, published: str | None, precision: str | None = "day",
-                    estimated: bool = False, lang: Language | None = None) -> list[Timex]:
+                    estimated: bool = False, lang: Language | None = None,
+                    view: ArticleView | None = None) -> list[Timex]:
     """Every time expression of `text` in language `lang` (French when None), resolved against
     `published`, by offset.
 
@@ -149,6 +151,7 @@ def extract_timexes(text: str, published: str | None, precision: str | None = "d
     coarser `precision`) or None. Expressions do not overlap; the longest wins.
     Published Monday 2023-10-23, "Ils ont signé lundi un accord valable d'ici 2030."
     gives "lundi" (DATE 2023-10-23) and "d'ici 2030" (PERIOD 2023-10-23..2030-12-31).
+    `view`, the article's view, gives its folded text (else `text` is folded here).
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
@@ -156,11 +159,13 @@ def extract_timexes(text: str, published: str | None, precision: str | None = "d
         return []
     lang = lang or default()
     refs, unknown_note = reference_days(published, precision)
-    folded = fold_text(text)
+    folded = fold_hyphens(view.folded if view is not None else fold(text))
     rules = grammar(lang)
     exprs = rules.compose(folded, text, rules.find_atoms(folded))
     if not exprs:
         return []
+    # not the view's sentences: the tense of a date is read in these, cut at final punctuation
+    # before a capital and at line breaks whether or not a parser agrees, on any plain text
     sentences = Sentences(text, tense_cues(lang))
     resolve = resolver(lang)
     runs = [resolve_all(exprs, sentences, ref, resolve) for ref in refs]

@@ -16,6 +16,7 @@ from typing import Iterable
 from veille.fusion.data import folded
 from veille.language import Language, default
 from veille.records import Entity
+from veille.text import alternation, fold, folded_words
 
 SOURCE_TYPES = ("ORG", "PERSON", "COUNTRY", "PLACE")
 _BOUNDARY = re.compile(r"[,;:()«»\"\n]|\s[-–—]\s")
@@ -61,8 +62,8 @@ def claim_language(lang: Language | None = None) -> ClaimLanguage:
 
 
 def _words(words: Iterable[str]) -> str:
-    """An alternation of folded words, longest first."""
-    return "|".join(re.escape(w) for w in sorted({folded(w) for w in words}, key=len, reverse=True))
+    """An alternation of folded words, longest first; a space in a cue matches one space only."""
+    return alternation(words, space=r"\ ")
 
 
 def _build(lang: Language) -> ClaimLanguage:
@@ -72,12 +73,12 @@ def _build(lang: Language) -> ClaimLanguage:
         return re.compile(r"(?<![\w'])(?:" + _words(data[key]) + r")(?![\w'])")
 
     def folded_set(key: str) -> frozenset[str]:
-        return frozenset(folded(w) for w in data[key])
+        return folded_words(data[key])
 
     determiners = folded_set("determiners")
     return ClaimLanguage(
         source_markers=whole_words("source_markers"), speaker_verbs=whole_words("speaker_verbs"),
-        same_source=tuple(folded(w) for w in data["same_source_phrases"]),
+        same_source=tuple(fold(w) for w in data["same_source_phrases"]),
         source_pronouns=folded_set("source_pronouns"), source_window=int(data["source_window"]),
         determiners=determiners, elided=tuple(sorted(w for w in determiners if w.endswith("'"))),
         auxiliaries=folded_set("auxiliaries"), past_auxiliaries=folded_set("past_auxiliaries"),
@@ -92,7 +93,10 @@ def _apostrophe(word: str) -> str:
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence holding text[start:end] (a simple splitter on . ! ? and new lines)."""
+    """Offsets of the sentence holding text[start:end] (a simple splitter on . ! ? and new lines).
+
+    The fallback for a stored item with no evidence sentence: fusion reads stored text, with no
+    parse to take the article view's sentences from."""
     begin = 0
     for m in _SENTENCE_END.finditer(text, 0, max(start, 0)):
         begin = m.end()

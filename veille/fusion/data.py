@@ -54,6 +54,7 @@ def outlet_of(metadata: dict | None, source: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def folded(text: str) -> str:
+    """`veille.text.fold`, cached: fusion folds the same stored text again for every item of it."""
     return fold(text or "")
 
 

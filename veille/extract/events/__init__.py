@@ -20,23 +20,30 @@ from veille.language import Language, default as default_language
 from veille.extract.events.parties import build_parties, main_pair
 from veille.extract.events.quotes import find_quotes
 from veille.extract.events.triggers import find_triggers
+from veille.extract.view import ArticleView
 from veille.records import Entity, Event, PlaceRef, Quote, Timex
+from veille.text import fold
 
 __all__ = ["extract_events", "language", "event_language", "EventLanguage"]
 
 
 def extract_events(doc, entities: list[Entity], places: list[PlaceRef], timexes: list[Timex],
-                   published: str | None, lang: Language | None = None) -> tuple[list[Event], list[Quote]]:
-    """Events and quotes of a parsed article, read with the language bundle `lang` (French by default)."""
+                   published: str | None, lang: Language | None = None,
+                   view: ArticleView | None = None) -> tuple[list[Event], list[Quote]]:
+    """Events and quotes of a parsed article, read with the language bundle `lang` (French by default);
+    `view`, the article's view, gives its folded text."""
     lang = event_language(lang or default_language())
     text = doc.text
     parties = build_parties(entities, places, text, lang)
-    ctx = Context(text=text, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
+    folded = view.folded if view is not None else fold(text)
+    ctx = Context(text=text, folded=folded, parties=parties, timexes=sorted(timexes, key=lambda t: t.start),
                   published=published, story_date=None, story_place=story_place(parties), lang=lang,
                   pair=main_pair(places, entities))
     ctx.story_date = story_date(ctx.timexes, text, published)
     quotes = find_quotes(doc, entities, lang)
     events: list[Event] = []
+    # the parser's sentences as they are, not the view's: triggers and their arguments are read on
+    # the tokens and dependency tree of each, which the view's cuts at line breaks do not follow
     sentences = list(doc.sents)
     doc.user_data["veille_sents"] = [sent for sent in sentences for _ in range(len(sent))]
     for sent in sentences:

@@ -172,7 +172,7 @@ def _horizon(timex: Timex, ctx: Context | None = None) -> bool:
     if any(words.startswith(fold(w) + " ") or words.startswith(fold(w)) and w.endswith("'")
            for w in (*marks.get("by", ()), *marks.get("until", ()))):
         return True
-    before = fold(ctx.text[max(0, timex.start - 12):timex.start]).split() if ctx is not None else []
+    before = ctx.folded[max(0, timex.start - 12):timex.start].split() if ctx is not None else []
     return bool(before) and before[-1] in ctx.lang.deadline_marks
 
 
@@ -217,8 +217,8 @@ def _after_since(timex, ctx: Context) -> bool:
     """Whether a since word stands right before a timex ("venu à Athènes pour la première fois
     depuis 2019"): the start of a span, not an act's date, unless a "when" clause says what
     happened then ("depuis mars 2011, lorsque la guerre a éclaté en Syrie")."""
-    before = fold(ctx.text[max(0, timex.start - 16):timex.start]).split()
-    after = fold(ctx.text[timex.end:timex.end + 16]).replace(",", " ").split()
+    before = ctx.folded[max(0, timex.start - 16):timex.start].split()
+    after = ctx.folded[timex.end:timex.end + 16].replace(",", " ").split()
     return bool(before) and before[-1] in ctx.lang.since_words and not (after and after[0] in ctx.lang.when_words)
 
 
@@ -265,7 +265,7 @@ def location(sent, ctx: Context, within: tuple[int, int]) -> tuple[str, str | No
         for s, e, name, kind, state in ctx.parties.places:
             if s < start or e > end or kind in ("state", "country", "region"):
                 continue
-            before = " " + fold(ctx.text[max(0, s - 20):s]).rstrip()
+            before = " " + ctx.folded[max(0, s - 20):s].rstrip()
             if before.endswith(before_words):
                 return name, state
     return None
@@ -283,6 +283,8 @@ def count(token, lang: EventLanguage) -> int | None:
         if lemma(obj, lang) in lang.agreements or obj.text.lower() in lang.agreements:
             for child in obj.children:
                 if child.dep_ == "nummod" or child.like_num:
+                    # the token alone, not the view's numbers: those skip a small number after a
+                    # definite determiner ("les deux accords"), which is a count here
                     try:
                         from text_to_num import text2num
 

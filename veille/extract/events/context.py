@@ -11,6 +11,7 @@ from veille.records import Period, Timex
 @dataclass
 class Context:
     text: str
+    folded: str                 # fold(text), from the article view
     parties: Parties
     timexes: list[Timex]
     published: str | None

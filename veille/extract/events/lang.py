@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from veille.language import Language, language as bundle
-from veille.text import fold
+from veille.text import alternation, fold, folded_table, folded_words
 
 
 @dataclass(frozen=True)
@@ -143,17 +143,13 @@ def _trigger(row: dict, pos: str) -> Trigger:
     return Trigger(lemma=row["lemma"], type=row["type"], roles=row.get("roles", "directed"), pos=pos,
                    mode=row.get("mode"), reflexive=bool(row.get("reflexive")),
                    objects=frozenset(row.get("object") or ()), needs_word=frozenset(row.get("needs_word") or ()),
-                   needs_case=frozenset(fold(w) for w in row.get("needs_case") or ()),
-                   unless=frozenset(fold(w) for w in row.get("unless") or ()),
+                   needs_case=folded_words(row.get("needs_case") or ()),
+                   unless=folded_words(row.get("unless") or ()),
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
-                   avoid_case=frozenset(fold(w) for w in row.get("avoid_case") or ()),
+                   avoid_case=folded_words(row.get("avoid_case") or ()),
                    party_object=bool(row.get("party_object")), dated=bool(row.get("dated")),
                    dative_target=bool(row.get("dative_target")))
-
-
-def _folded(words) -> frozenset[str]:
-    return frozenset(fold(w) for w in words)
 
 
 def language(code: str = "fr") -> EventLanguage:
@@ -182,7 +178,8 @@ def _build(lang: Language) -> EventLanguage:
         for readings in table.values():
             readings.sort(key=lambda t: not (t.objects or t.needs_word or t.needs_case or t.avoid_case
                                               or t.party_object or t.reflexive or t.dated))
-    pair_words = "|".join(re.escape(w) for w in g["pair_determiners"])
+    # matched on the text as written (case aside), so the words are not folded
+    pair_words = alternation(g["pair_determiners"], form=str)
     return EventLanguage(
         code=code,
         verbs={k: tuple(v) for k, v in verbs.items()}, nouns={k: tuple(v) for k, v in nouns.items()},
@@ -192,48 +189,48 @@ def _build(lang: Language) -> EventLanguage:
         negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]),
         future_aux=frozenset(data["future_aux"]), hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
-        speech_verbs=frozenset(data["speech_verbs"]), still_to_do=_folded(data["still_to_do"]),
+        speech_verbs=frozenset(data["speech_verbs"]), still_to_do=folded_words(data["still_to_do"]),
         sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
-        pair_nouns=_folded(data["pair_nouns"]),
-        metonym_bodies={fold(k): v for k, v in data["metonym_bodies"].items()},
+        pair_nouns=folded_words(data["pair_nouns"]),
+        metonym_bodies=folded_table(data["metonym_bodies"]),
         light_verbs=frozenset(data["light_verbs"]), purpose_heads=frozenset(data["purpose_heads"]),
-        purpose_marks=_folded(data["purpose_marks"]), topic_cases=_folded(data["topic_cases"]),
-        object_pronouns=_folded(data["object_pronouns"]), deal_nouns=_folded(data["deal_nouns"]),
-        statement_nouns=_folded(data["statement_nouns"]), adopting_verbs=frozenset(data["adopting_verbs"]),
+        purpose_marks=folded_words(data["purpose_marks"]), topic_cases=folded_words(data["topic_cases"]),
+        object_pronouns=folded_words(data["object_pronouns"]), deal_nouns=folded_words(data["deal_nouns"]),
+        statement_nouns=folded_words(data["statement_nouns"]), adopting_verbs=frozenset(data["adopting_verbs"]),
         settled_verbs=frozenset(data["settled_verbs"]), targeting_verbs=frozenset(data["targeting_verbs"]), negating_heads=frozenset(data["negating_heads"]),
-        counterpart_nouns=_folded(data["counterpart_nouns"]),
-        relative_pronouns=_folded(g["relative_pronouns"]), person_pronouns=_folded(g["person_pronouns"]), first_person=_folded(g["first_person"]), plural_pronouns=_folded(g["plural_pronouns"]),
-        reflexive_clitics=_folded(g["reflexive_clitics"]), negation_particles=_folded(g["negation_particles"]),
-        condition_marks=_folded(g["condition_marks"]), negating_marks=_folded(g["negating_marks"]), motion_verbs=frozenset(g["motion_verbs"]), deadline_marks=_folded(g["deadline_marks"]),
-        list_joins=_folded(g["list_joins"]), list_fillers=_folded(g["list_fillers"]), clause_marks=_folded(g["clause_marks"]),
+        counterpart_nouns=folded_words(data["counterpart_nouns"]),
+        relative_pronouns=folded_words(g["relative_pronouns"]), person_pronouns=folded_words(g["person_pronouns"]), first_person=folded_words(g["first_person"]), plural_pronouns=folded_words(g["plural_pronouns"]),
+        reflexive_clitics=folded_words(g["reflexive_clitics"]), negation_particles=folded_words(g["negation_particles"]),
+        condition_marks=folded_words(g["condition_marks"]), negating_marks=folded_words(g["negating_marks"]), motion_verbs=frozenset(g["motion_verbs"]), deadline_marks=folded_words(g["deadline_marks"]),
+        list_joins=folded_words(g["list_joins"]), list_fillers=folded_words(g["list_fillers"]), clause_marks=folded_words(g["clause_marks"]),
         obligation_verb=g["obligation_verb"], near_future_aux=g["near_future_aux"],
-        future_adjectives=_folded(g["future_adjectives"]),
-        superlative_adverbs=_folded(g["superlative_adverbs"]),
-        superlative_determiners=_folded(g["superlative_determiners"]),
+        future_adjectives=folded_words(g["future_adjectives"]),
+        superlative_adverbs=folded_words(g["superlative_adverbs"]),
+        superlative_determiners=folded_words(g["superlative_determiners"]),
         pair_phrase=re.compile(rf"\b(?:{pair_words})\s+{re.escape(g['pair_number'])}\s+([^\W\d_][^\W\d_' -]{{2,29}})",
                                re.IGNORECASE),
         group_phrase=re.compile(
-            rf"\b(?:{pair_words})\s+({'|'.join(re.escape(w) for w in g['group_numbers'])})\s+([^\W\d_][^\W\d_' -]{{2,29}})",
+            rf"\b(?:{pair_words})\s+({alternation(g['group_numbers'], form=str)})\s+([^\W\d_][^\W\d_' -]{{2,29}})",
             re.IGNORECASE),
-        group_numbers={fold(k): int(v) for k, v in g["group_numbers"].items()}, pair_number=fold(g["pair_number"]),
-        shared_determiners=_folded(g["shared_determiners"]), bilateral_adjectives=_folded(g["bilateral_adjectives"]),
+        group_numbers=folded_table(g["group_numbers"], int), pair_number=fold(g["pair_number"]),
+        shared_determiners=folded_words(g["shared_determiners"]), bilateral_adjectives=folded_words(g["bilateral_adjectives"]),
         cases={role: tuple(fold(w) for w in words) for role, words in g["cases"].items()},
         conditional_ending=re.compile(g["conditional_ending"]), future_ending=re.compile(g["future_ending"]), imperfect_ending=re.compile(g["imperfect_ending"]),
         first_group_form=re.compile(g["first_group_form"]), first_group_ending=g["first_group_ending"],
         past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
-        mediation_nouns=_folded(data["mediation_nouns"]), meeting_nouns=_folded(data["meeting_nouns"]),
-        facing_nouns=_folded(data["facing_nouns"]), with_nouns=_folded(data["with_nouns"]),
+        mediation_nouns=folded_words(data["mediation_nouns"]), meeting_nouns=folded_words(data["meeting_nouns"]),
+        facing_nouns=folded_words(data["facing_nouns"]), with_nouns=folded_words(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
-        since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=_folded(data["when_words"]),
-        demonstratives=_folded(g["demonstratives"]),
-        clause_pronouns=_folded(g["clause_pronouns"]),
-        sideline_nouns=_folded(g["sideline_nouns"]),
-        member_nouns=_folded(g["member_nouns"]),
-        flag_nouns=_folded(g["flag_nouns"]),
-        instrument_nouns=_folded(data["instrument_nouns"]), container_nouns=_folded(data["container_nouns"]), response_nouns=_folded(data["response_nouns"]), joining_nouns=_folded(data["joining_nouns"]), force_nouns=_folded(data["force_nouns"]),
-        authority_nouns=_folded(data["authority_nouns"]),
+        since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=folded_words(data["when_words"]),
+        demonstratives=folded_words(g["demonstratives"]),
+        clause_pronouns=folded_words(g["clause_pronouns"]),
+        sideline_nouns=folded_words(g["sideline_nouns"]),
+        member_nouns=folded_words(g["member_nouns"]),
+        flag_nouns=folded_words(g["flag_nouns"]),
+        instrument_nouns=folded_words(data["instrument_nouns"]), container_nouns=folded_words(data["container_nouns"]), response_nouns=folded_words(data["response_nouns"]), joining_nouns=folded_words(data["joining_nouns"]), force_nouns=folded_words(data["force_nouns"]),
+        authority_nouns=folded_words(data["authority_nouns"]),
         decision_verbs=frozenset(data["decision_verbs"]), decided_types=frozenset(data["decided_types"]),
         host_readings=frozenset(lemma_ for lemma_, readings in verbs.items() if any(r.roles == "host" for r in readings)),
     )

@@ -1,10 +1,12 @@
 """Figures: every number of an article that measures something, with its frame.
 
-`extract_measurements(text, sentences, places, timexes, published, lang)` is a pure
-function: the sentences, places and time expressions come from the layers
-upstream, the vocabulary from the `figures.yaml` of the language bundle `lang`
-(French when None; built once per bundle by `lexicon.figure_language`), the
-fallback exchange rates from `resources/rates.yaml`. For
+`extract_measurements(text, sentences, places, timexes, published, lang, view)` is a
+pure function: the folded text, sentences and numbers come from the article view
+(`veille.extract.view`, built from `text` and the parser's `sentences` when not
+given), the places and time expressions from the layers upstream, the vocabulary
+from the `figures.yaml` of the language bundle `lang` (French when None; built
+once per bundle by `lexicon.figure_language`), the fallback exchange rates from
+`resources/rates.yaml`. For
 
     "Les expéditions de Liaoning vers la Russie ont augmenté de 82,3 % au cours
      des neuf premiers mois, pour atteindre 42,64 milliards de yuans

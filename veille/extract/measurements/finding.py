@@ -1,5 +1,5 @@
-"""Finding figures: the numbers of a text that measure something, with their unit, scale and
-qualifier, and the sentences they sit in."""
+"""Finding figures: the numbers of a text (the article view's) that measure something, with their
+unit, scale and qualifier."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from veille.extract.measurements.lexicon import (CLAUSE_END_RE, FigureLanguage, FULL_STOP_RE, lexicon_key,
-                                                 SENT_SPLIT_RE, YEAR_RE)
-from veille.extract.numbers import Number, numbers_in, qualifier_before
+from veille.extract.measurements.lexicon import CLAUSE_END_RE, FigureLanguage, lexicon_key, YEAR_RE
+from veille.extract.numbers import Number, qualifier_before
 from veille.records import Period, Timex
-from veille.text import fold
 
 
 @dataclass
@@ -289,7 +287,7 @@ def _borrow_units(lex: FigureLanguage, ft: str, numbers: list[Number], found: li
             found[i] = f
 
 
-def figures(lex: FigureLanguage, text: str, ft: str, sentence_of,
+def figures(lex: FigureLanguage, text: str, ft: str, found_numbers: Sequence[Number], sentence_of,
             skip: list[tuple[int, int]]) -> tuple[list[Fig], dict[str, float]]:
     rate_figs, per_usd, taken = _rates(lex, ft)
     figs = list(rate_figs)
@@ -297,7 +295,7 @@ def figures(lex: FigureLanguage, text: str, ft: str, sentence_of,
         if not _overlaps(f.start, f.end, taken):
             figs.append(f)
             taken.append((f.start, f.end))
-    numbers = [n for n in numbers_in(lex.numbers, text, ft)
+    numbers = [n for n in found_numbers
                if not _overlaps(n.num_start, n.end, taken) and not _overlaps(n.num_start, n.end, skip)]
     found: list[Fig | None] = [_unit_of(lex, text, ft, n) for n in numbers]
     _borrow_units(lex, ft, numbers, found, sentence_of)
@@ -317,54 +315,6 @@ def year_timexes(ft: str, figs: list[Fig], timexes: list[Timex]) -> list[Timex]:
         if not _overlaps(m.start(), m.end(), spans):
             y = m.group()
             out.append(Timex(m.start(), m.end(), y, "DATE", f"{y}-01-01", f"{y}-12-31", "year"))
-    return out
-
-
-# --- framing ----------------------------------------------------------------------
-
-def article_sentences(lex: FigureLanguage, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The given sentences, trimmed and cut at line breaks (a paragraph never continues a sentence)."""
-    spans = []
-    for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in sentences):
-        for m in re.finditer(r"[^\n]+", text[s:e]):
-            a, b = s + m.start(), s + m.end()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if b > a and (not spans or a >= spans[-1][1]):
-                spans.append((a, b))
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:     # a parser's cut inside "machines-outils", "Chine-Europe" or "240,11 Mds $"
-        if merged and "\n" not in text[merged[-1][1]:a] and text[merged[-1][1] - 1] not in ".!?…»\"”":
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    if merged:
-        return [piece for a, b in merged for piece in _split_missed(lex, text, a, b)]
-    out, pos = [], 0
-    for m in SENT_SPLIT_RE.finditer(text):
-        if m.start() > pos:
-            out.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        out.append((pos, len(text)))
-    return out or [(0, len(text))]
-
-
-def _split_missed(lex: FigureLanguage, text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A sentence cut where the parser missed a full stop: "... des Su-35S. Selon Moscou, ..."
-    (never after an abbreviation or an initial: "M. Poutine", "MM. Xi et Poutine")."""
-    out = []
-    for m in FULL_STOP_RE.finditer(text, a, b):
-        word = m.group("word").strip("-'(\"«")
-        if not (fold(word) in lex.abbreviations or len(word) == 1 and word.isalpha()):
-            cut = m.end()
-            end = m.start("word") + len(m.group().rstrip())
-            if end > a:
-                out.append((a, end))
-                a = cut
-    out.append((a, b))
     return out
 
 

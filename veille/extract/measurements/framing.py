@@ -15,12 +15,11 @@ from veille.extract.measurements.clause import (baseline, clause_end_at, clause_
                                                 rate_table, read_flow, read_period, read_relation, read_roles,
                                                 read_status, referent, restates, sides, status_after,
                                                 top_states, years_of)
-from veille.extract.measurements.finding import (article_sentences, Fig, figures, sentence_index,
-                                                 shared_currency, year_timexes)
+from veille.extract.measurements.finding import Fig, figures, sentence_index, shared_currency, year_timexes
 from veille.extract.measurements.lexicon import CLAUSE_END_RE, figure_language, FigureLanguage
 from veille.language import Language
 from veille.records import Measurement, PlaceRef, Timex
-from veille.text import fold
+from veille.extract.view import ArticleView, article_view
 
 
 @dataclass
@@ -251,21 +250,25 @@ def _usd(f: Fig, per_usd: dict[str, float], published: str | None) -> float | No
 
 def extract_measurements(text: str, sentences: Sequence[tuple[int, int]], places: Sequence[PlaceRef],
                          timexes: Sequence[Timex], published: str | None,
-                         lang: Language | None = None) -> list[Measurement]:
+                         lang: Language | None = None, view: ArticleView | None = None) -> list[Measurement]:
     """Every figure of `text` that measures something, in text order, with its frame.
 
     "En septembre, le commerce bilatéral entre la Russie et la Chine a atteint
     21,18 milliards de dollars" -> value 21180000000.0, unit USD, kind amount,
     relation level, metric trade_volume, from CHN, to RUS, period September.
+    `view` is the article's view (its folded text, sentences and numbers); without it, one is
+    built from `text` and the parser's `sentences`.
     """
     if not text:
         return []
-    lex = figure_language(lang)
-    ft = fold(text)
-    sents = article_sentences(lex, text, sentences)
+    view = view or article_view(text, None, lang, sentences)
+    lex = figure_language(view.lang)
+    ft = view.folded
+    sents = list(view.sentences)
     starts = [s for s, _ in sents]
     tx = sorted(timexes, key=lambda t: t.start)
-    figs, per_usd = figures(lex, text, ft, lambda pos: sentence_index(starts, pos), [(t.start, t.end) for t in tx])
+    figs, per_usd = figures(lex, text, ft, view.numbers, lambda pos: sentence_index(starts, pos),
+                            [(t.start, t.end) for t in tx])
     if not figs:
         return []
     paragraph = [0]

@@ -2,7 +2,8 @@
 grammar words of one language (its `figures.yaml`), and the patterns built from them, once per
 bundle (`figure_language(lang)`); the stages ask it for concepts, never for words. What holds in
 every language stays here: the exchange rates of `resources/rates.yaml`, the yearly metrics of
-`resources/metrics.yaml`, and the punctuation that ends a clause or a sentence."""
+`resources/metrics.yaml`, and the punctuation that ends a clause (where a sentence ends is the
+article view's: `veille.extract.view`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from veille.extract.numbers import NumberLanguage, number_language, phrase_alternation, phrases_regex, \
-    word_alternation
+from veille.extract.numbers import NumberLanguage, number_language
 from veille.language import Language, default as default_language
 from veille.resources import load
-from veille.text import fold
+from veille.text import (alternation, fold, folded_table, phrase_alternation as _alt, phrases_ending,
+                         phrases_regex)
 
 
 RATES = load("rates.yaml") or {}
@@ -22,15 +23,14 @@ YEARLY_METRICS = frozenset(load("metrics.yaml")["yearly_metrics"])
 
 CLAUSE_END_RE = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]\s")
 PHRASE_END_RE = re.compile(r"[,;:()\[\].!?…]|\s[-\u2013\u2014]\s")
-SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|\n+")
-FULL_STOP_RE = re.compile(r"(?<![^\s.!?…])(?P<word>[^\s.!?…]+)[.!?…]+[\"”»)]*\s+(?=[«\"“]?\s*[A-ZÀ-Ý])")
 YEAR_RE = re.compile(r"(?<![\w,.\-/])(?:19[5-9]\d|20\d\d)(?![\w\-/]|[,.]\d)")
 
 _SP = r"[^\S\n]{0,3}"
 
 
-def _alt(phrases) -> str:
-    return phrase_alternation(phrases)
+def _right_after(phrases) -> re.Pattern:
+    """One of the phrases right after a number, a few spaces (no line break) between: "%", "fois"."""
+    return re.compile(rf"{_SP}(?:{_alt(phrases)})")
 
 
 def lexicon_key(s: str) -> str:
@@ -63,7 +63,6 @@ class FigureLanguage:
 
     code: str
     numbers: NumberLanguage
-    abbreviations: frozenset[str]
     # units
     currency_names: dict[str, str]
     currency_prefixes: dict[str, str]
@@ -181,9 +180,8 @@ def figure_language(lang: Language | None = None) -> FigureLanguage:
 def _build(lang: Language) -> FigureLanguage:
     v = lang.data("figures")
     g = v["grammar"]
-    words = {name: word_alternation(g[name]) for name in g}
+    words = {name: alternation(g[name]) for name in g}
     return FigureLanguage(code=lang.code, numbers=number_language(lang),
-                          abbreviations=frozenset(fold(a) for a in v["abbreviations"]),
                           **_units(v, words), **_cues(v, words), **_places(v, words), **_times(v, words),
                           **_links(v, words))
 
@@ -197,38 +195,38 @@ def _units(v: dict, w: dict[str, str]) -> dict[str, Any]:
     for name, spec in v["shared_currency_names"].items():
         for n in spec["names"]:
             names[fold(n)] = f"~{name}"
-    minor = {fold(k): float(x) for k, x in v["minor_units"].items()}
+    minor = folded_table(v["minor_units"], float)
     physical = {fold(n): (u["unit"], float(u.get("factor", 1)), u.get("case"), u.get("per"))
                 for u in v["physical_units"] for n in u["names"]}
     count = Lexicon((n, metric) for metric, ns in v["count_nouns"].items() for n in ns)
-    stems = {fold(k): float(x) for k, x in v["multiplier_stems"].items()}
+    stems = folded_table(v["multiplier_stems"], float)
     model_metrics = set(v["model_count_metrics"])
     currency = _alt(list(names) + list(prefixes))
     number = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
-    one = rf"(?:1|{word_alternation(v['indefinite_articles'])})"
-    fractions = {fold(k): float(x) for k, x in v["fractions"].items()}
+    one = rf"(?:1|{alternation(v['indefinite_articles'])})"
+    fractions = folded_table(v["fractions"], float)
     fraction_changes = {lexicon_key(fold(k)): float(x) for k, x in v["fraction_changes"].items()}
     return dict(
         currency_names=names, currency_prefixes=prefixes, shared_currencies=v["shared_currency_names"],
         currency_after=re.compile(rf"{_SP}(?:(?:{w['of']})\s*)?(?P<u>{_alt(names)})"),
         currency_before=re.compile(rf"(?<![\w$€£¥₽])(?P<u>{_alt(prefixes)}){_SP}$"),
-        percent=re.compile(rf"{_SP}(?:{_alt(v['percent_signs'])})"),
+        percent=_right_after(v["percent_signs"]),
         minor_units=minor,
         minor_unit=re.compile(rf"{_SP}(?P<minor>{_alt(minor)}){_SP}(?:{w['of']})\s*(?P<u>{_alt(names)})"),
         # the cents a minor-unit word names, or that a function word or a stop follows
         cents_after=re.compile(
             rf"(?<!\s)(?:\s++(?:{w['and']}))?+\s++(?P<c>\d{{1,2}})(?:{_SP}(?:{_alt(minor)})(?!\w)"
             rf"|(?=\s*+[.,;:!?)]|\s*+$|\s++(?:{w['function_words']})(?!\w)))"),
-        percentage_points=re.compile(rf"{_SP}(?:{_alt(v['percentage_points'])})"),
-        basis_points=re.compile(rf"{_SP}(?:{_alt(v['basis_points'])})"),
-        points=re.compile(rf"{_SP}(?:{_alt(v['points_after_change'])})"),
+        percentage_points=_right_after(v["percentage_points"]),
+        basis_points=_right_after(v["basis_points"]),
+        points=_right_after(v["points_after_change"]),
         index=phrases_regex(v["index_words"]), index_points_above=v["index_points_above"],
         physical_units=physical,
         physical_unit=re.compile(rf"(?:{_SP}|-)(?:(?:{w['of']})\s*)?(?P<u>{_alt(physical)})"),   # "2,5-km" too
         count=count,
         count_unit=re.compile(
             rf"{_SP}(?:(?:{w['of']})\s*)?(?:(?:{_alt(v['count_adjectives'])})\s+)?(?P<u>{_alt(count)})"),
-        count_word=re.compile(f"(?:{_alt(count)})"),
+        count_word=phrases_regex(count),
         model_count_noun=re.compile(
             f"(?:{_alt([n for metric, ns in v['count_nouns'].items() if metric in model_metrics for n in ns])})"),
         model=re.compile(   # run on the text as written: a model name keeps its case
@@ -240,24 +238,24 @@ def _units(v: dict, w: dict[str, str]) -> dict[str, Any]:
         accented_endings={fold(e): e for e in v["multiplier_endings"] if fold(e) != e},
         multiplier=re.compile(
             rf"(?<!\w)(?P<stem>{'|'.join(map(re.escape, stems))})"
-            rf"(?P<end>{'|'.join(sorted((fold(e) for e in v['multiplier_endings']), key=len, reverse=True))})(?!\w)"),
-        multiplied_by=re.compile(rf"(?:{_alt(v['multiplied_by'])})\s*$"),
-        divided_by=re.compile(rf"(?:{_alt(v['divided_by'])})\s*$"),
+            rf"(?P<end>{alternation(v['multiplier_endings'])})(?!\w)"),
+        multiplied_by=phrases_ending(v["multiplied_by"]),
+        divided_by=phrases_ending(v["divided_by"]),
         multiply_verb=phrases_regex(v["multiply_verb"]),
-        times=re.compile(rf"{_SP}(?:{_alt(v['times_more'])})"),
+        times=_right_after(v["times_more"]),
         by_end=re.compile(rf"(?<!\w)(?:{w['by']})\s*$"),
         rates=(
-            re.compile(rf"(?<![\w,.]){one}\s*(?P<base>{currency})\s*(?:=|{word_alternation(v['rate_equals'])})"
+            re.compile(rf"(?<![\w,.]){one}\s*(?P<base>{currency})\s*(?:=|{alternation(v['rate_equals'])})"
                        rf"\s*(?P<rate>{number})\s*(?P<quote>{currency})"),
             re.compile(rf"(?<![\w,.])(?P<rate>{number})\s*(?P<quote>{currency})\s*(?:{_alt(v['rate_per'])})\s*"
                        rf"(?:(?<!\w){one}\s*)?(?P<base>{currency})"),
         ),
         japan=phrases_regex(v["japan_words"]), china=phrases_regex(v["china_words"]),
-        fractions=fractions, numerators={fold(k): float(x) for k, x in v["fraction_numerators"].items()},
+        fractions=fractions, numerators=folded_table(v["fraction_numerators"], float),
         fraction=re.compile(
             rf"(?<!\w)(?P<num>{_alt(v['fraction_numerators'])})\s+(?P<frac>{_alt(fractions)})"
             rf"(?=\s*(?:{_alt(v['fraction_after'])}))"),
-        fraction_changes=fraction_changes, fraction_change=re.compile(f"(?:{_alt(fraction_changes)})"),
+        fraction_changes=fraction_changes, fraction_change=phrases_regex(fraction_changes),
     )
 
 
@@ -273,12 +271,12 @@ def _cues(v: dict, w: dict[str, str]) -> dict[str, Any]:
             rf"|(?P<level>{_alt(rc['level'])})|(?P<share>{_alt(rc['share'])})"),
         share_cue=phrases_regex(rc["share"]),
         direct=re.compile(rf"(?:(?P<up>{_alt(rc['direct_up'])})|(?P<down>{_alt(rc['direct_down'])}))\s*$"),
-        after_up=re.compile(rf"{_SP}(?:{_alt(v['change_after_up'])})"),
-        after_down=re.compile(rf"{_SP}(?:{_alt(v['change_after_down'])})"),
+        after_up=_right_after(v["change_after_up"]),
+        after_down=_right_after(v["change_after_down"]),
         after_share=re.compile(
             rf"{_SP}(?:{_alt(v['share_after'])})\s*(?!(?:{_alt(v['share_after_not'])}))\w"),
-        change_size=re.compile(f"(?:{_alt(v['grammar']['change_size_marks'])})"),
-        amount_level=re.compile(f"(?:{_alt(rc['amount_level'])})"),
+        change_size=phrases_regex(v["grammar"]["change_size_marks"]),
+        amount_level=phrases_regex(rc["amount_level"]),
         subject_change=re.compile(
             rf"(?P<up>{_alt(rc['change_subject_up'])})|(?P<down>{_alt(rc['change_subject_down'])})"),
         own_value=re.compile(rf"\s*(?:{w['of']})\s*(?:{w['possessives']})(?!\w)"),
@@ -288,8 +286,8 @@ def _cues(v: dict, w: dict[str, str]) -> dict[str, Any]:
         status_cue_after=re.compile(
             rf"(?P<target>{_alt(sc['target_after'])})|(?P<forecast>{_alt(sc['forecast_after'])})"),
         not_forecast=phrases_regex(sc["not_forecast"] + v["not_future"]),
-        metric=metric, metric_word=re.compile(f"(?:{_alt(metric)})"),
-        metric_after=re.compile(rf"{_SP}(?:{word_alternation(v['grammar']['of'] + v['grammar']['in'])})"
+        metric=metric, metric_word=phrases_regex(metric),
+        metric_after=re.compile(rf"{_SP}(?:{alternation(v['grammar']['of'] + v['grammar']['in'])})"
                                 rf"\s*(?P<m>{_alt(metric)})"),
         participles=participles, participle=re.compile(rf"{_SP}(?P<m>{_alt(participles)})"),
         agent_participle=re.compile(rf"(?P<m>{_alt(participles)})\s*$"),
@@ -314,7 +312,7 @@ def _places(v: dict, w: dict[str, str]) -> dict[str, Any]:
             rf"|(?P<dest>{_alt(v['destination_before'])})"
             rf"|(?P<origin>{_alt(v['origin_before'])})|(?P<joined>(?<!\w)(?:{w['and']})|,))"
             rf"\s*(?:(?:{articles})\s*)?(?:(?:{_alt(v['place_heads'])})\s*"
-            rf"(?:{word_alternation(v['grammar']['of'] + v['grammar']['of_the'])})\s*(?:(?:{articles})\s*)?)?$"),
+            rf"(?:{alternation(v['grammar']['of'] + v['grammar']['of_the'])})\s*(?:(?:{articles})\s*)?)?$"),
         demonym_prep=re.compile(
             rf"(?:(?P<dest>{_alt(v['destination_before'])})|(?P<between>{_alt(v['between_before'])}))"
             rf"\s+(?:[\w'-]+\s+){{1,2}}$"),
@@ -325,45 +323,45 @@ def _places(v: dict, w: dict[str, str]) -> dict[str, Any]:
         source=phrases_regex(v["source_before"]),
         both=phrases_regex(v["both_parties"]), total=phrases_regex(v["total_markers"]),
         count_origin_verb=phrases_regex(v["count_origin_verbs"]),
-        person_title=re.compile(rf"(?:{_alt(v['person_titles'])})\s*$"),
+        person_title=phrases_ending(v["person_titles"]),
         lead_article=re.compile(rf"^(?:(?:{as_written})\s*)", re.I),
     )
 
 
 def _times(v: dict, w: dict[str, str]) -> dict[str, Any]:
     return dict(
-        baseline=re.compile(rf"(?:{_alt(v['baseline_before'])})\s*$"),
+        baseline=phrases_ending(v["baseline_before"]),
         bare_than=re.compile(rf"(?<!\w)(?:{w['than']})\s*$"),
         comparative=phrases_regex(v["baseline_comparatives"]),
         relative_after=re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(v['period_relative_after'])})"),
-        reporting=re.compile(rf"(?:{_alt(v['reporting_before'])})\s*$"),
-        act=re.compile(rf"(?:{_alt(v['act_before'])})\s*$"),
+        reporting=phrases_ending(v["reporting_before"]),
+        act=phrases_ending(v["act_before"]),
         background=phrases_regex(v["background_markers"]),
-        horizon=re.compile(rf"(?:{_alt(v['horizon_words'])})"),
+        horizon=phrases_regex(v["horizon_words"]),
         per_year=phrases_regex(v["per_year_words"]),
     )
 
 
 def _links(v: dict, w: dict[str, str]) -> dict[str, Any]:
     g = v["grammar"]
-    both = word_alternation(g["and"] + g["or"])
-    restated = word_alternation(g["restating_qualifiers"])
+    both = alternation(g["and"] + g["or"])
+    restated = alternation(g["restating_qualifiers"])
     return dict(
-        compare=re.compile(rf"(?:{_alt(v['comparison_before'])})\s*$"),
+        compare=phrases_ending(v["comparison_before"]),
         restate_near=re.compile(rf"(?<!\w)(?:{_alt(v['restating_determiners'])})\s*$"),
         restate_noun=re.compile(
             rf"(?:{_alt(v['restating_determiners'])})\s+(?:{_alt(v['restating_nouns'])})"),
         equivalence=re.compile(
-            rf"^\s*+(?:[(\[]|,?\s*+(?:{word_alternation(g['so'] + g['or'] + g['that_is'])}))"
+            rf"^\s*+(?:[(\[]|,?\s*+(?:{alternation(g['so'] + g['or'] + g['that_is'])}))"
             rf"\s*+(?:{restated})?\s*+$"),
         so_end=re.compile(rf",\s*(?:{w['so']})\s*(?:{restated})?\s*$"),
         borrow_gap=re.compile(
             rf"(?<!\s)[^\S\n]*+,?[^\S\n]*+"
-            rf"(?:{word_alternation(g['versus'] + g['and'] + g['to'] + g['so'] + g['then'] + g['or'] + g['of_which'])})"
+            rf"(?:{alternation(g['versus'] + g['and'] + g['to'] + g['so'] + g['then'] + g['or'] + g['of_which'])})"
             rf"[^\S\n]+(?:\w+[^\S\n]+){{0,2}}?"),
         shared_unit_gap=re.compile(
-            rf"\s*(?:{word_alternation(g['to'] + g['and'] + g['or'] + g['versus'])}|-|\u2013)\s*"),
-        list_gap=re.compile(rf"^\s*(?:,|{word_alternation(g['and'] + g['or'] + g['then'])})?\s*$"),
+            rf"\s*(?:{alternation(g['to'] + g['and'] + g['or'] + g['versus'])}|-|\u2013)\s*"),
+        list_gap=re.compile(rf"^\s*(?:,|{alternation(g['and'] + g['or'] + g['then'])})?\s*$"),
         list_join_end=re.compile(rf"(?:,|\b(?:{both}))\s*$"),
         of_which_gap=re.compile(rf"^\s*,?\s*(?:{w['of_which']})\s*$"),
         of_start=re.compile(rf"\s*(?:{w['of']})"),

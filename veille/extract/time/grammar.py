@@ -1,6 +1,6 @@
 """A small grammar of time expressions over folded text, built from a language bundle.
 
-    grammar(lang).find_atoms(fold_text(text))     # lang: a veille.language.Language
+    grammar(lang).find_atoms(fold(text, hyphens=True))     # lang: a veille.language.Language
 
 Two steps. `find_atoms` matches the building blocks ("9 mai", "mars", "2030",
 "la semaine dernière", "quatre jours", "au début du mois") with regexes built
@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from text_to_num import text2num
 
-from veille.language import Language, default
+from veille.language import Language
+from veille.text import alternation
 
-from .vocab import Vocab, alternation, leading, vocab
+from .vocab import Vocab, from_vocab, leading
 
 B = r"(?<!\w)"
 E = r"(?!\w)"
@@ -55,7 +56,10 @@ class Expr:
 
 
 def number(words: str, code: str) -> float | None:
-    """The value of a count in digits or in words of language `code`: "vingt-deux" -> 22.0."""
+    """The value of a count in digits or in words of language `code`: "vingt-deux" -> 22.0.
+
+    The count of a match the grammar made ("quatre jours"), not one of the view's numbers: the
+    time layer also reads plain text, and its counts are digits or number words only."""
     words = words.strip()
     if words[:1].isdigit():
         return float(words.replace(" ", "").replace(",", "."))
@@ -78,9 +82,7 @@ def _words(words) -> str:
 
 def grammar(lang: Language | None = None) -> Grammar:
     """The grammar of `lang`'s time vocabulary (French when None), compiled once per bundle."""
-    lang = lang or default()
-    words = vocab(lang)     # outside `cached`: a build may not ask its bundle for another
-    return lang.cached("time.grammar", lambda _: Grammar(words))
+    return from_vocab(lang, "time.grammar", Grammar)
 
 
 class Grammar:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import bisect
 import re
 
-from veille.language import Language, default
-from veille.text import APOSTROPHES
+from veille.language import Language
+from veille.text import APOSTROPHES, alternation, fold, longest_first, spaced
 
-from .vocab import Vocab, fold_text, vocab
+from .vocab import Vocab, from_vocab
 
 PAST, FUTURE = "past", "future"
 
@@ -29,24 +29,25 @@ _LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\s+$")
 _OPENING = re.compile(r"[\s«\"“(\[]*")
 
 
+def _as_written(word: str) -> str:
+    """A cue word as the cue patterns match it: not folded (they run on the text as written)."""
+    return word.translate(APOSTROPHES)
+
+
 def _words(words) -> str:
-    forms = sorted({str(w).translate(APOSTROPHES) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in forms)
+    return alternation(words, form=_as_written)
 
 
 def _bounded(words) -> str:
     """An alternation of `words`, each a whole word where it begins or ends with a letter:
     ["que", ";"] matches "que" but not "quelque", and any ";"."""
-    forms = sorted({str(w).translate(APOSTROPHES) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join((r"(?<!\w)" if re.match(r"\w", w) else "") + r"\s+".join(map(re.escape, w.split()))
-                    + (r"(?!\w)" if re.search(r"\w$", w) else "") for w in forms)
+    return "|".join((r"(?<!\w)" if re.match(r"\w", w) else "") + spaced(w)
+                    + (r"(?!\w)" if re.search(r"\w$", w) else "") for w in longest_first(words, _as_written))
 
 
 def tense_cues(lang: Language | None = None) -> TenseCues:
     """The tense cues of `lang`'s time vocabulary (French when None), compiled once per bundle."""
-    lang = lang or default()
-    words = vocab(lang)     # outside `cached`: a build may not ask its bundle for another
-    return lang.cached("time.tense", lambda _: TenseCues(words))
+    return from_vocab(lang, "time.tense", TenseCues)
 
 
 class TenseCues:
@@ -60,7 +61,7 @@ class TenseCues:
         self.past_words = re.compile(rf"(?<!\w)(?:{_words(t['past_words'])})(?!\w)", re.I)
         endings = "|".join(re.escape(e) for e in t["future_endings"])
         self.future_endings = re.compile(rf"(?<!\w)\w+(?:{endings})(?!\w)")
-        self.not_future = {fold_text(w) for w in t["not_future"]}
+        self.not_future = {fold(w, hyphens=True) for w in t["not_future"]}
         past_endings = "|".join(re.escape(e) for e in t["past_endings"])
         # a past ending after these letters is the conditional: "signeraient"
         not_after = "".join(rf"(?<!{re.escape(c)})" for c in t["conditional_letters"])
@@ -102,7 +103,7 @@ class TenseCues:
         found += [(m.start(), m.end(), PAST) for m in self.past_endings.finditer(text)]
         for m in self.future_endings.finditer(text):
             word = m.group()
-            if len(word) >= 3 and not word[0].isupper() and fold_text(word) not in self.not_future:
+            if len(word) >= 3 and not word[0].isupper() and fold(word, hyphens=True) not in self.not_future:
                 found.append((m.start(), m.end(), PAST if self.imperfect(word) else FUTURE))
         return sorted(found)
 

@@ -3,56 +3,25 @@
     vocab(lang).months["aout"] -> 8           # lang: a veille.language.Language; French by default
 
 Every word is folded like the text it is matched against (`veille.text.fold`:
-no case, no accents, straight apostrophes), so the grammar only sees one form.
+no case, no accents, straight apostrophes; the text also takes its hyphen step),
+so the grammar only sees one form.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from typing import Callable, TypeVar
 
 from veille.language import Language, default
-from veille.text import fold
+from veille.text import NEVER, fold, folded_table, longest_first, spaced
 
-HYPHENS = {"\u2010": "-", "\u2011": "-"}
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    folded = fold(ch)
-    folded = folded if len(folded) == 1 else ch
-    return HYPHENS.get(folded, folded)
-
-
-def fold_text(text: str) -> str:
-    """`text` folded one character for one character, so offsets carry over.
-
-    "Fin Août" -> "fin aout".
-    """
-    table = {ord(ch): _fold_char(ch) for ch in set(text)}
-    return text.translate(table)
-
-
-def alternation(words) -> str:
-    """A regex alternation of folded `words`, longest first, spaces as runs of spaces.
-
-    ["d'ici", "d'ici à"] -> "d'ici\\s+a|d'ici".
-    """
-    forms = sorted({fold(str(w)) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in forms)
+T = TypeVar("T")
 
 
 def leading(words) -> str:
     """An alternation of folded `words` as `alternation` has it, each with the spaces after it,
     none after an elided word: ["de", "d'"] -> "d'|de\\s+" ("de mars", "d'avril")."""
-    forms = sorted({fold(str(w)) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) + ("" if w.endswith("'") else r"\s+")
-                    for w in forms)
-
-
-def _folded_map(mapping: dict) -> dict:
-    return {fold(str(k)): v for k, v in mapping.items()}
+    return "|".join(spaced(w) + ("" if w.endswith("'") else r"\s+") for w in longest_first(words)) or NEVER
 
 
 @dataclass(frozen=True)
@@ -146,35 +115,31 @@ class Vocab:
     accented_markers: tuple     # (folded, as written in lower case): ("des", "dès")
 
 
-def _anchors(entries) -> dict:
-    out = {}
-    for entry in entries or ():
-        day = entry["date"]
-        day = day if isinstance(day, date) else date.fromisoformat(str(day))
-        for name in entry["names"]:
-            out[fold(name)] = day
-    return out
-
-
-def _units(entries) -> dict:
+def _by_name(entries, names: str, value: Callable[[dict], T]) -> dict[str, T]:
+    """{folded name: value(entry)} for every name (under `names`) of every entry of a bundle's
+    list: a unit by its forms, a kind of day range by its opening words, a day by its names."""
     out = {}
     for entry in entries:
-        unit = Unit(iso=entry["iso"], size=float(entry.get("size", 1)),
-                    time=bool(entry.get("time", False)), granularity=entry["granularity"],
-                    digits_only=bool(entry.get("digits_only", False)),
-                    also_ordinal=bool(entry.get("also_ordinal", False)))
-        for form in entry["forms"]:
-            out[fold(form)] = unit
+        read = value(entry)
+        for name in entry[names]:
+            out[fold(str(name))] = read
     return out
 
 
-def _day_ranges(entries) -> dict:
-    out = {}
-    for entry in entries:
-        kind = DayRange(closes=frozenset(fold(str(w)) for w in entry["close"]), dash=bool(entry.get("dash")))
-        for opening in entry["open"]:
-            out[fold(str(opening))] = kind
-    return out
+def _day(entry: dict) -> date:
+    day = entry["date"]
+    return day if isinstance(day, date) else date.fromisoformat(str(day))
+
+
+def _unit(entry: dict) -> Unit:
+    return Unit(iso=entry["iso"], size=float(entry.get("size", 1)),
+                time=bool(entry.get("time", False)), granularity=entry["granularity"],
+                digits_only=bool(entry.get("digits_only", False)),
+                also_ordinal=bool(entry.get("also_ordinal", False)))
+
+
+def _day_range(entry: dict) -> DayRange:
+    return DayRange(closes=frozenset(fold(str(w)) for w in entry["close"]), dash=bool(entry.get("dash")))
 
 
 def _range_words(entry) -> dict:
@@ -186,71 +151,49 @@ def vocab(lang: Language | None = None) -> Vocab:
     return (lang or default()).cached("time.vocab", _build)
 
 
+def from_vocab(lang: Language | None, key: str, build: Callable[[Vocab], T]) -> T:
+    """`build(vocab(lang))`, once per bundle under `key`: what a time stage compiles from the
+    vocabulary (the vocabulary is built first, outside `cached`: a build may not ask its bundle
+    for another)."""
+    lang = lang or default()
+    words = vocab(lang)
+    return lang.cached(key, lambda _: build(words))
+
+
+# The fields that are the bundle's list, or table, of the same name, folded.
+FOLDED_LISTS = (
+    "number_words", "relative_day_blockers", "day_parts", "this_day_parts", "first_words", "last_words",
+    "duration_qualifiers", "age_markers", "demonstratives", "approximation_articles", "season_articles",
+    "comparison_cues", "month_subject_verbs", "vague_counts", "day_articles", "numeric_day_articles", "of",
+    "of_the", "of_the_month", "this_month", "of_the_year", "this_year", "year_of", "quarter_determiners",
+    "count_determiners", "unit_articles", "proximal_suffixes", "anchor_articles", "decades",
+    "weekday_determiners", "day_part_articles", "indefinite_articles", "and_words", "half_words",
+    "hour_marks", "plural_endings",
+)
+FOLDED_TABLES = (
+    "weekdays", "day_words", "ordinals", "deictics", "relative_days", "half_units", "relative_units",
+    "relatives", "context_relatives", "approximations", "seasons", "quarter_codes",
+)
+
+
 def _build(lang: Language) -> Vocab:
     data = lang.data("time")
-    months = _folded_map(data["months"])
-    months.update(_folded_map(data["month_abbreviations"]))
-    folded_list = lambda key: tuple(fold(str(w)) for w in data[key])  # noqa: E731
+    months = folded_table(data["months"])
+    months.update(folded_table(data["month_abbreviations"]))
     return Vocab(
         code=lang.code,
+        **{key: tuple(fold(str(w)) for w in data[key]) for key in FOLDED_LISTS},
+        **{key: folded_table(data[key]) for key in FOLDED_TABLES},
         months=months,
-        weekdays=_folded_map(data["weekdays"]),
-        day_words=_folded_map(data["day_words"]),
-        ordinals=_folded_map(data["ordinals"]),
-        number_words=folded_list("number_words"),
-        deictics=_folded_map(data["deictics"]),
-        relative_days=_folded_map(data["relative_days"]),
-        relative_day_blockers=folded_list("relative_day_blockers"),
-        day_parts=folded_list("day_parts"),
-        this_day_parts=folded_list("this_day_parts"),
-        units=_units(data["units"]),
-        half_units=_folded_map(data["half_units"]),
-        first_words=folded_list("first_words"),
-        last_words=folded_list("last_words"),
-        duration_qualifiers=folded_list("duration_qualifiers"),
-        age_markers=folded_list("age_markers"),
-        relative_units=_folded_map(data["relative_units"]),
-        relatives=_folded_map(data["relatives"]),
-        context_relatives=_folded_map(data["context_relatives"]),
-        demonstratives=folded_list("demonstratives"),
-        approximations=_folded_map(data["approximations"]),
+        units=_by_name(data["units"], "forms", _unit),
         approximation_parts=dict(data["approximation_parts"]),
-        approximation_articles=folded_list("approximation_articles"),
-        seasons=_folded_map(data["seasons"]),
-        season_articles=folded_list("season_articles"),
         markers={role: tuple(str(w) for w in words) for role, words in data["markers"].items()},
-        comparison_cues=folded_list("comparison_cues"),
         tense=dict(data["tense"]),
         abbreviations=tuple(str(w) for w in data["abbreviations"]),
         year_blockers=tuple(str(w) for w in data["year_blockers"]),
-        anchors=_anchors(data["named_anchors"]),
-        month_subject_verbs=folded_list("month_subject_verbs"),
-        vague_counts=folded_list("vague_counts"),
-        day_articles=folded_list("day_articles"),
-        numeric_day_articles=folded_list("numeric_day_articles"),
-        day_ranges=_day_ranges(data["day_ranges"]),
+        anchors=_by_name(data["named_anchors"] or (), "names", _day),
+        day_ranges=_by_name(data["day_ranges"], "open", _day_range),
         month_day_range=_range_words(data["month_day_range"]),
         numeric_day_range=_range_words(data["numeric_day_range"]),
-        of=folded_list("of"),
-        of_the=folded_list("of_the"),
-        of_the_month=folded_list("of_the_month"),
-        this_month=folded_list("this_month"),
-        of_the_year=folded_list("of_the_year"),
-        this_year=folded_list("this_year"),
-        year_of=folded_list("year_of"),
-        quarter_determiners=folded_list("quarter_determiners"),
-        quarter_codes=_folded_map(data["quarter_codes"]),
-        count_determiners=folded_list("count_determiners"),
-        unit_articles=folded_list("unit_articles"),
-        proximal_suffixes=folded_list("proximal_suffixes"),
-        anchor_articles=folded_list("anchor_articles"),
-        decades=folded_list("decades"),
-        weekday_determiners=folded_list("weekday_determiners"),
-        day_part_articles=folded_list("day_part_articles"),
-        indefinite_articles=folded_list("indefinite_articles"),
-        and_words=folded_list("and_words"),
-        half_words=folded_list("half_words"),
-        hour_marks=folded_list("hour_marks"),
-        plural_endings=folded_list("plural_endings"),
         accented_markers=tuple((fold(str(w)), str(w).lower()) for w in data["accented_markers"]),
     )
