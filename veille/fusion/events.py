@@ -337,9 +337,9 @@ def cluster_block(block: str, reports: Iterable[Report]) -> list[Cluster]:
     ordered = sorted(reports, key=lambda r: (r.reach is None, r.rank))
     clusters: list[Cluster] = []
     for r in ordered:
-        fits = [c for c in clusters if c.accepts(r)]
+        fits = [(c.sources, -i, c) for i, c in enumerate(clusters) if c.accepts(r)]
         if fits:
-            max(fits, key=lambda c: (c.sources, -clusters.index(c))).add(r)
+            max(fits, key=lambda fit: fit[:2])[2].add(r)
         else:
             c = Cluster(block)
             c.add(r)
