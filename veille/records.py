@@ -44,6 +44,11 @@ def _span(value: Any) -> tuple[int, int] | None:
     return (int(start), int(end))
 
 
+def _text_span(d: dict) -> dict:
+    """The `start`, `end` and `text` of a `veille/1` record that stands for a span of the article."""
+    return {"start": int(d.get("start") or 0), "end": int(d.get("end") or 0), "text": d.get("text") or ""}
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """An inclusive interval of ISO days; either end may be unknown (None)."""
@@ -185,7 +190,17 @@ class PlaceRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Timex:
+class TextSpan:
+    """A stretch of the article: `start` and `end` are offsets into `Article.text`, `text` what
+    stands between them."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timex(TextSpan):
     """A time expression and what it resolves to.
 
     DATE and PERIOD carry inclusive `begin`/`end_date` ISO days; DURATION
@@ -193,9 +208,6 @@ class Timex:
     (e.g. "publication date unknown").
     """
 
-    start: int
-    end: int
-    text: str
     type: str
     begin: str | None = None
     end_date: str | None = None
@@ -223,14 +235,13 @@ class Timex:
     @classmethod
     def from_dict(cls, d: dict) -> Timex:
         return cls(
-            start=int(d.get("start") or 0), end=int(d.get("end") or 0), text=d.get("text") or "",
-            type=d.get("type") or "DATE", begin=d.get("begin"), end_date=d.get("end_date"),
+            **_text_span(d), type=d.get("type") or "DATE", begin=d.get("begin"), end_date=d.get("end_date"),
             granularity=d.get("granularity"), value=d.get("value"), note=d.get("note"),
         )
 
 
 @dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(TextSpan):
     """A figure with its value, unit and frame.
 
     `value` is in plain units (42,64 milliards -> 42640000000.0); `value_max`
@@ -238,9 +249,6 @@ class Measurement:
     approximation word ("about", "over", "under", "nearly").
     """
 
-    start: int
-    end: int
-    text: str
     value: float
     unit: str
     kind: str
@@ -269,8 +277,7 @@ class Measurement:
     @classmethod
     def from_dict(cls, d: dict) -> Measurement:
         return cls(
-            start=int(d.get("start") or 0), end=int(d.get("end") or 0), text=d.get("text") or "",
-            value=float(d["value"]), unit=d["unit"], kind=d.get("kind") or "count",
+            **_text_span(d), value=float(d["value"]), unit=d["unit"], kind=d.get("kind") or "count",
             relation=d.get("relation") or "level", status=d.get("status") or "actual",
             metric=d.get("metric"), from_=d.get("from"), to=d.get("to"),
             period=Period.from_dict(d.get("period")),
@@ -336,8 +343,7 @@ class Quote:
 
     @classmethod
     def from_dict(cls, d: dict) -> Quote:
-        return cls(speaker=d.get("speaker"), text=d.get("text") or "",
-                   start=int(d.get("start") or 0), end=int(d.get("end") or 0))
+        return cls(speaker=d.get("speaker"), **_text_span(d))
 
 
 @dataclass(frozen=True, slots=True)

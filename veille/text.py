@@ -118,6 +118,17 @@ def phrase_alternation(phrases: Iterable[str]) -> str:
     return "|".join(alts) or NEVER
 
 
+def words_regex(words: Iterable, form: Callable[[str], str] = fold, flags: int = 0) -> re.Pattern:
+    """One of `words` (an `alternation`) as a whole word: `words_regex(["mille"]).search("deux mille")`."""
+    return re.compile(rf"(?<!\w)(?:{alternation(words, form)})(?!\w)", flags)
+
+
+def words_ending(words: Iterable) -> re.Pattern:
+    """One of `words` (an `alternation`), a whole word, closing the searched text, spaces after it
+    aside: `words_ending(["par"]).search(folded, 0, pos)`."""
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})\s*$")
+
+
 def phrases_regex(phrases: Iterable[str]) -> re.Pattern:
     """`phrase_alternation` compiled: `phrases_regex(["plus de"]).search("plus  de 5")`."""
     return re.compile(f"(?:{phrase_alternation(phrases)})")

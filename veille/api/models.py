@@ -77,20 +77,22 @@ class RecordEntity(Shape):
     mentions: list[list[int]] = []
 
 
-class RecordTimex(Shape):
+class RecordSpan(Shape):
+    """A stretch of the article: offsets into its text, and the text between them."""
+
     start: int
     end: int
     text: str
+
+
+class RecordTimex(RecordSpan):
     type: str
     begin: Optional[str] = None
     end_date: Optional[str] = None
     granularity: Optional[str] = None
 
 
-class RecordMeasurement(Shape):
-    start: int
-    end: int
-    text: str
+class RecordMeasurement(RecordSpan):
     value: float
     unit: str
     kind: str

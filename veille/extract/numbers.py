@@ -31,7 +31,8 @@ from decimal import Decimal, InvalidOperation
 from text_to_num import text2num
 
 from veille.language import Language, default as default_language
-from veille.text import alternation, fold, folded_table, folded_words, phrase_alternation, phrases_ending
+from veille.text import (alternation, fold, folded_table, folded_words, phrase_alternation, phrases_ending,
+                         words_ending, words_regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def _build(lang: Language) -> NumberLanguage:
         words=re.compile(
             rf"(?<![\w-])(?:{number_word})(?:(?:\s*-\s*(?:{and_})\s*-\s*|\s+(?:{and_})\s+|-|\s+)(?:{number_word}))*"
             rf"(?!\w)(?!-[^a-z])(?:\s*(?P<scale>{scales})(?!\w){half})?"),
-        one_word=re.compile(rf"(?<!\w)(?:{number_word})(?!\w)"),
+        one_word=words_regex(v["number_words"]),
         approximate=re.compile(
             rf"(?<!\w)(?:(?P<det>{determiners})\s+)?"
             rf"(?P<noun>{alternation(approximate_nouns)})"
@@ -139,7 +140,7 @@ def _build(lang: Language) -> NumberLanguage:
         percent_after=re.compile(rf"(?<!\s)\s*+(?:{phrase_alternation(v['percent_signs'])})"),
         range_gap=re.compile(rf"^\s*(?:(?P<and>{and_})|(?P<to>{alternation(g['to'])})|-|\u2013|\u2014)\s*$"),
         between_end=re.compile(rf"(?<!\w)(?:{alternation(v['between_before'])})\s+$"),
-        from_end=re.compile(rf"(?<!\w)(?:{alternation(g['of'])})\s*$"),
+        from_end=words_ending(g["of"]),
         change_from_end=phrases_ending(g["change_from"]),
         continuation=re.compile(rf"^(?:\s+|\s+(?:{and_})\s+)$"),
     )

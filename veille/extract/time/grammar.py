@@ -99,11 +99,13 @@ class Grammar:
         rel = _words({**v.relatives, **v.context_relatives})
         moves = _words(w for w, k in v.relatives.items() if k)
         parts = _words(v.day_parts)
+        part_after = rf"(?:\s+(?P<part>{parts}){E})?"           # "mardi soir", "hier soir"
         and_ = _words(v.and_words)
         num_word = rf"{_words(v.number_words)}{E}"
         num = (rf"(?<![\d.,])(?<!\d\s)(?:\d{{1,3}}(?: \d{{3}})+|\d+)(?:[.,]\d+)?"
                rf"|{num_word}(?:(?:-|\s+)(?:{and_}(?:-|\s+))?{num_word})*")
         qual = _words(v.duration_qualifiers)
+        qualified = rf"{B}(?:(?P<qual>{qual})\s+)?"              # "près de trois jours"
         apx = _words(v.approximations)
         art = _words(v.approximation_articles)
         cal_units = alternation(w for w, u in v.relative_units.items() if u != "weekend")
@@ -187,16 +189,15 @@ class Grammar:
              self._approx),
             ("season", rf"(?P<art>{_words(v.season_articles)})\s*(?P<season>{_words(v.seasons)}){E}"
                        rf"(?:\s+{year()}|\s+(?P<rel>{moves}){E})?", self._season),
-            ("weekday", rf"{B}(?:{_words(v.weekday_determiners)}\s+)?(?P<wd>{weekday}){E}(?:\s+(?P<rel>{moves}){E})?"
-                        rf"(?:\s+(?P<part>{parts}){E})?", self._weekday),
-            ("deictic", rf"(?P<deictic>{_words(v.deictics)}){E}(?:\s+(?P<part>{parts}){E})?",
-             self._deictic),
+            ("weekday", rf"{B}(?:{_words(v.weekday_determiners)}\s+)?(?P<wd>{weekday}){E}"
+                        rf"(?:\s+(?P<rel>{moves}){E})?{part_after}", self._weekday),
+            ("deictic", rf"(?P<deictic>{_words(v.deictics)}){E}{part_after}", self._deictic),
             ("deictic", rf"(?P<thispart>{_words(v.this_day_parts)}){E}", self._this_part),
             ("relative_day", rf"{B}(?P<relday>{_words(v.relative_days)}){E}(?!{day_blockers})"
                              rf"(?:\s+(?:{_words(v.day_part_articles)}\s+)?(?P<part>{parts}){E})?", self._relative_day),
-            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?(?P<n>{num})\s*(?P<unit>{_words(v.units)}){E}"
+            ("duration", rf"{qualified}(?P<n>{num})\s*(?P<unit>{_words(v.units)}){E}"
                          rf"(?:\s+{and_}\s+(?P<half>{_words(v.half_words)}){E})?", self._duration),
-            ("duration", rf"{B}(?:(?P<qual>{qual})\s+)?{_words(v.indefinite_articles)}\s+"
+            ("duration", rf"{qualified}{_words(v.indefinite_articles)}\s+"
                          rf"(?P<halfunit>{_words(v.half_units)}){E}", self._half_duration),
             ("duration", rf"{B}(?P<vague>{_words(v.vague_counts)})\s+(?P<unit>{_words(v.units)}){E}",
              self._vague_duration),

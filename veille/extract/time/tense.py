@@ -14,7 +14,7 @@ import bisect
 import re
 
 from veille.language import Language
-from veille.text import APOSTROPHES, alternation, fold, longest_first, spaced
+from veille.text import APOSTROPHES, fold, longest_first, spaced, words_regex
 
 from .vocab import Vocab, from_vocab
 
@@ -32,10 +32,6 @@ _OPENING = re.compile(r"[\s«\"“(\[]*")
 def _as_written(word: str) -> str:
     """A cue word as the cue patterns match it: not folded (they run on the text as written)."""
     return word.translate(APOSTROPHES)
-
-
-def _words(words) -> str:
-    return alternation(words, form=_as_written)
 
 
 def _bounded(words) -> str:
@@ -56,9 +52,9 @@ class TenseCues:
     def __init__(self, v: Vocab):
         t = v.tense
         self.abbreviations = {a.rstrip(".") for a in v.abbreviations}
-        self.future_words = re.compile(rf"(?<!\w)(?:{_words(t['future_words'])})(?!\w)", re.I)
-        self.active_auxiliaries = re.compile(rf"(?<!\w)(?:{_words(t['active_auxiliaries'])})(?!\w)", re.I)
-        self.past_words = re.compile(rf"(?<!\w)(?:{_words(t['past_words'])})(?!\w)", re.I)
+        self.future_words = words_regex(t["future_words"], _as_written, re.I)
+        self.active_auxiliaries = words_regex(t["active_auxiliaries"], _as_written, re.I)
+        self.past_words = words_regex(t["past_words"], _as_written, re.I)
         endings = "|".join(re.escape(e) for e in t["future_endings"])
         self.future_endings = re.compile(rf"(?<!\w)\w+(?:{endings})(?!\w)")
         self.not_future = {fold(w, hyphens=True) for w in t["not_future"]}
