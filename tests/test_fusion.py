@@ -51,7 +51,9 @@ def test_fusion_data_is_complete_and_sane():
     assert set(c["events"]["status_rank"]) == {"occurred", "future", "historical", "hypothetical", "negated"}
     assert "fr" not in c, "the words fusion reads are the language bundle's (claims.yaml), not thresholds"
     cues = default().data("claims")
-    for name in ("source_markers", "speaker_verbs", "same_source_phrases", "source_pronouns", "determiners",
+    saying = cues["saying_verbs"]
+    assert {"déclarer", "annoncer", "dire"} <= set(saying) and all(folded(f) == f for fs in saying.values() for f in fs or ())
+    for name in ("source_markers", "same_source_phrases", "source_pronouns", "determiners",
                  "auxiliaries", "past_auxiliaries", "passive_auxiliaries", "subject_pronouns", "clause_words",
                  "reporting_conjunctions"):
         assert cues[name] and all(folded(w) == w for w in cues[name]), f"{name}: cues must be written folded"

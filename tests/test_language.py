@@ -21,20 +21,30 @@ COGNATES = {"agreement", "billion", "billions", "deal", "dollar", "dollars", "us
             "millions", "may", "mr", "mr.", "mrs", "ms", "trade", "treaty"}
 
 
-def _shape(value):
+# maps from words to lists of words (a lemma to its written forms): their keys are words, not concepts
+WORD_MAPS = {"saying_verbs"}
+
+
+def _is_record(value, key=None) -> bool:
+    return isinstance(value, dict) and key not in WORD_MAPS and any(isinstance(v, (dict, list)) for v in value.values())
+
+
+def _shape(value, key=None):
     """The keys of a bundle value, recursively, where they are concepts (a record of lists or
     records); a map from words to values ("janvier": 1) and a list are leaves."""
-    if isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values()):
-        return {k: _shape(v) for k, v in value.items()}
+    if _is_record(value, key):
+        return {k: _shape(v, k) for k, v in value.items()}
+    if isinstance(value, dict):
+        return "map"
     return type(value).__name__ if not isinstance(value, (int, float)) or isinstance(value, bool) else "number"
 
 
-def _empty(value):
+def _empty(value, key=None):
     """A value of the same shape holding no word."""
+    if _is_record(value, key):
+        return {k: _empty(v, k) for k, v in value.items()}
     if isinstance(value, dict):
-        if all(not isinstance(v, (dict, list)) for v in value.values()):
-            return {}
-        return {k: _empty(v) for k, v in value.items()}
+        return {}
     if isinstance(value, list):
         return []
     return "" if isinstance(value, str) else value
@@ -50,13 +60,13 @@ def _merge(base, given):
 CONCEPT_FIELDS = {"type", "roles", "mode", "joint", "iso", "granularity", "pos", "per", "unit"}
 
 
-def _words(value) -> set[str]:
+def _words(value, key=None) -> set[str]:
     """The words of a bundle value: the items of its lists and the keys of its word maps (not
     the concept names that key its records, nor the concept values of its maps)."""
     if isinstance(value, dict):
-        if all(not isinstance(v, (dict, list)) for v in value.values()):
-            return {str(k) for k in value}
-        return {w for v in value.values() for w in _words(v)}
+        if not _is_record(value, key):
+            return {str(k) for k in value} | (_words(list(value.values())) if key in WORD_MAPS else set())
+        return {w for k, v in value.items() for w in _words(v, k)}
     if isinstance(value, list):      # a list of words, or of records whose values are words (triggers)
         return {w for v in value for w in (_words([x for k, x in v.items() if k not in CONCEPT_FIELDS])
                                            if isinstance(v, dict)

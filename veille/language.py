@@ -93,6 +93,12 @@ class Language:
         return self.data("language").get("model_version")
 
 
+def saying_forms(lang: Language) -> list[str]:
+    """The written forms of the bundle's verbs of saying ("a déclaré", "s'est félicité"), the
+    one list of them being `claims.yaml` `saying_verbs` (lemma -> forms)."""
+    return [form for forms in lang.data("claims")["saying_verbs"].values() for form in forms or ()]
+
+
 def _resources() -> Path:
     return Path(str(files("veille.resources")))
 

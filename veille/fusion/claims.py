@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from veille.fusion.data import folded
-from veille.language import Language, default
+from veille.language import Language, default, saying_forms
 from veille.records import Entity
 from veille.text import alternation, fold, folded_words
 
@@ -69,21 +69,21 @@ def _words(words: Iterable[str]) -> str:
 def _build(lang: Language) -> ClaimLanguage:
     data = lang.data("claims")
 
-    def whole_words(key: str) -> re.Pattern:
-        return re.compile(r"(?<![\w'])(?:" + _words(data[key]) + r")(?![\w'])")
+    def whole_words(words: list[str]) -> re.Pattern:
+        return re.compile(r"(?<![\w'])(?:" + _words(words) + r")(?![\w'])")
 
     def folded_set(key: str) -> frozenset[str]:
         return folded_words(data[key])
 
     determiners = folded_set("determiners")
     return ClaimLanguage(
-        source_markers=whole_words("source_markers"), speaker_verbs=whole_words("speaker_verbs"),
+        source_markers=whole_words(data["source_markers"]), speaker_verbs=whole_words(saying_forms(lang)),
         same_source=tuple(fold(w) for w in data["same_source_phrases"]),
         source_pronouns=folded_set("source_pronouns"), source_window=int(data["source_window"]),
         determiners=determiners, elided=tuple(sorted(w for w in determiners if w.endswith("'"))),
         auxiliaries=folded_set("auxiliaries"), past_auxiliaries=folded_set("past_auxiliaries"),
         passive_auxiliaries=folded_set("passive_auxiliaries"), subject_pronouns=folded_set("subject_pronouns"),
-        clause_words=whole_words("clause_words"),
+        clause_words=whole_words(data["clause_words"]),
         reporting=re.compile(r"(?<![\w'])(?:" + _words(data["reporting_conjunctions"]) + ")"))
 
 

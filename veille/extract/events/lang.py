@@ -189,7 +189,8 @@ def _build(lang: Language) -> EventLanguage:
         negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]),
         future_aux=frozenset(data["future_aux"]), hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
-        speech_verbs=frozenset(data["speech_verbs"]), still_to_do=folded_words(data["still_to_do"]),
+        speech_verbs=frozenset(lang.data("claims")["saying_verbs"]),   # one list of verbs of saying
+         still_to_do=folded_words(data["still_to_do"]),
         sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
         pair_nouns=folded_words(data["pair_nouns"]),
         metonym_bodies=folded_table(data["metonym_bodies"]),

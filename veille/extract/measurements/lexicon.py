@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from veille.extract.numbers import NumberLanguage, number_language
-from veille.language import Language, default as default_language
+from veille.language import Language, default as default_language, saying_forms
 from veille.resources import load
 from veille.text import (alternation, fold, folded_table, phrase_alternation as _alt, phrases_ending,
-                         phrases_regex)
+                         phrases_regex, words_ending)
 
 
 RATES = load("rates.yaml") or {}
@@ -179,10 +179,11 @@ def figure_language(lang: Language | None = None) -> FigureLanguage:
 
 def _build(lang: Language) -> FigureLanguage:
     v = lang.data("figures")
+    said = {"speaker_verbs": saying_forms(lang), **lang.data("claims")}   # verbs of saying, source markers
     g = v["grammar"]
     words = {name: alternation(g[name]) for name in g}
     return FigureLanguage(code=lang.code, numbers=number_language(lang),
-                          **_units(v, words), **_cues(v, words), **_places(v, words), **_times(v, words),
+                          **_units(v, words), **_cues(v, words), **_places(v, words, said), **_times(v, said),
                           **_links(v, words))
 
 
@@ -243,7 +244,7 @@ def _units(v: dict, w: dict[str, str]) -> dict[str, Any]:
         divided_by=phrases_ending(v["divided_by"]),
         multiply_verb=phrases_regex(v["multiply_verb"]),
         times=_right_after(v["times_more"]),
-        by_end=re.compile(rf"(?<!\w)(?:{w['by']})\s*$"),
+        by_end=words_ending(v["grammar"]["by"]),
         rates=(
             re.compile(rf"(?<![\w,.]){one}\s*(?P<base>{currency})\s*(?:=|{alternation(v['rate_equals'])})"
                        rf"\s*(?P<rate>{number})\s*(?P<quote>{currency})"),
@@ -303,24 +304,24 @@ def _cues(v: dict, w: dict[str, str]) -> dict[str, Any]:
     )
 
 
-def _places(v: dict, w: dict[str, str]) -> dict[str, Any]:
+def _places(v: dict, w: dict[str, str], said: dict) -> dict[str, Any]:
     articles = _alt(v["definite_articles"])
     as_written = "|".join(re.escape(a).replace("'", "['’]") for a in v["definite_articles"])
+    article = rf"(?:(?:{articles})\s*)?"
+    # the prepositions before a place that both `preposition` and `demonym_prep` name
+    dest, between = rf"(?P<dest>{_alt(v['destination_before'])})", rf"(?P<between>{_alt(v['between_before'])})"
     return dict(
         preposition=re.compile(
-            rf"(?:(?P<agent>{_alt(v['agent_before'])})|(?P<between>{_alt(v['between_before'])})"
-            rf"|(?P<dest>{_alt(v['destination_before'])})"
+            rf"(?:(?P<agent>{_alt(v['agent_before'])})|{between}|{dest}"
             rf"|(?P<origin>{_alt(v['origin_before'])})|(?P<joined>(?<!\w)(?:{w['and']})|,))"
-            rf"\s*(?:(?:{articles})\s*)?(?:(?:{_alt(v['place_heads'])})\s*"
-            rf"(?:{alternation(v['grammar']['of'] + v['grammar']['of_the'])})\s*(?:(?:{articles})\s*)?)?$"),
-        demonym_prep=re.compile(
-            rf"(?:(?P<dest>{_alt(v['destination_before'])})|(?P<between>{_alt(v['between_before'])}))"
-            rf"\s+(?:[\w'-]+\s+){{1,2}}$"),
-        transit=re.compile(rf"(?:{_alt(v['transit_before'])})\s*(?:(?:{articles})\s*)?$"),
+            rf"\s*{article}(?:(?:{_alt(v['place_heads'])})\s*"
+            rf"(?:{alternation(v['grammar']['of'] + v['grammar']['of_the'])})\s*{article})?$"),
+        demonym_prep=re.compile(rf"(?:{dest}|{between})\s+(?:[\w'-]+\s+){{1,2}}$"),
+        transit=re.compile(rf"(?:{_alt(v['transit_before'])})\s*{article}$"),
         speech_place=re.compile(
-            rf"(?:{_alt(v['speech_verbs'])})(?:\s+[\w'-]+){{0,2}}?\s+(?:{w['place_prepositions']})\s*"
+            rf"(?:{_alt(said['speaker_verbs'])})(?:\s+[\w'-]+){{0,2}}?\s+(?:{w['place_prepositions']})\s*"
             rf"(?:(?:{articles})\s*)?$"),
-        source=phrases_regex(v["source_before"]),
+        source=phrases_regex(said["source_markers"]),
         both=phrases_regex(v["both_parties"]), total=phrases_regex(v["total_markers"]),
         count_origin_verb=phrases_regex(v["count_origin_verbs"]),
         person_title=phrases_ending(v["person_titles"]),
@@ -328,13 +329,13 @@ def _places(v: dict, w: dict[str, str]) -> dict[str, Any]:
     )
 
 
-def _times(v: dict, w: dict[str, str]) -> dict[str, Any]:
+def _times(v: dict, said: dict) -> dict[str, Any]:
     return dict(
         baseline=phrases_ending(v["baseline_before"]),
-        bare_than=re.compile(rf"(?<!\w)(?:{w['than']})\s*$"),
+        bare_than=words_ending(v["grammar"]["than"]),
         comparative=phrases_regex(v["baseline_comparatives"]),
         relative_after=re.compile(rf"(?<!\s)\s*+,?\s*+(?:{_alt(v['period_relative_after'])})"),
-        reporting=phrases_ending(v["reporting_before"]),
+        reporting=phrases_ending(said["speaker_verbs"] + v["publishing_before"]),
         act=phrases_ending(v["act_before"]),
         background=phrases_regex(v["background_markers"]),
         horizon=phrases_regex(v["horizon_words"]),
