@@ -362,3 +362,15 @@ def test_the_layer_reads_the_words_of_the_bundle_it_is_given(tmp_path):
                                                              "2024-01-10", lang=lang))
     (m,) = extract(french)                     # the shipped bundle is untouched
     assert (m.value, m.unit) == (42e9, "USD")
+
+
+def test_a_yearly_target_is_its_horizon_year_without_a_publication_date():
+    """ "porter ses échanges à ... d'ici 2030" is the trade of 2030, whether or not the article
+    is dated (undated, the horizon's start is unknown, not its year)."""
+    from veille.extract.timexes import extract_timexes
+
+    text = "L'Inde et le Japon veulent porter leurs échanges à 50 milliards de dollars d'ici 2030."
+    for published in ("2024-06-15", None):
+        timexes = extract_timexes(text, published)
+        got = extract_measurements(text, [(0, len(text))], [], timexes, published)
+        assert [(m.status, m.period.begin, m.period.end) for m in got] == [("target", "2030-01-01", "2030-12-31")]

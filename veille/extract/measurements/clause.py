@@ -342,8 +342,10 @@ def horizon_year(lex: FigureLanguage, ft: str, t: Timex, f: Fig, sent: tuple[int
     """ "55,2 milliards de dollars ... par an d'ici 2030": the yearly figure of 2030; so is a
     target of a yearly flow ("porter les échanges à 50 milliards d'ici 2030": the trade of
     2030), not a cumulative amount ("investir 20 milliards d'ici 2030" keeps its span)."""
-    if t.period is None or not t.period.end or not t.period.begin or t.period.begin[:4] == t.period.end[:4]:
+    if t.period is None or not t.period.end:
         return None
+    if t.period.begin and t.period.begin[:4] == t.period.end[:4]:
+        return None       # within one year already; a horizon from an unknown publication date still ends in its year
     if not lex.horizon.match(ft, t.start) and not re.search(
             rf"(?:{lex.horizon.pattern})\s*$", ft[max(0, t.start - 20):t.start]):
         return None
