@@ -172,3 +172,20 @@ def test_who_says_a_figure_reads_with_the_english_words(english):
     claim = claim_of(text, (0, len(text)), span, lang=english)
     assert claim is not None and claim.kind == "cited" and "customs office" in claim.source
     assert claim_of(text, (0, len(text)), span, lang=language("fr")) is None
+
+
+def test_a_dateline_reads_with_the_english_words(english):
+    from veille.ingest.dates import dateline_day_month
+
+    assert dateline_day_month("TOKYO, 16 May (AFP) - The talks opened.", english) == (16, 5)
+    assert dateline_day_month("TOKYO, 16 mai (AFP) - Les pourparlers.", english) is None
+
+
+def test_an_article_in_a_language_without_bundle_is_not_dated_from_its_words():
+    from veille.ingest import _date_reading
+    from veille.settings import Settings
+
+    order, words = _date_reading(Settings(), "en")
+    assert words is None and "dateline" not in order and "text" not in order and "url" in order
+    order, words = _date_reading(Settings(), "fr")
+    assert words is language("fr") and order[-2:] == ("dateline", "text")

@@ -184,9 +184,9 @@ def extract_timexes(text: str, published: str | None, precision: str | None = "d
     return out
 
 
-def absolute_dates(text: str) -> list[tuple[str, str]]:
+def absolute_dates(text: str, lang: Language | None = None) -> list[tuple[str, str]]:
     """(first day, granularity) of every date the text writes out whole, which no publication
     date is needed to resolve: "le 12 mars 2023" -> ("2023-03-12", "day"), "en janvier 2019" ->
     ("2019-01-01", "month"); "jeudi" and "l'an dernier" are not."""
-    return [(t.begin, t.granularity) for t in extract_timexes(text, None)
+    return [(t.begin, t.granularity) for t in extract_timexes(text, None, lang=lang)
             if t.type == "DATE" and t.begin and t.granularity in ("day", "month", "year")]

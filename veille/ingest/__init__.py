@@ -10,9 +10,10 @@ from typing import Iterable, Iterator
 
 from veille.errors import IngestError
 from veille.ingest.clean import clean_text, split_headline
-from veille.ingest.dates import choose_published
+from veille.ingest.dates import TEXT_STEPS, choose_published
 from veille.ingest.language import detect_language
 from veille.ingest.sources import RawArticle, read_inputs
+from veille.language import Language, language as language_bundle
 from veille.records import Article
 from veille.settings import Settings
 
@@ -194,16 +195,26 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
         "url": raw.meta.get("url") or page.get("url") or (raw.source if "://" in raw.source else None),
         "crawl_header": cleaned.metadata.get("crawl_date") or raw.meta.get("crawl_date"),
     }
-    published, precision, step, note = choose_published(candidates, text, settings.published_order, raw.source)
+    language = raw.meta.get("language") or detect_language(text, settings.languages)
+    order, words = _date_reading(settings, language)
+    published, precision, step, note = choose_published(candidates, text, order, raw.source, words)
     if note:
         kind = "published_estimated" if note.startswith("estimated") else "published_note"
         input_flags.append({"kind": kind, "start": 0, "end": 0, "text": note})
-    language = raw.meta.get("language") or detect_language(text, settings.languages)
     return Article(
         text=text, source=raw.source, title=title, language=language,
         published=published, published_precision=precision, published_from=step,
         metadata=metadata, removed=tuple(cleaned.removed), flags=tuple(input_flags) + tuple(cleaned.flags),
     )
+
+
+def _date_reading(settings: Settings, code: str | None) -> tuple[tuple[str, ...], Language | None]:
+    """The date steps an article's language allows and the bundle they read: a language veille
+    has no words for has no dateline or text step (its words are not French)."""
+    try:
+        return settings.published_order, language_bundle(code or "")
+    except KeyError:
+        return tuple(s for s in settings.published_order if s not in TEXT_STEPS), None
 
 
 def articles(targets: list[str], settings: Settings) -> Iterator[Article | IngestError]:

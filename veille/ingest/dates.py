@@ -15,14 +15,16 @@ else unknown. Each gives an ISO date and its precision (day, month, year); an es
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from veille.errors import IngestError
+from veille.language import Language, default as default_language
+
+# The steps that read the article's words, in its language's bundle.
+TEXT_STEPS = ("dateline", "text")
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
-_DATELINE = re.compile(
-    r"^\s*(?:[A-ZÉÈÀÂÎÔÛÇ][\w'’ .-]{1,40},\s*(?:le\s+)?)?"
-    r"((?:\d{1,2}(?:er)?\s+)?[a-zéû]+\.?\s+\d{4})\b", re.IGNORECASE)
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
@@ -123,7 +125,7 @@ def url_date(url: str | None) -> tuple[str, str, str | None] | None:
     return iso, precision, note
 
 
-def text_estimate(text: str) -> tuple[str, str] | None:
+def text_estimate(text: str, lang: Language | None = None) -> tuple[str, str] | None:
     """The latest explicit date a text states (a day, a month or a year it writes out), as an
     estimate of its publication; None when it states none since EARLIEST_ESTIMATE_YEAR.
 
@@ -131,7 +133,7 @@ def text_estimate(text: str) -> tuple[str, str] | None:
     """
     from veille.extract.timexes import absolute_dates
 
-    found = sorted((begin, granularity) for begin, granularity in absolute_dates(text)
+    found = sorted((begin, granularity) for begin, granularity in absolute_dates(text, lang)
                    if int(begin[:4]) >= EARLIEST_ESTIMATE_YEAR and granularity in ("day", "month", "year"))
     precise = [int(b[:4]) for b, g in found if g in ("day", "month")]
     if precise:
@@ -152,14 +154,15 @@ def _start_of(iso: str) -> str:
     return iso if len(iso) == 10 else f"{iso}-01" if len(iso) == 7 else f"{iso}-01-01"
 
 
-def dateline_date(text: str) -> tuple[str, str] | None:
+def dateline_date(text: str, lang: Language | None = None) -> tuple[str, str] | None:
     """Date of a dateline at the head of the text: "PÉKIN, 16 mai 2024 (AFP) -"."""
-    m = _DATELINE.match(text[:120])
+    lang = lang or default_language()
+    m = datelines(lang).dated.match(text[:120])
     if not m:
         return None
     import dateparser
 
-    when = dateparser.parse(m.group(1), languages=["fr", "en"],
+    when = dateparser.parse(m.group(1), languages=list(dict.fromkeys([lang.code, "en"])),
                             settings={"RELATIVE_BASE": datetime(2000, 1, 1), "REQUIRE_PARTS": ["month", "year"]})
     if when is None or not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
         return None
@@ -167,27 +170,52 @@ def dateline_date(text: str) -> tuple[str, str] | None:
     return (when.date().isoformat(), "day") if has_day else (f"{when.year:04d}-{when.month:02d}", "month")
 
 
-_DATELINE_DAY = re.compile(
-    r"^\s*[A-ZÉÈÀÂÎÔÛÇ][\w'’ .-]{1,40},\s*(?:le\s+)?(\d{1,2})(?:er)?\s+([a-zéû]+)\.?(?=\s*(?:\(|[-–—]|$))",
-    re.IGNORECASE)
+@dataclass(frozen=True)
+class Datelines:
+    """The two dateline patterns of a language: "PÉKIN, 16 mai 2024 (AFP) -" and, without its
+    year, "TOKYO, le 1er mars (AFP) -"; the article before the day and the ordinal endings of
+    the first day come from the bundle's time words (`day_articles`, `day_words`)."""
+
+    dated: re.Pattern
+    day_month: re.Pattern
 
 
-def dateline_day_month(text: str) -> tuple[int, int] | None:
+def datelines(lang: Language | None = None) -> Datelines:
+    """The dateline patterns of `lang` (default: French), built once per bundle."""
+    return (lang or default_language()).cached("datelines", _datelines)
+
+
+def _datelines(lang: Language) -> Datelines:
+    from veille.text import alternation
+
+    time = lang.data("time")
+    article = rf"(?:(?:{alternation(time['day_articles'])})\s+)?"
+    ordinal = alternation({re.sub(r"^\d+", "", w) for w in time["day_words"] if w[:1].isdigit()})
+    day = rf"\d{{1,2}}(?:{ordinal})?"
+    place = r"[^\W\d_][\w'’ .-]{1,40},\s*"
+    return Datelines(
+        dated=re.compile(rf"^\s*(?:{place}{article})?((?:{day}\s+)?[^\W\d_]+\.?\s+\d{{4}})\b", re.IGNORECASE),
+        day_month=re.compile(rf"^\s*{place}{article}(\d{{1,2}})(?:{ordinal})?\s+([^\W\d_]+)\.?(?=\s*(?:\(|[-–—]|$))",
+                             re.IGNORECASE))
+
+
+def dateline_day_month(text: str, lang: Language | None = None) -> tuple[int, int] | None:
     """(day, month) of a dateline without its year: "TOKYO, 16 mars (AFP) -"."""
     from veille.extract.time.vocab import vocab
     from veille.text import fold
 
-    m = _DATELINE_DAY.match(text[:120])
+    m = datelines(lang).day_month.match(text[:120])
     if not m:
         return None
-    months = vocab().months  # keyed by folded words: "aout", "fevrier"
+    months = vocab(lang).months  # keyed by folded words: "aout", "fevrier"
     word = fold(m.group(2)).rstrip(".")
     month = months.get(word) or next((v for k, v in months.items() if k.startswith(word) and len(word) >= 3), None)
     day = int(m.group(1))
     return (day, month) if month and 1 <= day <= 31 else None
 
 
-def year_of_dateline(day_month: tuple[int, int], earliest: int, text: str) -> date | None:
+def year_of_dateline(day_month: tuple[int, int], earliest: int, text: str,
+                     lang: Language | None = None) -> date | None:
     """The dateline's day in the first year from `earliest` on where the weekday of the lead
     fits it ("TOKYO, 16 mars (AFP) - ... est arrivé jeudi": 16 March is a Thursday in 2023), or
     its day before ("a dit mardi avoir eu la veille..."); `earliest` itself when the lead names
@@ -198,7 +226,7 @@ def year_of_dateline(day_month: tuple[int, int], earliest: int, text: str) -> da
 
     day_, month = day_month
     lead = text[:400].lower()
-    weekday = next((n for w, n in vocab().weekdays.items() if re.search(rf"\b{w}\b", lead)), None)
+    weekday = next((n for w, n in vocab(lang).weekdays.items() if re.search(rf"\b{w}\b", lead)), None)
     for shift in (0, 1):
         for year in range(earliest, earliest + 7):
             try:
@@ -213,14 +241,16 @@ def year_of_dateline(day_month: tuple[int, int], earliest: int, text: str) -> da
         return None
 
 
-def choose_published(candidates: dict[str, str | None], text: str, order: tuple[str, ...],
-                     source: str) -> tuple[str | None, str | None, str | None, str | None]:
+def choose_published(candidates: dict[str, str | None], text: str, order: tuple[str, ...], source: str,
+                     lang: Language | None = None) -> tuple[str | None, str | None, str | None, str | None]:
     """(published, precision, step, note) from the first step of `order` that gives a date;
     `note` says when the date is an estimate (or was chosen among several).
 
     `candidates` maps step names to stated values ("url": the article's URL). A date the
     input itself states that does not parse raises IngestError (the user gave a bad date:
-    say so, do not guess); a page or crawl date that does not parse is passed over.
+    say so, do not guess); a page or crawl date that does not parse is passed over. The
+    dateline and the text are read with the words of `lang`, the article's language bundle
+    (default: French).
     """
     for step in order:
         if step == "url":
@@ -229,20 +259,20 @@ def choose_published(candidates: dict[str, str | None], text: str, order: tuple[
                 return found[0], found[1], step, found[2]
             continue
         if step == "dateline":
-            found = dateline_date(text)
+            found = dateline_date(text, lang)
             if found:
                 return found[0], found[1], step, None
-            day_month = dateline_day_month(text)
-            estimate = text_estimate(text) if day_month else None
+            day_month = dateline_day_month(text, lang)
+            estimate = text_estimate(text, lang) if day_month else None
             if day_month and estimate:
-                day = year_of_dateline(day_month, int(estimate[0][:4]), text)
+                day = year_of_dateline(day_month, int(estimate[0][:4]), text, lang)
                 if day is None:
                     continue
                 return day.isoformat(), "day", step, ("estimated: the dateline gives no year; the first year from "
                                                       "the text's latest date on whose calendar its weekday fits")
             continue
         if step == "text":
-            found = text_estimate(text)
+            found = text_estimate(text, lang)
             if found:
                 return found[0], found[1], step, "estimated: the latest date the text states"
             continue
