@@ -106,6 +106,9 @@ def test_the_french_model_pin_is_the_one_installed():
 def test_an_unknown_language_is_refused_by_name():
     with pytest.raises(KeyError, match="no language bundle 'xx'"):
         language("xx")
+    for code in ("../fr", "fr/../fr", "", "FR", "gazetteer"):     # input metadata never names a folder
+        with pytest.raises(KeyError):
+            language(code)
 
 
 def test_the_english_bundle_has_french_keys_and_no_french_word(english):

@@ -15,6 +15,7 @@ its tables, and the spaCy model it names (see the README).
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,7 @@ COMPILERS = (
 )
 
 T = TypeVar("T")
+_CODE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +112,10 @@ def available() -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def language(code: str = "fr") -> Language:
-    """The shipped bundle of `code` (veille/resources/<code>/); KeyError when there is none."""
+    """The shipped bundle of `code` (veille/resources/<code>/); KeyError when there is none. The
+    code comes from input metadata: only a language code names a folder ("../x" never does)."""
+    if not _CODE.fullmatch(code or ""):
+        raise KeyError(f"no language bundle {code!r}: not a language code")
     root = _resources() / code
     if not (root / "language.yaml").is_file():
         raise KeyError(f"no language bundle {code!r}; shipped: {', '.join(available())}")

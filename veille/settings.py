@@ -25,6 +25,13 @@ def default_db_path() -> Path:
     return Path(base) / "veille" / "veille.duckdb"
 
 
+def bundle_models() -> tuple[tuple[str, str], ...]:
+    """(language, spaCy model) of every shipped language bundle that names one."""
+    from veille.language import available, language
+
+    return tuple((code, language(code).model) for code in available() if language(code).model)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings, passed down explicitly to every stage."""
@@ -44,8 +51,9 @@ class Settings:
     published_order: tuple[str, ...] = PUBLISHED_STEPS
     # Languages the detector chooses among (ISO 639-1).
     languages: tuple[str, ...] = ("fr", "en", "ru", "zh", "de", "es", "it", "pt", "ar", "uk", "ja", "ko", "tr", "nl", "pl")
-    # spaCy model per language; articles in other languages get the doc layer only.
-    models: tuple[tuple[str, str], ...] = (("fr", "fr_core_news_md"),)
+    # spaCy model per language (default: the model each shipped language bundle pins);
+    # articles in other languages get the doc layer only.
+    models: tuple[tuple[str, str], ...] = field(default_factory=bundle_models)
     # Batch size for the NLP stage.
     batch_size: int = 32
     # Names `veille serve` answers to besides its loopback names and the address it is bound to
