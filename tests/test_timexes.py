@@ -288,3 +288,15 @@ def test_words_come_from_the_bundle_given(tmp_path):
     assert [(t.text, t.begin) for t in invented] == [("hierzz", "2023-10-22")]
     assert extract_timexes("Il est arrivé hier à Pékin.", "2023-10-23", lang=lang) == []
     assert [t.text for t in extract_timexes("Il est arrivé hier à Pékin.", "2023-10-23")] == ["hier"]
+
+
+def test_typographic_apostrophes_tell_the_tense_as_straight_ones_do():
+    """The press writes "s’est" and "qu’il": the tense cues read them on text as written as they
+    read "s'est" and "qu'il" (extract_timexes hands them folded text, other callers need not)."""
+    from veille.extract.time.tense import tense_cues
+
+    cues = tense_cues()
+    assert cues.cues("Le ministre s’est rendu jeudi") == cues.cues("Le ministre s'est rendu jeudi") != []
+    assert cues.clause_breaks("Il a dit qu’il viendra") == cues.clause_breaks("Il a dit qu'il viendra") != ([], [])
+    for text in ("Le ministre s’est rendu jeudi à Athènes.", "Le ministre s'est rendu jeudi à Athènes."):
+        assert [(t.text, t.begin) for t in extract_timexes(text, "2024-06-12")] == [("jeudi", "2024-06-06")]
