@@ -10,6 +10,7 @@ APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'", "ʻ": "'"
 # The Unicode hyphens the time grammar reads as "-" ("2023‑2024"); fold() maps U+2011 to U+2010.
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 NEVER = r"(?!x)x"      # the alternation of no words: matches nothing
+_STRAIGHT = str.maketrans(APOSTROPHES)
 
 
 class _FoldTable(dict):
@@ -38,6 +39,12 @@ def fold(s: str, *, hyphens: bool = False) -> str:
     """
     folded = s.translate(_TABLE)
     return fold_hyphens(folded) if hyphens else folded
+
+
+def straighten(s: str) -> str:
+    """`s` with its typographic apostrophes written "'" and nothing else changed ("s’est" ->
+    "s'est"): for patterns that run on the text as written."""
+    return s.translate(_STRAIGHT)
 
 
 def fold_hyphens(folded: str) -> str:

@@ -16,7 +16,7 @@ from typing import Iterable
 from veille.fusion.data import folded
 from veille.language import Language, default, saying_forms
 from veille.records import Entity
-from veille.text import alternation, fold, folded_words
+from veille.text import alternation, fold, folded_words, straighten
 
 SOURCE_TYPES = ("ORG", "PERSON", "COUNTRY", "PLACE")
 _BOUNDARY = re.compile(r"[,;:()«»\"\n]|\s[-–—]\s")
@@ -87,11 +87,6 @@ def _build(lang: Language) -> ClaimLanguage:
         reporting=re.compile(r"(?<![\w'])(?:" + _words(data["reporting_conjunctions"]) + ")"))
 
 
-def _apostrophe(word: str) -> str:
-    """The word with its typographic apostrophes made straight ("l’" -> "l'")."""
-    return word.replace("’", "'")
-
-
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the sentence holding text[start:end] (a simple splitter on . ! ? and new lines).
 
@@ -120,7 +115,7 @@ def _mentions(entities: Iterable[Entity], lo: int, hi: int, end: int | None = No
 def _phrase(text: str, cues: ClaimLanguage, words: int = 6) -> str | None:
     """The first words of `text`, without leading determiners: "les douanes russes" -> "douanes russes"."""
     tokens = re.findall(r"[\w'’-]+", text)
-    while tokens and _apostrophe(tokens[0].lower()) in cues.determiners:
+    while tokens and straighten(tokens[0].lower()) in cues.determiners:
         tokens = tokens[1:]
     if tokens:
         tokens[0] = tokens[0][_elision(tokens[0], cues):]
@@ -130,7 +125,7 @@ def _phrase(text: str, cues: ClaimLanguage, words: int = 6) -> str | None:
 
 def _elision(word: str, cues: ClaimLanguage) -> int:
     """The length of the elided determiner `word` begins with ("l'Administration" -> 2), else 0."""
-    start = _apostrophe(word.lower())
+    start = straighten(word.lower())
     return next((len(e) for e in cues.elided if start.startswith(e)), 0)
 
 
@@ -245,7 +240,7 @@ def _subject_before(text: str, ft: str, s0: int, cue: int, entities: tuple[Entit
     words = re.findall(r"[\w'’-]+", text[clause_start:cue])
     if not words or len(words) > 8:
         return None
-    if _apostrophe(words[-1].lower()) in cues.past_auxiliaries:
+    if straighten(words[-1].lower()) in cues.past_auxiliaries:
         words = words[:-1]
     phrase = _phrase(" ".join(words), cues)
     if not phrase or phrase.lower() in cues.subject_pronouns or cues.clause_words.search(folded(phrase)):

@@ -40,7 +40,7 @@ class Fig:
     compared: bool = False       # a baseline of the figure before it: "contre 3 % en 2022"
     base_metric: str | None = None   # the metric before a kind-specific renaming
     own_places: bool = False     # the places come from the figure's own clause
-    source: "_Fig | None" = None     # the figure a bare number took its unit from
+    source: "Fig | None" = None      # the figure a bare number took its unit from
 
 
 def shared_currency(d: "_Doc", f: Fig) -> bool:

@@ -14,7 +14,7 @@ import bisect
 import re
 
 from veille.language import Language
-from veille.text import APOSTROPHES, fold, longest_first, spaced, words_regex
+from veille.text import fold, longest_first, spaced, straighten, words_regex
 
 from .vocab import Vocab, from_vocab
 
@@ -27,14 +27,11 @@ _WORD_BEFORE = re.compile(r"(\S+)$")
 # The word just before an offset, with only spaces after it.
 _LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\s+$")
 _OPENING = re.compile(r"[\s«\"“(\[]*")
-# str.translate wants code points: the typographic apostrophes of the press ("s’est", "l’an")
-# read as the cue words write them
-_STRAIGHT = str.maketrans(APOSTROPHES)
 
 
 def _as_written(word: str) -> str:
     """A cue word as the cue patterns match it: not folded (they run on the text as written)."""
-    return word.translate(_STRAIGHT)
+    return straighten(word)
 
 
 def _bounded(words) -> str:
@@ -90,7 +87,7 @@ class TenseCues:
 
     def cues(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, past|future) of every tense cue: "se rendra" is future, "ont signé" past."""
-        text = text.translate(_STRAIGHT)
+        text = straighten(text)
         past = [(m.start(), m.end(), PAST) for m in self.past_words.finditer(text)]
         ends = {m.end() for m in self.active_auxiliaries.finditer(text)}
         # a future word that is the participle of a compound past tells a past act: "la visite,
@@ -127,7 +124,7 @@ class TenseCues:
     def clause_breaks(self, text: str) -> tuple[list[int], list[int]]:
         """Offsets of the words that open another clause ("que", "lorsque", ";"), and of
         those that open a relative clause ("qui", "dont", "où")."""
-        text = text.translate(_STRAIGHT)
+        text = straighten(text)
         return ([m.start() for m in self.clause_openers.finditer(text)],
                 [m.start() for m in self.relative_openers.finditer(text)])
 
