@@ -122,6 +122,15 @@ def language(code: str = "fr") -> Language:
     return Language(code, root)
 
 
+def bundle_for(code: str | None) -> Language | None:
+    """The shipped bundle of an article's language; None when veille has none (the article is
+    stored, not extracted)."""
+    try:
+        return language(code or "")
+    except KeyError:
+        return None
+
+
 def from_folder(root: str | Path) -> Language:
     """A bundle kept outside the package (a test's, or one being written)."""
     root = Path(root)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from veille.language import Language, default as default_language, language
+from veille.language import Language, bundle_for, default as default_language
 from veille.nlp import load_model
 from veille.records import Article, Record
 from veille.settings import Settings
@@ -56,14 +56,6 @@ class Pipeline:
         if doc is None or lang is None:
             return Record(doc=article)
         return extract_layers(article, doc, lang)
-
-
-def bundle_for(code: str | None) -> Language | None:
-    """The language bundle of an article's language; None when veille has none (not extracted)."""
-    try:
-        return language(code or "")
-    except KeyError:
-        return None
 
 
 def extract_layers(article: Article, doc, lang: Language | None = None) -> Record:

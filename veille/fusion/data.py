@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlparse
 
-from veille.language import Language, default, language
+from veille.language import Language, bundle_for, default
 from veille.resources import load
 from veille.text import fold
 
@@ -23,10 +23,7 @@ def config() -> dict:
 def bundle_of(code: str | None) -> Language:
     """The language bundle of an article's language: French (the default) when it has none or
     veille ships none for it, so that its cues are read as the pipeline's default reads them."""
-    try:
-        return language(code) if code else default()
-    except KeyError:
-        return default()
+    return bundle_for(code) or default()
 
 
 def hash_id(prefix: str, *parts: object) -> str:

@@ -13,7 +13,7 @@ from veille.ingest.clean import clean_text, split_headline
 from veille.ingest.dates import TEXT_STEPS, choose_published
 from veille.ingest.language import detect_language
 from veille.ingest.sources import RawArticle, read_inputs
-from veille.language import Language, language as language_bundle
+from veille.language import Language, bundle_for
 from veille.records import Article
 from veille.settings import Settings
 
@@ -211,10 +211,10 @@ def prepare(raw: RawArticle, settings: Settings) -> Article:
 def _date_reading(settings: Settings, code: str | None) -> tuple[tuple[str, ...], Language | None]:
     """The date steps an article's language allows and the bundle they read: a language veille
     has no words for has no dateline or text step (its words are not French)."""
-    try:
-        return settings.published_order, language_bundle(code or "")
-    except KeyError:
+    lang = bundle_for(code)
+    if lang is None:
         return tuple(s for s in settings.published_order if s not in TEXT_STEPS), None
+    return settings.published_order, lang
 
 
 def articles(targets: list[str], settings: Settings) -> Iterator[Article | IngestError]:
