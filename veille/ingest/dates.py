@@ -154,22 +154,6 @@ def _start_of(iso: str) -> str:
     return iso if len(iso) == 10 else f"{iso}-01" if len(iso) == 7 else f"{iso}-01-01"
 
 
-def dateline_date(text: str, lang: Language | None = None) -> tuple[str, str] | None:
-    """Date of a dateline at the head of the text: "PÉKIN, 16 mai 2024 (AFP) -"."""
-    lang = lang or default_language()
-    m = datelines(lang).dated.match(text[:120])
-    if not m:
-        return None
-    import dateparser
-
-    when = dateparser.parse(m.group(1), languages=list(dict.fromkeys([lang.code, "en"])),
-                            settings={"RELATIVE_BASE": datetime(2000, 1, 1), "REQUIRE_PARTS": ["month", "year"]})
-    if when is None or not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
-        return None
-    has_day = bool(re.match(r"\d", m.group(1)))
-    return (when.date().isoformat(), "day") if has_day else (f"{when.year:04d}-{when.month:02d}", "month")
-
-
 @dataclass(frozen=True)
 class Datelines:
     """The two dateline patterns of a language: "PÉKIN, 16 mai 2024 (AFP) -" and, without its
@@ -197,6 +181,22 @@ def _datelines(lang: Language) -> Datelines:
         dated=re.compile(rf"^\s*(?:{place}{article})?((?:{day}\s+)?[^\W\d_]+\.?\s+\d{{4}})\b", re.IGNORECASE),
         day_month=re.compile(rf"^\s*{place}{article}(\d{{1,2}})(?:{ordinal})?\s+([^\W\d_]+)\.?(?=\s*(?:\(|[-–—]|$))",
                              re.IGNORECASE))
+
+
+def dateline_date(text: str, lang: Language | None = None) -> tuple[str, str] | None:
+    """Date of a dateline at the head of the text: "PÉKIN, 16 mai 2024 (AFP) -"."""
+    lang = lang or default_language()
+    m = datelines(lang).dated.match(text[:120])
+    if not m:
+        return None
+    import dateparser
+
+    when = dateparser.parse(m.group(1), languages=list(dict.fromkeys([lang.code, "en"])),
+                            settings={"RELATIVE_BASE": datetime(2000, 1, 1), "REQUIRE_PARTS": ["month", "year"]})
+    if when is None or not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        return None
+    has_day = bool(re.match(r"\d", m.group(1)))
+    return (when.date().isoformat(), "day") if has_day else (f"{when.year:04d}-{when.month:02d}", "month")
 
 
 def dateline_day_month(text: str, lang: Language | None = None) -> tuple[int, int] | None:

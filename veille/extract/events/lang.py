@@ -190,7 +190,7 @@ def _build(lang: Language) -> EventLanguage:
         future_aux=frozenset(data["future_aux"]), hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
         speech_verbs=frozenset(lang.data("claims")["saying_verbs"]),   # one list of verbs of saying
-         still_to_do=folded_words(data["still_to_do"]),
+        still_to_do=folded_words(data["still_to_do"]),
         sectors=tuple((name, tuple(fold(w) for w in words)) for name, words in data["sectors"].items()),
         pair_nouns=folded_words(data["pair_nouns"]),
         metonym_bodies=folded_table(data["metonym_bodies"]),
