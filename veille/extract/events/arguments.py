@@ -48,10 +48,13 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     dative_codes: list[str] = []
     for child, dep in objects(token, lang):
         case = case_of(child)
-        if trigger.dative_target and lang.case_is(case, "dative") and dep.startswith(("obl", "iobj")):
-            # "reproche à New Delhi ses achats de pétrole": the dative names the target (the parser may cut
-            # the name, so its head word and the words after it up to the next complement count)
-            dative_codes += [c for c in codes_of(child, parties, lang, exclude=subject_codes) if c not in dative_codes]
+        if trigger.dative_target and lang.case_is(case, "dative") and dep.startswith(("obl", "iobj")) \
+                and not _after_response(child, lang):
+            # "reproche à New Delhi ses achats de pétrole": the dative names the target;
+            # the parser may cut the name, so its head word and the words after it up to the next
+            # complement count; "à 300 cibles, dont des entreprises établies en Chine": where they are
+            named = codes_of(child, parties, lang, exclude=subject_codes) or located_in(child, parties, lang)
+            dative_codes += [c for c in named if c not in dative_codes and c not in subject_codes]
             continue
         # "a salué la hausse de ses échanges avec le Brésil": the partner of a thing praised or
         # blamed is not the target; "a suspendu ses échanges avec Israël": of a thing cut, it is
@@ -363,6 +366,13 @@ def _judged_doers(token, ctx: Context, subject_codes: list[str]) -> list[str]:
                  and any(m.dep_ == "mark" for m in v.children)
                  for s in v.children if s.dep_ == "nsubj" for c in codes_of(s, parties, lang) if c not in subject_codes]
     return doers
+
+
+def _after_response(child, lang) -> bool:
+    """"en représailles aux achats de blé par Brasilia": a complement the parser hung on the verb
+    right after a noun of response says what is answered, not whom the act is aimed at."""
+    before = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+    return before is not None and before.head.i == child.head.i and fold(before.lemma_ or before.text) in lang.response_nouns
 
 
 def _in_incise(token, lang) -> bool:

@@ -97,6 +97,8 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
     if trigger.pos == "NOUN" and under_trigger(token, lang):
         return True
+    if trigger.pos == "NOUN" and any(c.dep_ == "det" and fold(c.text) in lang.any_determiners for c in token.children):
+        return True  # "en réponse à toute nouvelle expulsion", "s'oppose à tout déploiement": any such act, none told
     if trigger.pos == "NOUN" and token.dep_ == "nmod" and token.head.pos_ == "NOUN" \
             and case_of(token) in lang.topic_cases:
         return True  # "des données d'alerte sur les tirs de missiles", "un débat sur les sanctions": a topic

@@ -54,6 +54,7 @@ class EventLanguage:
     phone: tuple[str, ...]
     negation: frozenset[str]
     needs_ne: frozenset[str]
+    any_determiners: frozenset[str]    # "toute livraison": a noun of any such act, none yet
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     historical_markers: frozenset[str]
@@ -186,7 +187,7 @@ def _build(lang: Language) -> EventLanguage:
         agreements=frozenset(data["agreements"]), material=frozenset(data["material_words"]),
         multilateral=tuple(fold(w) for w in data["multilateral_words"]),
         phone=tuple(fold(w) for w in data["phone_words"]),
-        negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]),
+        negation=frozenset(data["negation"]), needs_ne=frozenset(data["needs_ne"]), any_determiners=folded_words(data["any_determiners"]),
         future_aux=frozenset(data["future_aux"]), hypothetical_aux=frozenset(data["hypothetical_aux"]),
         historical_markers=frozenset(data["historical_markers"]),
         speech_verbs=frozenset(lang.data("claims")["saying_verbs"]),   # one list of verbs of saying

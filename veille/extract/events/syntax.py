@@ -230,8 +230,11 @@ def objects(token, lang: EventLanguage | None = None) -> list[tuple[object, str]
         if c.dep_ not in OBJECT_DEPS and not day_word:
             continue
         if c.dep_ in OBJECT_DEPS:
-            # "exhorte Washington à cesser": a name the parser made a predicate is the object
-            out.append((c, "obj" if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN") else c.dep_))
+            # "exhorte Washington à cesser": a name the parser made a predicate is the object (a
+            # capital inside the sentence is a name even when the tagger took it for a verb:
+            # "a appelé Rabat à...", Rabat read as "rabattre")
+            named = c.pos_ in ("NOUN", "PROPN") or (c.text[:1].isupper() and c.i > c.sent.start)
+            out.append((c, "obj" if c.dep_ == "xcomp" and named else c.dep_))
             if c.dep_ == "obj":
                 # "condamnant « fermement » ce tir": the parser may take a quoted word for the
                 # object and hang the real one beside it

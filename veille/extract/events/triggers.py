@@ -59,9 +59,10 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         return False
     if trigger.dated and not any(YEAR.fullmatch(t.text) for t in phrase_tokens(token)):
         return False
-    if trigger.needs_case and not any(
-            fold(g.text) in trigger.needs_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
-        return False  # "appeler X à faire" asks; "appeler X « cher ami »" names
+    if trigger.needs_case and not any(fold(g.text) in trigger.needs_case for g in _below(token, 3)
+                                      if g.dep_ in ("case", "mark") and g.i > token.i):
+        return False  # "appeler X à faire" asks; "appeler X « cher ami »" names (the parser may hang
+                      # "à faire" under X, or under a word of X's phrase)
     if trigger.avoid_case and any(
             fold(g.text) in trigger.avoid_case for c in token.children for g in c.children if g.dep_ in ("case", "mark")):
         return False  # "appeler à la retenue" is no call
@@ -219,3 +220,12 @@ def signed_kind(token, lang: EventLanguage) -> str | None:
             if child.dep_ == "nmod" and (fold(child.lemma_) in lang.deal_nouns or fold(child.text) in lang.deal_nouns):
                 return "deal"
     return kind
+
+
+def _below(token, depth: int) -> list:
+    """The tokens at most `depth` steps below a token in the parse."""
+    out, level = [], [token]
+    for _ in range(depth):
+        level = [c for t in level for c in t.children]
+        out += level
+    return out
