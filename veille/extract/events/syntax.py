@@ -95,6 +95,8 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
             return False
         if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.response_nouns:
             return False  # "sur les voitures chinoises, en représailles aux subventions de Pékin": why, not whom
+        if child.i != token.i and child.dep_ == "nmod" and fold(child.lemma_ or child.text) in lang.whereabouts_nouns:
+            return False  # "la marine française au large de Djibouti": where it sails, not who
         if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
             return False  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
         place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
