@@ -71,7 +71,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 doers = next((list(ev.actor) for ev in reversed(ctx.history) if ev.type in kinds), [])
             codes = [c for c in doers if c not in subject_codes] or codes
         if lang.case_is(case, "with"):
-            co += codes
+            co += codes          # "signé avec Skopje"
+        elif trigger.roles == "reciprocal" and lang.case_is(case, "between"):
+            # "l'accord signé en 2021 entre Paris et Athènes": the parser may cut the list after
+            # its first member; read on to its end
+            co += codes + [c for c in linear_parties(token, ctx).get("between", []) if c not in codes]
         elif lang.case_is(case, "to") and parties.place_at(*span_of(child)) and trigger.roles == "visit":
             place_states += codes
         elif (dep in ("obj", "iobj") or lang.case_is(case, "against")

@@ -88,6 +88,9 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
     those introduced by a preposition of `keep`) and nested phrases introduced by one of `skip`."""
 
     def in_phrase(child, t) -> bool:
+        if child.dep_ == "acl:relcl" and child.pos_ in ("NOUN", "PROPN") \
+                and any(fold(g.text) in lang.inclusion_pronouns for g in child.children):
+            return True   # "plusieurs dirigeants, dont les présidents nigérian et ghanéen": who they include
         if child.dep_ in CLAUSE_BOUNDARIES or child.dep_ == "acl":
             return False
         case = case_of(child) if child.i != token.i else None
