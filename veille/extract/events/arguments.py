@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
-from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, left_window_codes, lemma,
+from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, is_reflexive, left_window_codes, lemma,
                                           located_in, objects, par_window, sentence_of, span_of, subject, subjects,
                                           time_nouns)
 from veille.extract.events.triggers import noun_trigger
@@ -80,9 +80,10 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             place_states += codes
         elif (dep in ("obj", "iobj") or lang.case_is(case, "against")
               or (dep == "obl:arg" and (case is None or lang.case_is(case, "argument")))):
-            if trigger.roles == "directed" and dep in ("obj", "iobj") and any(
+            if trigger.roles == "directed" and dep in ("obj", "iobj") and set(subject_codes) & set(parties.pair) and any(
                     s <= child.idx < e for s, e, _, kind in parties.spans if kind == "pair"):
-                return [], []  # "a appelé les deux pays à...": an appeal to itself as well, no one's act on another
+                return [], []  # Pékin "a appelé les deux pays à...": an appeal to itself as well, no one's act
+                               # on another (a third state's appeal to both is aimed at both)
             if trigger.roles == "reciprocal" and dep == "obl:arg" and lang.case_is(case, "of"):
                 continue             # "discuter de l'Ukraine": the topic of talks, not a party
             object_codes += codes or (located_in(child, parties, lang) if trigger.roles == "directed" else [])
@@ -188,6 +189,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # body joined takes in the one who joins
         joiner = codes_of(token.head, parties, lang) if participle else object_codes if passive else subject_codes
         return _distinct(_body_joined(token, ctx, joiner), joiner)
+    if trigger.roles == "directed" and not trigger.reflexive and not passive and len(set(subject_codes)) >= 2 \
+            and is_reflexive(token, lang):
+        # "Riyad et Abou Dhabi s'accusent mutuellement d'avoir armé des milices au Yémen": each
+        # does it to the other; what the clause goes on to name is no third target
+        return _distinct(subject_codes, [])
     if trigger.roles == "reciprocal":
         actors = subject_codes + co + [c for c in object_codes if trigger.type == "CONSULT"]
         recipients: list[str] = []

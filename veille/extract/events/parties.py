@@ -51,15 +51,19 @@ def main_pair(places: list[PlaceRef], entities: list[Entity]) -> tuple[str, ...]
 
 
 def main_states(places: list[PlaceRef], entities: list[Entity], n: int) -> tuple[str, ...]:
-    """The `n` states an article names most (by name, capital, demonym or person)."""
+    """The `n` states an article names most (by name, capital, demonym or person); of states named
+    as often, the first named (a story names its parties first, in its title and lead)."""
     counts: dict[str, int] = {}
+    first: dict[str, int] = {}
     for ref in places:
         if len(ref.code) == 3 and ref.kind in ("name", "capital", "demonym"):
             counts[ref.code] = counts.get(ref.code, 0) + 1
+            first[ref.code] = min(first.get(ref.code, ref.start), ref.start)
     for ent in entities:
         if ent.type == "PERSON" and ent.country and ent.role == "actor":
             counts[ent.country] = counts.get(ent.country, 0) + len(ent.mentions)
-    return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
+            first.setdefault(ent.country, 10**9)
+    return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]], kv[0]))[:n])
 
 
 def _listed(spans: list, text: str, n: int, lang: EventLanguage) -> tuple[str, ...]:

@@ -41,6 +41,10 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
                 continue                 # a passive subject is what was done: "des accords ont été conclus";
                                          # "sur le plan économique" is no plan
             around.append(c)
+            if c.pos_ == "NOUN" and lemma(c, lang) not in trigger.objects and fold(c.text) not in trigger.objects \
+                    and noun_options(c, lang) and not any(t.type == trigger.type for t in noun_options(c, lang)):
+                continue         # "a annoncé la suspension de l'accord": the deal is what another act
+                                 # is about, no object of the verb ("ajoutés à la liste noire" is one act)
             for g in c.children:
                 if g.dep_ not in CLAUSE_BOUNDARIES and g.dep_ != "acl" \
                         or g.dep_ == "acl" and token.pos_ == "NOUN" and c.dep_ == "nmod" and g.i == c.i + 1:
