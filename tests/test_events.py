@@ -163,3 +163,12 @@ def test_an_act_recalled_without_a_date_is_not_dated_by_the_story(nlp):
     refusal = next(e for e in events if e["type"] == "REJECT")
     assert visit["date"] == {"begin": "2024-03-11", "end": "2024-03-11"}
     assert refusal["status"] == "historical" and refusal["date"] is None
+
+
+def test_an_act_to_come_is_not_dated_before_the_story(nlp):
+    """A day told in the incise of an announcement dates the announcement: the act announced, still
+    to come, gets no date rather than a day before the story (a future on the past of a timeline)."""
+    case = {"text": "La Nouvelle-Zélande va livrer des vedettes aux Tonga, a annoncé lundi Wellington.",
+            "published": "2024-05-24"}
+    aid = next(e for e in _events(case, nlp) if e["type"] in ("AID", "COOPERATE"))
+    assert aid["status"] == "future" and aid["date"] is None

@@ -322,6 +322,10 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
         status = "historical"
     if status == "occurred" and date_ and ctx.published and date_.begin and date_.begin > ctx.published and len(ctx.published) == 10:
         status = "future"
+    if status == "future" and date_ and ctx.published and len(ctx.published) == 10 and (date_.end or date_.begin or "9") < ctx.published:
+        # "Le Japon va fournir des radars aux Philippines, a annoncé mardi Tokyo": the day is the
+        # announcement's; an act still to come is not dated before the story
+        date_ = None
     if event_type in ("SUPPORT", "CONCEDE", "SANCTION") and trigger.roles == "directed" and not recipients:
         return None  # praise of a thing ("a salué le niveau des échanges") backs no one; a duty lifted
                      # or imposed on no named state is domestic policy
