@@ -63,6 +63,9 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         return False
     if trigger.dated and not any(YEAR.fullmatch(t.text) for t in phrase_tokens(token)):
         return False
+    if trigger.headline and not (token.head.i == token.i and not any(
+            t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in sentence_of(token))):
+        return False  # "Accord gazier entre l'Algérie et l'Italie": a title's noun reports the deal
     if trigger.needs_case and not any(fold(g.text) in trigger.needs_case for g in _below(token, 3)
                                       if g.dep_ in ("case", "mark") and g.i > token.i):
         return False  # "appeler X à faire" asks; "appeler X « cher ami »" names (the parser may hang
