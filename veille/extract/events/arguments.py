@@ -87,7 +87,7 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             if trigger.roles == "reciprocal" and dep == "obl:arg" and lang.case_is(case, "of"):
                 continue             # "discuter de l'Ukraine": the topic of talks, not a party
             object_codes += codes or (located_in(child, parties, lang) if trigger.roles == "directed" else [])
-        elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX", "ADJ"):
+        elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX", "ADJ") and not trigger.denial:
             # "exhorte Pékin à cesser", "se sont dits prêts à construire avec Washington des relations"
             complement_codes += [c for g in child.children
                                  if g.dep_ in ("obj", "iobj", "obl:arg") or lang.case_is(case_of(g), "with")

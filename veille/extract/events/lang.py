@@ -38,6 +38,8 @@ class Trigger:
     party_object: bool = False        # the reading needs an object that names a party ("appeler son homologue")
     dated: bool = False               # the reading needs a year in the noun's own phrase ("le traité de 2001")
     headline: bool = False            # the reading needs the noun to head a verbless title ("Accord gazier entre...")
+    denial: bool = False              # what its infinitive tells is the charge denied, whose parties are no target
+                                      # ("a démenti avoir fourni des armes à la Russie")
     dative_target: bool = False       # a party in the dative is the target, the object what is held against it
                                       # ("reprocher à New Delhi ses achats de pétrole iranien")
 
@@ -152,7 +154,7 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    agreement=bool(row.get("agreement")), needs_place=bool(row.get("needs_place")),
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
                    avoid_case=folded_words(row.get("avoid_case") or ()),
-                   party_object=bool(row.get("party_object")), dated=bool(row.get("dated")), headline=bool(row.get("headline")),
+                   party_object=bool(row.get("party_object")), dated=bool(row.get("dated")), headline=bool(row.get("headline")), denial=bool(row.get("denial")),
                    dative_target=bool(row.get("dative_target")))
 
 
