@@ -169,6 +169,12 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if not subject_codes and any(fold(t.text) in lang.plural_pronouns for t in found):
         # "Ils ont aussi décidé de se revoir": the parties of the last act done together, just before
         subject_codes = together_before(token.idx, ctx.history)
+    if not subject_codes and any(fold(t.text) in lang.person_pronouns | lang.plural_pronouns for t in found) \
+            and token.dep_ in CLAUSE_BOUNDARIES | {"acl"} and own_date(token, ctx):
+        # "L'Australie a retiré la plainte qu'elle avait déposée en 2020": a pronoun subject of a
+        # clause under another names that clause's subject when it is a state (no person was named);
+        # only an act the clause dates is told apart ("qu'elles jugent illégales" restates the main one)
+        subject_codes = [c for c in clause_subject_codes(token, ctx, reach=4, past_passives=True) if c not in object_codes]
     named = [t for t in found if fold(t.text) not in lang.person_pronouns and t.pos_ != "PRON"]
     known = set(subject_codes) | (set(co) if trigger.roles == "reciprocal" else set())
     if len(known) < (2 if trigger.roles == "reciprocal" else 1) and not (named and not syntactic_codes):
@@ -521,6 +527,12 @@ def mediators(sent, ctx: Context, exclude: list[str]) -> list[str]:
                 if c not in exclude and c not in found:
                     found.append(c)
     return found
+
+
+def own_date(token, ctx: Context) -> bool:
+    """Whether a date stands within a verb's own clause ("les restrictions imposées en 2018")."""
+    end = span_of(token)[1]
+    return any(t.start >= token.idx and t.end <= end for t in ctx.timexes if t.begin and t.type != "DURATION")
 
 
 def _distinct(actors: list[str], recipients: list[str]) -> tuple[list[str], list[str]]:

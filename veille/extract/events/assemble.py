@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from veille.extract.events import attributes
 from veille.extract.events.arguments import (antecedent, clause_tokens, has_active_subject, linear_parties, mediators,
-                                             roles)
+                                             own_date, roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of,
@@ -37,12 +37,6 @@ def last_receiver(before: int, history: list[Event]) -> list[str]:
             if ev.type == "AID" and ev.recipient:   # after aid only: trade goes to many buyers
                 return list(ev.recipient)
     return []
-
-
-def own_date(token, ctx: Context) -> bool:
-    """Whether a date stands within a verb's own clause ("les restrictions imposées en 2018")."""
-    end = span_of(token)[1]
-    return any(t.start >= token.idx and t.end <= end for t in ctx.timexes if t.begin and t.type != "DURATION")
 
 
 def _date_of_antecedent(token, parties: list[str], sent, ctx: Context, history, reach: int = 400):

@@ -56,6 +56,12 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
                     around += [h for h in g.children if h.dep_ not in CLAUSE_BOUNDARIES and h.dep_ != "acl"]
         if token.dep_ in ("acl", "amod") and token.head.i != token.i:
             around.append(token.head)  # "les accords conclus"
+        for c in token.children:
+            # "la plainte qu'elle avait déposée": the relative stands for the noun before it (however the
+            # parser hangs its clause)
+            if c.dep_ in ("obj", "nsubj:pass") and "Rel" in c.morph.get("PronType") and c.i > 0 \
+                    and token.doc[c.i - 1].pos_ == "NOUN":
+                around.append(token.doc[c.i - 1])
         near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
         if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
             return False
