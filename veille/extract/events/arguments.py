@@ -98,6 +98,13 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                                  for c in codes_of(g, parties, lang, exclude=subject_codes)]
     if dative_codes:
         object_codes = dative_codes
+    if trigger.roles == "visit" and not place_states and not object_codes:
+        # "effectuera la semaine prochaine une visite officielle en Mauritanie": the visit noun the
+        # verb carries says where it goes
+        for child, dep in objects(token, lang):
+            act = noun_trigger(child, lang) if dep == "obj" else None
+            if act is not None and act.roles == "visit":
+                place_states += [c for c in roles(child, act, ctx)[1] if c not in subject_codes + place_states]
     if object_codes and not any(c.dep_ in ("nsubj", "nsubj:pass") for c in token.children) \
             and _in_incise(token, lang):
         # "« Nous prendrons des mesures », a prévenu mercredi le ministère chinois": after a quote
