@@ -297,6 +297,9 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = by, [c for c in of + to if c not in by]
     else:
         actors, recipients = of + by, to
+        if not recipients and trigger.roles == "directed":
+            # "un paquet de sanctions visant des entités iraniennes": whom the participle aims it at
+            recipients = [c for c in located_in(token, parties, lang) if c not in actors]
         if not recipients and trigger.type == "REQUEST" and token.dep_ in ("obl", "obl:mod") \
                 and lang.case_is(case_of(token), "dative"):
             # "à la demande de Paris, le Maroc a renforcé ...": asked of whoever did it

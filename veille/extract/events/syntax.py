@@ -302,7 +302,7 @@ def located_in(token, parties: Parties, lang: EventLanguage) -> list[str]:
             case = case_of(child)
             if child.dep_ == "obl:agent" or child.dep_.startswith("obl") and (
                     lang.case_is(case, "by") or settled and lang.case_is(case, "place")) \
-                    or aiming and child.dep_ == "obj":
+                    or aiming and child.dep_ in ("obj", "obl:arg"):   # "visant des entités": "des" read as a preposition
                 codes += [c for c in codes_of(child, parties, lang) if c not in codes]
     return codes
 
