@@ -9,14 +9,16 @@ date) is fused from its gold items in random batches.
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, list_conflicts, list_events, list_figures
 from test_fusion import article, dump, ev, fig, fused
 from veille.fusion import fuse
-from veille.fusion.events import reach
+from veille.fusion.events import Cluster, Report, cluster_block, reach
 from veille.read import Filters
 from veille.records import Event, Period
 from veille.store import Store
@@ -286,3 +288,38 @@ def test_fusion_corpus_from_the_pipeline_stays_above_its_floors(tmp_path):
     assert not _below(scores, CORPUS_PIPELINE_FLOORS), _below(scores, CORPUS_PIPELINE_FLOORS)
     assert scores.timeline.coverage_extracted >= 0.88 and scores.timeline.fragments <= 1.40
     assert scores.timeline.coverage >= 0.40   # the best fused event carries 41 % of a real event's articles (2026-12-07)
+
+
+# -- the cluster index asks fewer clusters, and finds what asking them all finds -------------
+
+def _cluster_all(block, reports):
+    """The clustering as written before the index: every report asks every cluster."""
+    ordered = sorted(reports, key=lambda r: (r.reach is None, r.rank))
+    clusters = []
+    for r in ordered:
+        fits = [(c.sources, -i, c) for i, c in enumerate(clusters) if c.accepts(r)]
+        if fits:
+            max(fits, key=lambda fit: fit[:2])[2].add(r)
+        else:
+            c = Cluster(block)
+            c.add(r)
+            clusters.append(c)
+    return clusters
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 900), st.integers(0, 40), st.sampled_from(["occurred", "historical", "future"]),
+                          st.booleans(), st.integers(0, 5), st.sampled_from([None, "Tokyo", "Séoul"])),
+                min_size=1, max_size=40))
+def test_the_cluster_index_gives_the_clusters_of_asking_every_cluster(items):
+    start = date(2023, 11, 1)
+    reports = []
+    for k, (day, width, status, dated, group, place) in enumerate(items):
+        begin = start + timedelta(days=day)
+        period = Period(begin.isoformat(), (begin + timedelta(days=width)).isoformat()) if dated else None
+        event = Event("CONSULT", ("JPN", "KOR"), (), status=status, date=period, location=place)
+        published = (start + timedelta(days=day + 2)).isoformat() if k % 3 else None
+        reports.append(Report(f"a{k}", 0, event, published=published, copy_group=f"g{group}"))
+    fast = [[(r.article_id, r.idx) for r in c.reports] for c in cluster_block("b", reports)]
+    slow = [[(r.article_id, r.idx) for r in c.reports] for c in _cluster_all("b", reports)]
+    assert fast == slow

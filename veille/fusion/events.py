@@ -336,15 +336,78 @@ def cluster_block(block: str, reports: Iterable[Report]) -> list[Cluster]:
     """
     ordered = sorted(reports, key=lambda r: (r.reach is None, r.rank))
     clusters: list[Cluster] = []
+    index = _ClusterIndex()
     for r in ordered:
-        fits = [(c.sources, -i, c) for i, c in enumerate(clusters) if c.accepts(r)]
+        fits = [(clusters[i].sources, -i, clusters[i]) for i in index.candidates(r, len(clusters))
+                if clusters[i].accepts(r)]
         if fits:
-            max(fits, key=lambda fit: fit[:2])[2].add(r)
+            _, minus_i, c = max(fits, key=lambda fit: fit[:2])
+            c.add(r)
+            index.joined(-minus_i, r)
         else:
             c = Cluster(block)
             c.add(r)
             clusters.append(c)
+            index.founded(len(clusters) - 1, r)
     return clusters
+
+
+class _ClusterIndex:
+    """Which clusters a report could join, without asking every cluster of a large block.
+
+    `Cluster.accepts` refuses a report whose reach does not meet the cluster's, and lets a
+    loose report in only through a copy group or, between loose ones, a place: so the
+    candidates of an anchored report are the clusters whose founding reach shares a month
+    with its reach (a cluster's reach only narrows), and those of a loose report the clusters
+    holding its copy group and the loose clusters. The clusters asked are a superset of those
+    that accept, so the result is the one of asking them all.
+    """
+
+    def __init__(self):
+        self.by_month: dict[str, list[int]] = {}
+        self.by_group: dict[str, list[int]] = {}
+        self.unplaced: list[int] = []        # clusters with a reach that no month bucket holds
+        self.loose: list[int] = []           # clusters with no reach
+
+    def candidates(self, r: Report, count: int) -> list[int]:
+        if r.reach is None:
+            found = set(self.by_group.get(r.group, ())) | set(self.loose)
+        else:
+            months = _months(r.reach)
+            if months is None:
+                return list(range(count))
+            found = set(self.unplaced) | set(self.loose) | set(self.by_group.get(r.group, ()))
+            for m in months:
+                found.update(self.by_month.get(m, ()))
+        return sorted(found)
+
+    def founded(self, i: int, r: Report) -> None:
+        if r.reach is None:
+            self.loose.append(i)
+        else:
+            months = _months(r.reach)
+            if months is None:
+                self.unplaced.append(i)
+            for m in months or ():
+                self.by_month.setdefault(m, []).append(i)
+        self.joined(i, r)
+
+    def joined(self, i: int, r: Report) -> None:
+        holders = self.by_group.setdefault(r.group, [])
+        if i not in holders:
+            holders.append(i)
+
+
+def _months(reach: tuple[str, str]) -> list[str] | None:
+    """The months ("2024-06") a reach covers, or None when it is not two ISO dates a few years apart."""
+    try:
+        first = int(reach[0][:4]) * 12 + int(reach[0][5:7]) - 1
+        last = int(reach[1][:4]) * 12 + int(reach[1][5:7]) - 1
+    except (ValueError, TypeError, IndexError):
+        return None
+    if not 0 <= last - first <= 36:
+        return None
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
 def confidence(reports: Sequence[Report]) -> float:
