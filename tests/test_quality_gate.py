@@ -7,6 +7,8 @@ tests/gold/floors.json, layer by layer.
   the event rebuild and never used to tune it (scored at the end of a piece of work);
 - heldout2: 33 articles on 32 further relations, written and annotated by a helper that never ran
   the extractor nor read its rules, before the second round of event rules (scored at its end);
+- heldout3: 30 articles on 30 further relations, written and annotated blind by a helper on
+  2026-12-07, before that day's event rules, and scored once at the end of them;
 - fusion: the per-article gold of the fusion corpus (development data for the event layer).
 
 Each set's files are pinned by a digest: changing a gold changes its digest here, in the same
