@@ -374,10 +374,13 @@ def _report_from_row(row: dict) -> Report:
 
 
 # A batch recomputes, in each block it touches, only the *region* its reports can reach:
-# the stored reports whose reaches meet theirs, that share a copy group with them, that
-# are loose at the same named place, or that are in the same fused event, closed under
-# the same relation. Reports outside it can join none of its clusters (events.py), so the
-# rows are those of one go, at a cost that depends on the batch and not on the database.
+# the stored reports whose reaches meet theirs, the loose ones that share a copy group with
+# them or are loose at the same named place, and those in the same fused event, closed
+# under the same relation. Reports outside it can join none of its clusters (events.py), so
+# the rows are those of one go. A copy group links only loose reports (`Cluster.linked`: an
+# anchored report joins by its reach alone), so an article's other anchored reports are not
+# pulled in through it: without that, every article's events chained the region back
+# through the whole timeline, a few weeks a step.
 
 @dataclass
 class _Region:
@@ -417,7 +420,7 @@ WITH w AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS b, unne
        SELECT s.article_id, s.event_idx FROM fused_event_sources s
          JOIN w ON s.block = w.block AND s.reach_begin <= w.e AND w.b <= s.reach_end
        UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s JOIN copy_members m USING (article_id)
-         JOIN g ON s.block = g.block AND m.group_id = g.grp
+         JOIN g ON s.block = g.block AND m.group_id = g.grp AND s.reach_begin IS NULL
        UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s
          JOIN p ON s.block = p.block AND s.place_key = p.place AND s.reach_begin IS NULL
        UNION SELECT article_id, event_idx FROM fused_event_sources WHERE event_id IN (SELECT unnest(?::VARCHAR[])))
