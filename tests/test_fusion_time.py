@@ -307,7 +307,7 @@ def _cluster_all(block, reports):
     return clusters
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 900), st.integers(0, 40), st.sampled_from(["occurred", "historical", "future"]),
                           st.booleans(), st.integers(0, 5), st.sampled_from([None, "Tokyo", "Séoul"])),
                 min_size=1, max_size=40))

@@ -358,9 +358,10 @@ class _ClusterIndex:
     `Cluster.accepts` refuses a report whose reach does not meet the cluster's, and lets a
     loose report in only through a copy group or, between loose ones, a place: so the
     candidates of an anchored report are the clusters whose founding reach shares a month
-    with its reach (a cluster's reach only narrows), and those of a loose report the clusters
-    holding its copy group and the loose clusters. The clusters asked are a superset of those
-    that accept, so the result is the one of asking them all.
+    with its reach (a cluster's reach only narrows; anchored reports come first, so no loose
+    cluster exists yet), and those of a loose report the clusters holding its copy group and
+    the loose clusters. The clusters asked are a superset of those that accept, so the result
+    is the one of asking them all.
     """
 
     def __init__(self):
@@ -376,7 +377,7 @@ class _ClusterIndex:
             months = _months(r.reach)
             if months is None:
                 return list(range(count))
-            found = set(self.unplaced) | set(self.loose) | set(self.by_group.get(r.group, ()))
+            found = set(self.unplaced)
             for m in months:
                 found.update(self.by_month.get(m, ()))
         return sorted(found)
