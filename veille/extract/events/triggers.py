@@ -41,8 +41,9 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
                 continue                 # a passive subject is what was done: "des accords ont été conclus";
                                          # "sur le plan économique" is no plan
             around.append(c)
-            if c.pos_ == "NOUN" and lemma(c, lang) not in trigger.objects and fold(c.text) not in trigger.objects \
-                    and noun_options(c, lang) and not any(t.type == trigger.type for t in noun_options(c, lang)):
+            acts = noun_options(c, lang) if c.pos_ == "NOUN" else ()
+            if acts and not any(t.type == trigger.type for t in acts) \
+                    and lemma(c, lang) not in trigger.objects and fold(c.text) not in trigger.objects:
                 continue         # "a annoncé la suspension de l'accord": the deal is what another act
                                  # is about, no object of the verb ("ajoutés à la liste noire" is one act)
             for g in c.children:
