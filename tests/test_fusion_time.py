@@ -18,6 +18,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import ROOT, list_conflicts, list_events, list_figures
 from test_fusion import article, dump, ev, fig, fused
 from veille.fusion import fuse
+from veille.fusion.update import FusionReport
 from veille.fusion.events import Cluster, Report, cluster_block, reach
 from veille.read import Filters
 from veille.records import Event, Period
@@ -217,6 +218,77 @@ def test_a_batch_reads_only_the_region_it_reaches(tmp_path):
         assert report.articles == 1
         assert calls and max(calls) <= 3            # the December 2019 visit and its copy, not 120 reports
         assert len(visits(store)) == 120
+
+
+def _region_reads(store) -> tuple[FusionReport, list[list]]:
+    """Fuse what is pending, with the stored rows each region query of the events reads."""
+    calls = []
+    original = store.con.execute
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(store.con, name)
+
+        def execute(self, sql, params=None):
+            cur = original(sql, params) if params is not None else original(sql)
+            if "fused_event_sources s JOIN hit" in sql:
+                calls.append(cur.fetchall())
+                cur = original(sql, params)
+            return cur
+
+    real, store.con = store.con, Spy()
+    try:
+        return fuse(store), calls
+    finally:
+        store.con = real
+
+
+def test_a_batch_of_the_latest_news_reads_its_epoch_not_the_archive(tmp_path):
+    """Three years of undated reports of talks between the same two states, one every four days:
+    each one's reach (the two weeks before its publication) meets the next one's, so without
+    epochs the region of one more report is the whole archive. Cut into years, a batch of
+    the latest news reads the latest year only, and two halves still give one go."""
+    rng = random.Random(11)
+    words = "port accord banque réseau usine fret pêche santé route blé crédit douane traité".split()
+    records = []
+    start = date(2021, 1, 3)
+    for k in range(270):
+        day = (start + timedelta(days=4 * k)).isoformat()
+        text = f"Les ministres ont parlé au téléphone. Au menu : {' '.join(rng.choice(words) for _ in range(40))}."
+        records.append(article(text, f"t/{k}", day, events=[(ev("CONSULT", ("IND",), ("JPN",), begin=None,
+                                                                    mode="call"), "ont parlé au téléphone")]))
+    store = fused(records, tmp_path, "archive.duckdb")
+    with store:
+        last = records[-1]
+        extra = article(last.doc.text + " Dépêche complétée.", "t/extra", last.doc.published,
+                        events=[(ev("CONSULT", ("IND",), ("JPN",), begin=None, mode="call"), "ont parlé au téléphone")])
+        store.put(extra)
+        report, calls = _region_reads(store)
+        assert report.articles == 1
+        within = sum(1 for r in records if r.doc.published[:4] == last.doc.published[:4])
+        read = {repr(row) for rows in calls for row in rows}
+        assert calls and len(read) <= within + 2 < len(records) // 2
+        assert sum(map(len, calls)) <= 3 * len(read)          # each hop asks for the weeks it adds
+        blocks = {b for (b,) in store.con.execute("SELECT DISTINCT block FROM fused_events").fetchall()}
+        assert blocks == {"CONSULT|IND+JPN@2021-01", "CONSULT|IND+JPN@2022-01", "CONSULT|IND+JPN@2023-01"}
+        whole = dump(store)
+    with fused(records + [extra], tmp_path, "halves.duckdb", batches=2) as halves:
+        assert dump(halves) == whole
+
+
+def test_an_undated_reprint_stored_before_its_dispatch_joins_it_when_it_comes(tmp_path):
+    """A reprint without any date comes first: alone, it is in no year; when the dated
+    dispatch it copies arrives, it is blocked by the dispatch's day and joins its event."""
+    dispatch = visit("fil/1", "2024-05-17", begin="2024-05-16", end="2024-05-17")
+    reprint = visit("reprise/3", None, text=VISIT + " Le texte a été repris.", begin=None)
+    with fused([reprint, dispatch], tmp_path, "parts.duckdb", batches=2) as store:
+        [event] = visits(store)
+        assert event["source_count"] == 2
+        assert {b for (b,) in store.con.execute("SELECT DISTINCT block FROM fused_event_sources").fetchall()} == {
+            "CONSULT|CHN+RUS@2024-01"}
+        parts = dump(store)
+    with fused([dispatch, reprint], tmp_path, "whole.duckdb") as whole:
+        assert dump(whole) == parts
 
 
 def test_a_database_of_the_previous_release_is_migrated_and_fused_again(tmp_path):

@@ -18,12 +18,16 @@ publication date, or a background mention) is *loose*: it never joins a dated
 event on type and parties alone, only one that holds a near-copy of its article,
 or, among loose reports, one at the same named place.
 
-Reports are grouped block by block, a block being a type and its parties; the
-clustering of a block depends only on the set of its reports, so ingesting in
-one go or in parts gives the same fused events. Within a block, reports whose
-reaches do not meet and that share no copy group never meet in one cluster, so a
-block falls apart into independent regions (`update` recomputes only the regions
-a batch touches).
+Reports are grouped block by block, a block being a type, its parties and an
+*epoch*: the year (`epoch_months`) of the day a report is about, the middle of
+its own dates, else its publication day. A relationship followed for years has
+one long run of reports of each type whose reaches overlap day after day; cut
+into epochs, a batch of the latest news recomputes the latest epochs, not the
+archive. The clustering of a block depends only on the set of its reports, so
+ingesting in one go or in parts gives the same fused events. Within a block,
+reports whose reaches do not meet and that share no copy group never meet in one
+cluster, so a block falls apart into independent regions (`update` recomputes
+only the regions a batch touches).
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
-from veille.fusion.data import config, folded, hash_id, window
+from veille.fusion.data import config, folded, hash_id, published_days, window
 from veille.records import Event, Period
 
 
@@ -59,6 +63,41 @@ def block_of(e: Event) -> str | None:
     if e.type in _cfg()["unordered_types"]:
         return f"{e.type}|{'+'.join(sorted(set(key[1]) | set(key[2])))}"
     return f"{e.type}|{'+'.join(key[1])}>{'+'.join(key[2])}"
+
+
+def epoch_of(e: Event, published: str | None) -> str:
+    """The epoch a report is blocked in: the first month ("2024-01") of the `epoch_months`
+    holding the day it is about, the middle of its own dates (when they place it: no longer
+    than `max_reach_days`), else its publication day; "-" when neither gives a day.
+
+    >>> epoch_of(Event("CONSULT", ("IND",), ("USA",), date=Period("2024-12-30", "2025-01-01")), "2025-01-02")
+    '2024-01'
+    >>> epoch_of(Event("CONSULT", ("IND",), ("USA",)), "2025-01-02")
+    '2025-01'
+    >>> epoch_of(Event("CONSULT", ("IND",), ("USA",)), None)
+    '-'
+    """
+    own = span(e.date)
+    day = None
+    if own is not None and days(own) <= int(_cfg()["max_reach_days"]):
+        day = _middle(own)
+    elif published:
+        day = published_days(published)
+        day = day[0] if day else None
+    if day is None and own is not None:
+        day = _middle(own)
+    if day is None:
+        return "-"
+    months = max(1, int(_cfg()["epoch_months"]))
+    first = (day.year * 12 + day.month - 1) // months * months
+    return f"{first // 12:04d}-{first % 12 + 1:02d}"
+
+
+def _middle(s: tuple[str, str]) -> date | None:
+    a, b = _day(s[0]), _day(s[1])
+    if a is None or b is None:
+        return a or b
+    return date.fromordinal((a.toordinal() + b.toordinal()) // 2)
 
 
 def parties_fit(a: Event, b: Event) -> bool:

@@ -19,7 +19,7 @@ import numpy as np
 from veille.fusion import copies
 from veille.fusion.claims import Claim, claims_in, sentence_around
 from veille.fusion.data import bundle_of, config, hash_id, outlet_of, window
-from veille.fusion.events import Report, block_of, cluster_block, place_key, summary
+from veille.fusion.events import Report, block_of, cluster_block, epoch_of, place_key, summary
 from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity, group_id,
                                    anchor, lasting, period_end, place, qualifier_of, single_group, undated_reach)
 from veille.language import Language
@@ -201,17 +201,24 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
                                      for a in articles])
     changed = _link_copies(con, articles, gone, report)
     regrouped: list = []
+    undated: list[_Article] = []
     if changed:
         touched.events_of(con, sorted(changed))
         regrouped = touched.figures_of(con, sorted(changed))      # placed again, with their new copy group
+        undated = _undated_events_of(con, sorted(changed))         # blocked again, by their new group's day
     copy_of = dict(_in_list(con, "SELECT article_id, group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))",
-                            [a.id for a in articles]))
+                            [a.id for a in articles + undated]))
+    group_day = dict(_in_list(con, "SELECT m.group_id, a.published FROM copy_members m JOIN fusion_articles a"
+                                   " USING (article_id) WHERE m.founder AND m.group_id IN (SELECT unnest(?))",
+                              sorted(set(copy_of.values()))))
 
     reports: dict[str, list[Report]] = {}
     members: dict[str, list[Member]] = {}
-    for a in articles:
-        for block, r in _reports(a, copy_of.get(a.id)):
+    for a in articles + undated:
+        group = copy_of.get(a.id)
+        for block, r in _reports(a, group, group_day.get(group)):
             reports.setdefault(block, []).append(r)
+    for a in articles:
         for family, m in _members(a, copy_of.get(a.id)):
             members.setdefault(family, []).append(m)
     for family, m in regrouped:
@@ -220,6 +227,18 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
     _update_events(con, touched.blocks, reports, report)
     _update_figures(con, touched.families, members, report)
     return report
+
+
+def _undated_events_of(con, articles: list[str]) -> list[_Article]:
+    """The articles without a publication date among `articles` (whose copy group changed),
+    their reports taken out: an undated article's reports are blocked by the day of its copy
+    group (`_reports`), so they are made again."""
+    ids = sorted(r[0] for r in _in_list(con, "SELECT article_id FROM fusion_articles WHERE published IS NULL"
+                                             " AND article_id IN (SELECT unnest(?))", articles))
+    if not ids:
+        return []
+    _in_list(con, "DELETE FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))", ids)
+    return list(_load(con, ids))
 
 
 def _load(con, ids: list[str]) -> Iterator[_Article]:
@@ -327,7 +346,11 @@ def _claims(a: _Article, spans: list[tuple[tuple[int, int], tuple[int, int] | No
     return claims_in(text, spans, a.record.entities, a.lang)
 
 
-def _reports(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Report]]:
+def _reports(a: _Article, copy_group: str | None, group_day: str | None = None) -> Iterator[tuple[str, Report]]:
+    """The article's events as reports, each with its block: type, parties and epoch, the
+    epoch read from the report's own date, else the article's publication date, else that of
+    its copy group (the first published of its near-copies: an undated reprint belongs with
+    the dispatch it copies)."""
     text = a.record.doc.text
     events = a.record.events
     spans = [(e.evidence, e.evidence) if e.evidence else ((0, 0), (0, 0)) for e in events]
@@ -341,7 +364,8 @@ def _reports(a: _Article, copy_group: str | None) -> Iterator[tuple[str, Report]
             source, kind = names.get(claim.entity, claim.source), claim.kind
         else:
             source, kind = a.outlet, "outlet"
-        block = block_of(e) or f"solo:{a.id}:{i}"
+        block = block_of(e)
+        block = f"{block}@{epoch_of(e, a.published or group_day)}" if block else f"solo:{a.id}:{i}"
         evidence = text[e.evidence[0]:e.evidence[1]] if e.evidence else None
         yield block, Report(a.id, i, e, a.published, copy_group, source, kind, evidence)
 
@@ -429,6 +453,26 @@ LEFT JOIN copy_members m USING (article_id)
 """
 
 
+def _uncovered(span: tuple[str, str], asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The parts of `span` that the (sorted, disjoint) spans already `asked` leave, each
+    with the day it shares with them: what a reach meeting `span` but none of `asked` meets.
+    A region that grows a few weeks a step asks for those weeks, not again for all it holds.
+
+    >>> _uncovered(("2024-01-01", "2024-12-31"), [("2024-03-01", "2024-04-30")])
+    [('2024-01-01', '2024-03-01'), ('2024-04-30', '2024-12-31')]
+    """
+    out, begin, met = [], span[0], False
+    for x, y in asked:
+        if y < begin or x > span[1]:
+            continue
+        if x > begin:
+            out.append((begin, x))
+        begin, met = max(begin, y), True
+    if begin < span[1] or not met:
+        out.append((begin, span[1]))
+    return out
+
+
 def _event_regions(con, regions: dict[str, _Region]) -> dict[str, list[Report]]:
     """The stored reports of each block's region, pulled in until nothing new comes."""
     loaded: dict[tuple[str, int], dict] = {}
@@ -438,8 +482,8 @@ def _event_regions(con, regions: dict[str, _Region]) -> dict[str, list[Report]]:
         for block, region in regions.items():
             done = asked[block]
             for b, e in region.merged():
-                if not any(x <= b and e <= y for x, y in done.spans):
-                    w[0].append(block), w[1].append(b), w[2].append(e)
+                for gap in _uncovered((b, e), done.spans):
+                    w[0].append(block), w[1].append(gap[0]), w[2].append(gap[1])
             for grp in region.groups - done.groups:
                 g[0].append(block), g[1].append(grp)
             for place in region.places - done.places:
