@@ -374,3 +374,74 @@ def test_a_yearly_target_is_its_horizon_year_without_a_publication_date():
         timexes = extract_timexes(text, published)
         got = extract_measurements(text, [(0, len(text))], [], timexes, published)
         assert [(m.status, m.period.begin, m.period.end) for m in got] == [("target", "2030-01-01", "2030-12-31")]
+
+
+# -- places from the act of the sentence (veille/extract/measurements/acts.py) ----------------
+
+def _fig(text: str, sentence: str, kind: str = "amount", metric=None, from_=None, to=None, unit="EUR"):
+    i = sentence.index(text)
+    return Measurement(start=i, end=i + len(text), text=text, value=1.0, unit=unit, kind=kind, metric=metric,
+                       from_=from_, to=to)
+
+
+def _act(type_: str, actor: str, recipient: str, sentence: str, **kw):
+    from veille.records import Event
+
+    return Event(type_, (actor,), (recipient,), evidence=(0, len(sentence)), **kw)
+
+
+ACT_CASES = [
+    # a sum demanded of the other comes from it; a place already right is completed
+    ("Athènes réclame à Berlin 280 milliards d'euros de réparations.", "280 milliards d'euros",
+     {}, ("REQUEST", "GRC", "DEU"), ("DEU", "GRC")),
+    ("Athènes réclame à Berlin 280 milliards d'euros de réparations.", "280 milliards d'euros",
+     {"from_": "GRC"}, ("REQUEST", "GRC", "DEU"), ("DEU", "GRC")),
+    # a duty levied on the target's goods: from the target to the state levying it
+    ("Ottawa impose des droits de 100 % sur les véhicules électriques de Chine.", "100 %",
+     {"kind": "percent", "metric": "tariffs", "to": "CAN", "unit": "%"}, ("SANCTION", "CAN", "CHN"), ("CHN", "CAN")),
+    # aid from the giver
+    ("Le Japon accorde au Kenya un prêt de 300 millions de dollars.", "300 millions de dollars",
+     {"metric": "loans", "unit": "USD"}, ("AID", "JPN", "KEN"), ("JPN", "KEN")),
+    # a place that is not a party wins: the figure is about something else
+    ("Ankara demande à Athènes de respecter les 6 milles nautiques fixés avec l'Égypte.", "6 milles",
+     {"kind": "physical", "from_": "EGY", "unit": "nmi"}, ("REQUEST", "TUR", "GRC"), ("EGY", None)),
+    # a percentage in a request is no sum: nothing
+    ("Alger demande à Paris de réduire de 20 % les visas refusés.", "20 %",
+     {"kind": "percent", "unit": "%"}, ("REQUEST", "DZA", "FRA"), (None, None)),
+    # a tariff-free figure in a sanction sentence: nothing
+    ("Washington sanctionne 12 entreprises indiennes.", "12 entreprises",
+     {"kind": "count", "metric": "companies", "unit": "count"}, ("SANCTION", "USA", "IND"), (None, None)),
+]
+
+
+@pytest.mark.parametrize("sentence, text, fig, act, want", ACT_CASES)
+def test_a_figure_takes_the_sides_the_act_of_its_sentence_gives_it(sentence, text, fig, act, want):
+    from veille.extract.measurements.acts import direct_by_acts
+
+    [m] = direct_by_acts([_fig(text, sentence, **fig)], [_act(*act, sentence)])
+    assert (m.from_, m.to) == want
+
+
+def test_acts_of_other_sentences_or_that_disagree_leave_a_figure_alone():
+    from veille.extract.measurements.acts import direct_by_acts
+    from veille.records import Event
+
+    sentence = "Athènes réclame à Berlin 280 milliards d'euros."
+    m = _fig("280 milliards d'euros", sentence)
+    elsewhere = Event("REQUEST", ("GRC",), ("DEU",), evidence=(len(sentence) + 1, len(sentence) + 40))
+    assert (direct_by_acts([m], [elsewhere])[0].from_) is None
+    both_ways = [_act("REQUEST", "GRC", "DEU", sentence), _act("REQUEST", "DEU", "GRC", sentence)]
+    assert direct_by_acts([m], both_ways)[0].from_ is None
+    several = Event("REQUEST", ("GRC", "CYP"), ("DEU",), evidence=(0, len(sentence)))
+    assert direct_by_acts([m], [several])[0].from_ is None
+
+
+@pytest.mark.model
+def test_the_pipeline_gives_a_demanded_sum_the_sides_of_its_request(nlp_pipeline):
+    from veille.records import Article
+
+    text = ("La Namibie a réclamé jeudi à l'Allemagne 1,1 milliard d'euros de réparations pour les massacres "
+            "de l'époque coloniale.")
+    record = nlp_pipeline.run_one(Article(text=text, source="act-request", language="fr", published="2024-06-13"))
+    [m] = [m for m in record.measurements if m.unit == "EUR"]
+    assert (m.from_, m.to) == ("DEU", "NAM")

@@ -64,6 +64,7 @@ def extract_layers(article: Article, doc, lang: Language | None = None) -> Recor
     from veille.extract.entities import extract_entities
     from veille.extract.events import extract_events
     from veille.extract.measurements import extract_measurements
+    from veille.extract.measurements.acts import direct_by_acts
     from veille.extract.timexes import extract_timexes
     from veille.extract.view import article_view
 
@@ -77,5 +78,6 @@ def extract_layers(article: Article, doc, lang: Language | None = None) -> Recor
     measurements = extract_measurements(article.text, (), places, timexes, published, lang=lang, view=view)
     events, quotes = extract_events(doc, entities, places, timexes,
                                     published if article.published_precision == "day" else None, lang, view=view)
+    measurements = direct_by_acts(measurements, events)
     return Record(doc=article, entities=tuple(entities), timexes=tuple(timexes),
                   measurements=tuple(measurements), events=tuple(events), quotes=tuple(quotes))

@@ -50,6 +50,10 @@ Conventions (tested in tests/test_measurements.py):
   compared with ("contre 11 en 2024", "devant Chery (105 600)", "160 appareils :
   150 de la famille A320", "une quinzaine d'autres"); a count may be of things
   known by a model name ("deux Tu-95MS").
+- Once the events are read, a figure in the sentence of an act that directs it takes
+  the act's parties for the sides the sentence left out (`acts.direct_by_acts`): a sum
+  demanded of a state comes from it, a duty on a state's goods goes from it to the
+  state levying it, aid goes from the giver.
 - Sentences are taken as given, trimmed, cut at line breaks (a paragraph never
   continues a sentence) and at a full stop the parser missed ("... Su-35S. Selon
   ..."), and mended where a parser cut inside a compound or after a number
