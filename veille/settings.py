@@ -62,6 +62,13 @@ class Settings:
     # HTTP fetches.
     http_timeout: float = 20.0
     user_agent: str = "veille/0.1 (+news analysis)"
+    # Watching (`veille watch`, `veille serve --watch`): sources followed besides those named
+    # on the command line (URLs of feeds or pages, folders), how often (seconds, or "15m"),
+    # the new entries taken from one source in a round, and the fetches run at once.
+    watch_sources: tuple[str, ...] = ()
+    watch_every: float = 900.0
+    watch_max_entries: int = 500
+    watch_workers: int = 8
 
     def __post_init__(self) -> None:
         unknown = set(self.published_order) - set(PUBLISHED_STEPS)
@@ -69,6 +76,13 @@ class Settings:
             raise ValueError(f"published_order: unknown steps {sorted(unknown)}; known: {list(PUBLISHED_STEPS)}")
         if self.max_article_chars <= self.min_article_chars:
             raise ValueError("max_article_chars must be larger than min_article_chars")
+
+        if isinstance(self.watch_every, str):
+            from veille.watch import parse_every
+
+            object.__setattr__(self, "watch_every", parse_every(self.watch_every))
+        if self.watch_max_entries < 1 or self.watch_workers < 1:
+            raise ValueError("watch_max_entries and watch_workers must be at least 1")
 
     def model_for(self, language: str | None) -> str | None:
         return dict(self.models).get(language or "")

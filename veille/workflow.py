@@ -114,6 +114,13 @@ def ingest(targets: list[str], settings: Settings, store: Store,
            progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
     """Ingest the named inputs into `store`, a transaction per batch of articles (each article
     alone if the batch fails), then fuse them with the articles already there (one transaction)."""
+    return ingest_articles(read_articles(targets, settings), settings, store, progress)
+
+
+def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, store: Store,
+                    progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
+    """Ingest articles already read (`veille.ingest.articles`, or a watched source's new entries)
+    as `ingest` does: stored in batches, then fused in one transaction."""
     report = IngestReport()
 
     def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
@@ -151,7 +158,7 @@ def ingest(targets: list[str], settings: Settings, store: Store,
             count(result)
         pending.clear()
 
-    for item in extract(not_stored(read_articles(targets, settings)), settings):
+    for item in extract(not_stored(items), settings):
         if isinstance(item, IngestError):
             report.errors.append(item)
             _record_error(store, item)

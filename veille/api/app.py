@@ -23,6 +23,7 @@ from starlette.datastructures import MutableHeaders
 
 from veille.api.db import Database
 from veille.api.routes import articles, entities, events, figures, meta, quotes, search
+from veille.api.routes import watch as watching
 from veille.settings import Settings
 
 MAX_BODY_BYTES = 20_000_000
@@ -179,21 +180,35 @@ def check_database(db_path: str | Path) -> None:
 
 
 def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
-               hosts: frozenset[str] | None = None) -> FastAPI:
+               hosts: frozenset[str] | None = None, watch: tuple[str, ...] | None = None,
+               watch_every: float | None = None) -> FastAPI:
     """The API and dashboard over the database at `db_path`. Without `token` the database is opened
     read-only and writing is off; with one, POST /api/articles ingests with that bearer token.
+    With `watch` (sources, possibly none beyond those the database and settings list), the server
+    process also watches them (`veille.watch`), round after round on a thread of its own that
+    writes under the same lock as the API's ingest: the database opens read-write.
     Raises FileNotFoundError when there is no database there."""
     if token is not None and not token.strip():
         raise ValueError("the token must not be empty")
-    db = Database(db_path, writable=token is not None)
+    db = Database(db_path, writable=token is not None or watch is not None)
+    stop = threading.Event()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # the search index is brought up to date in the background: the server answers at once
         threading.Thread(target=_sync_search, args=(db,), daemon=True, name="veille-search-index").start()
+        watcher = None
+        if watch is not None:
+            watcher = threading.Thread(target=_watching, args=(db, watch, app.state.settings, watch_every, stop),
+                                       daemon=True, name="veille-watch")
+            watcher.start()
         try:
             yield
         finally:
+            stop.set()
+            if watcher is not None:
+                with db.write_lock:      # a round under way ends before the database closes
+                    pass
             db.close()
 
     app = FastAPI(
@@ -214,8 +229,9 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return JSONResponse({"detail": problems}, status_code=422)
 
     for router in (events.router, figures.router, entities.router, articles.router, quotes.router, search.router,
-                   meta.router):
+                   meta.router, watching.router):
         app.include_router(router, prefix="/api")
+    app.include_router(watching.feeds)
 
     @app.get("/api/{rest:path}", include_in_schema=False)
     async def no_such_endpoint(rest: str):
@@ -224,6 +240,31 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
     app.mount("/", StaticFiles(directory=web_dir(), html=True), name="dashboard")
     app.add_middleware(_Guard, describe=app.openapi, token=token, hosts=hosts)
     return app
+
+
+def _watching(db: Database, sources: tuple[str, ...], settings: Settings, every: float | None,
+              stop: threading.Event) -> None:
+    """Watch rounds until `stop`: each under the write lock, then the cached answers are dropped so
+    that the dashboard shows new articles and events at once. A failing round is kept in
+    `db.watch_error` and the next one comes a period later."""
+    from veille.watch import add_sources, next_due_in, watch_round
+
+    period = every or settings.watch_every
+    with db.write_lock:
+        add_sources(db.store, [*settings.watch_sources, *sources], period)
+    while not stop.is_set():
+        try:
+            with db.write_lock:
+                if stop.is_set():
+                    return
+                report = watch_round(db.store, settings=settings)
+                db.changed()
+            db.watch_report, db.watch_error = report, None
+            wait = next_due_in(db.store, period)
+        except Exception as exc:  # a bug or a full disk: said, and tried again later
+            db.watch_error = f"{type(exc).__name__}: {exc}"
+            wait = period
+        stop.wait(wait)
 
 
 def _sync_search(db: Database) -> None:

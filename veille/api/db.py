@@ -28,6 +28,8 @@ class Database:
         else:
             self.con = Store(self.path, read_only=True).con
         self.write_lock = threading.Lock()
+        self.watch_report = None           # the last watch round (`veille serve --watch`), and its failure
+        self.watch_error: str | None = None
         self._cache_lock = threading.Lock()
         self._overview: dict | None = None
         self.fused = fusion_ready(self.con)

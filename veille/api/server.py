@@ -60,12 +60,14 @@ def default_workers(writable: bool) -> int:
 
 def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
           ready: Callable[[str, int], None] | None = None, fallback_port: bool = False, log_level: str = "warning",
-          settings=None, allow_hosts: tuple[str, ...] = (), workers: int | None = None) -> None:
+          settings=None, allow_hosts: tuple[str, ...] = (), workers: int | None = None,
+          watch: tuple[str, ...] | None = None, watch_every: float | None = None) -> None:
     """Serve the API and dashboard over `db_path` until interrupted (Ctrl-C or SIGTERM).
     `ready(url, workers)` is called once the socket listens.
 
     Read-only, `workers` processes answer on one socket (each with its own read-only connection),
-    so that requests use every core; with a token, one process answers and writes."""
+    so that requests use every core; with a token, one process answers and writes. With `watch`,
+    one process answers and also watches those sources (`veille.api.app.create_app`)."""
     import json
     import os
 
@@ -73,9 +75,9 @@ def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
 
     extra = tuple(settings.allowed_hosts) if settings is not None else ()
     hosts = served_hosts(host, extra + tuple(allow_hosts))
-    workers = 1 if token is not None else (workers or default_workers(False))
+    workers = 1 if token is not None or watch is not None else (workers or default_workers(False))
     if workers == 1:
-        app = create_app(db_path, token, settings, hosts=hosts)
+        app = create_app(db_path, token, settings, hosts=hosts, watch=watch, watch_every=watch_every)
     else:
         from veille.api.app import check_database
 

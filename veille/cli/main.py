@@ -280,11 +280,12 @@ def run() -> None:
 
 
 # Commands defined in their own modules: fusion listings, the Spark job, the server and exports.
-from veille.cli import batch as _batch, fusion as _fusion, serve as _serve  # noqa: E402
+from veille.cli import batch as _batch, fusion as _fusion, serve as _serve, watch as _watch  # noqa: E402
 
 _fusion.register(main)
 _batch.register(main)
 _serve.register(main)
+_watch.register(main)
 
 if __name__ == "__main__":
     run()

@@ -21,7 +21,8 @@ def _existing_db(db: Path | None, config: Path | None) -> Path:
 
 
 def run_server(db: Path, host: str, port: int, token: str | None, fallback_port: bool = False, config=None,
-               allow_hosts: tuple[str, ...] = (), workers: int | None = None) -> None:
+               allow_hosts: tuple[str, ...] = (), workers: int | None = None, watch: tuple[str, ...] | None = None,
+               watch_every: float | None = None) -> None:
     """Serve `db` until Ctrl-C, printing where; exit 2 when the port or database cannot be had."""
     from veille.api import serve as serve_app
 
@@ -30,11 +31,15 @@ def run_server(db: Path, host: str, port: int, token: str | None, fallback_port:
                    f" database {db}; {processes} worker process{'es' if processes > 1 else ''}; Ctrl-C to stop)")
         if token is None:
             click.echo("writing through the API is off (start with --token to allow ingesting)")
+        if watch is not None:
+            click.echo("watching the sources of the database" + (f" and {len(watch)} named here" if watch else "")
+                       + " in this process (GET /api/sources shows their health)")
         sys.stdout.flush()
 
     try:
         serve_app(db, host=host, port=port, token=token, ready=ready, fallback_port=fallback_port,
-                  settings=_settings(config, db=db), allow_hosts=allow_hosts, workers=workers)
+                  settings=_settings(config, db=db), allow_hosts=allow_hosts, workers=workers, watch=watch,
+                  watch_every=watch_every)
     except KeyboardInterrupt:
         pass
     except (OSError, ValueError) as exc:
@@ -60,8 +65,14 @@ def run_server(db: Path, host: str, port: int, token: str | None, fallback_port:
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes answering requests when read-only (default: one per core, up to 4); "
                    "with --token, always one.")
+@click.option("--watch", "watch", multiple=True, metavar="SOURCE",
+              help="Also watch this feed, page or folder in the server process (repeatable), with the sources "
+                   "the database already watches; the dashboard shows what comes in without a restart.")
+@click.option("--watching", is_flag=True, help="Watch the sources the database (and settings) already list.")
+@click.option("--every", default=None, metavar="PERIOD", help="How often watched sources are polled (15m, 1h...).")
 def serve(db: Path | None, config: Path | None, host: str, port: int, token: str | None, token_file: Path | None,
-          allow_hosts: tuple[str, ...], workers: int | None) -> None:
+          allow_hosts: tuple[str, ...], workers: int | None, watch: tuple[str, ...], watching: bool,
+          every: str | None) -> None:
     """Serve the HTTP API (/api/, described at /openapi.json) and the dashboard (/) until Ctrl-C."""
     if token_file is not None:
         lines = token_file.read_text(encoding="utf-8").splitlines()
@@ -69,7 +80,16 @@ def serve(db: Path | None, config: Path | None, host: str, port: int, token: str
         if not token:
             err.print(f"error: the token file {token_file} is empty", highlight=False)
             sys.exit(2)
-    run_server(_existing_db(db, config), host, port, token, config=config, allow_hosts=allow_hosts, workers=workers)
+    from veille.watch import parse_every, source_name
+
+    try:
+        period = parse_every(every) if every else None
+        for source in watch:
+            source_name(source)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    run_server(_existing_db(db, config), host, port, token, config=config, allow_hosts=allow_hosts, workers=workers,
+               watch=watch if watch or watching else None, watch_every=period)
 
 
 @click.command()

@@ -342,7 +342,7 @@ def _read_feed(data: bytes, source: str, meta: dict, key: str | None) -> Iterato
             yield IngestError(where, "feed entry has no content")
             continue
         entry_meta = dict(meta)
-        entry_meta["title"] = entry.get("title")
+        entry_meta["title"] = _plain_title(entry.get("title"))
         entry_meta["url"] = entry.get("link")
         entry_meta["author"] = entry.get("author")
         entry_meta["site"] = parsed.feed.get("title")
@@ -352,6 +352,17 @@ def _read_feed(data: bytes, source: str, meta: dict, key: str | None) -> Iterato
         entry_key = entry.get("link") or (f"id:{entry['id']}" if entry.get("id") else None)
         yield RawArticle(source=where, body=body, is_html=True,
                          meta={k: v for k, v in entry_meta.items() if v}, key=entry_key)
+
+
+def _plain_title(title: str | None) -> str | None:
+    """A feed title as text: markup some feeds put in titles ("<b>Athènes</b> &amp; Ankara") removed."""
+    if not title or "<" not in title and "&" not in title:
+        return title
+    import html
+    import re
+
+    text = html.unescape(re.sub(r"<[^>]{0,500}>", "", title))
+    return " ".join(text.split()) or None
 
 
 def _read_warc(stream: BinaryIO, source: str, meta: dict, settings: Settings) -> Iterator[RawArticle | IngestError]:
@@ -439,48 +450,81 @@ def _gzip_cut_short(stream: BinaryIO) -> bool:
             data = inflater.unconsumed_tail
 
 
-def _read_url(url: str, settings: Settings) -> Iterator[RawArticle | IngestError]:
-    """The page at `url`, streamed: refused past max_input_bytes (counted after content
-    decoding, so a gzip bomb stops early) or past http_timeout seconds in all (a server that
-    sends a byte every few seconds does not hold the batch)."""
+@dataclass
+class Fetched:
+    """One HTTP answer read within the limits: its status (200, or 304 when not modified since
+    the validators sent), body, content type and the validators to send next time."""
+
+    url: str
+    status: int
+    data: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def fetch_url(url: str, settings: Settings, etag: str | None = None, last_modified: str | None = None,
+              client=None) -> Fetched:
+    """GET `url`, streamed: refused past max_input_bytes (counted after content decoding, so a
+    gzip bomb stops early) or past http_timeout seconds in all (a server that sends a byte every
+    few seconds does not hold the batch). With `etag` or `last_modified` the request is
+    conditional and a 304 comes back empty. Raises IngestError naming the URL and the cause."""
     import httpx
 
     limit = settings.max_input_bytes
     deadline = time.monotonic() + settings.http_timeout
+    headers = {"User-Agent": settings.user_agent}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     chunks: list[bytes] = []
     received = 0
+    own = client is None
+    if own:
+        client = httpx.Client(timeout=httpx.Timeout(settings.http_timeout), follow_redirects=True, max_redirects=10)
     try:
-        with httpx.Client(timeout=httpx.Timeout(settings.http_timeout), follow_redirects=True, max_redirects=10,
-                          headers={"User-Agent": settings.user_agent}) as client:
-            with client.stream("GET", url) as response:
-                response.raise_for_status()
-                declared = response.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > limit:
-                    yield IngestError(url, f"page of {declared} bytes is larger than max_input_bytes ({limit})")
-                    return
-                content_type = response.headers.get("content-type")
-                for chunk in response.iter_bytes():
-                    received += len(chunk)
-                    if received > limit:
-                        yield IngestError(url, f"page larger than max_input_bytes ({limit} bytes, after decompression)")
-                        return
-                    if time.monotonic() > deadline:
-                        yield IngestError(url, f"fetch failed: the page took more than {settings.http_timeout:g} s "
-                                               f"to arrive ({received} bytes received)")
-                        return
-                    chunks.append(chunk)
+        with client.stream("GET", url, headers=headers) as response:
+            if response.status_code == 304:
+                return Fetched(url, 304, etag=response.headers.get("etag") or etag,
+                               last_modified=response.headers.get("last-modified") or last_modified)
+            response.raise_for_status()
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise IngestError(url, f"page of {declared} bytes is larger than max_input_bytes ({limit})")
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                if received > limit:
+                    raise IngestError(url, f"page larger than max_input_bytes ({limit} bytes, after decompression)")
+                if time.monotonic() > deadline:
+                    raise IngestError(url, f"fetch failed: the page took more than {settings.http_timeout:g} s "
+                                           f"to arrive ({received} bytes received)")
+                chunks.append(chunk)
+            return Fetched(url, response.status_code, b"".join(chunks), response.headers.get("content-type"),
+                           response.headers.get("etag"), response.headers.get("last-modified"))
     except httpx.TooManyRedirects:
-        yield IngestError(url, "fetch failed: too many redirects (a redirect loop?)")
-        return
+        raise IngestError(url, "fetch failed: too many redirects (a redirect loop?)") from None
     except httpx.HTTPStatusError as exc:
-        yield IngestError(url, f"fetch failed: HTTP {exc.response.status_code} {exc.response.reason_phrase}")
-        return
+        raise IngestError(url, f"fetch failed: HTTP {exc.response.status_code} {exc.response.reason_phrase}") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
-        yield IngestError(url, f"fetch failed: {type(exc).__name__}: {exc}")
+        raise IngestError(url, f"fetch failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        if own:
+            client.close()
+
+
+def _read_url(url: str, settings: Settings) -> Iterator[RawArticle | IngestError]:
+    """The articles of the page or feed at `url` (`fetch_url`), or the error that stopped it."""
+    import httpx
+
+    try:
+        fetched = fetch_url(url, settings)
+    except IngestError as exc:
+        yield exc
         return
-    data = b"".join(chunks)
-    if not data:
+    if not fetched.data:
         yield IngestError(url, "empty page")
         return
     suffix = _suffix(Path(httpx.URL(url).path or "/"))
-    yield from read_bytes(data, url, suffix, settings, meta={"url": url}, content_type=content_type, key=url)
+    yield from read_bytes(fetched.data, url, suffix, settings, meta={"url": url}, content_type=fetched.content_type,
+                          key=url)
