@@ -28,14 +28,12 @@ import random
 import re
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import psutil
-
+from veille.bench import PeakMemory
 from veille.fusion import fuse
 from veille.records import Record
 from veille.settings import Settings
@@ -130,26 +128,6 @@ def store_and_fuse(store: Store, raws: list[dict], size: int, rng: random.Random
         print(f"base {size}: {min(size, start + 1000)} stored and fused", file=sys.stderr, flush=True)
 
 
-class Peak:
-    """Peak resident memory of this process while a block runs (sampled every 20 ms)."""
-
-    def __enter__(self):
-        self.proc, self.peak, self.running = psutil.Process(), 0, True
-
-        def sample():
-            while self.running:
-                self.peak = max(self.peak, self.proc.memory_info().rss)
-                time.sleep(0.02)
-
-        self.thread = threading.Thread(target=sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
-
-
 def run(sizes: list[int], batch: int, seed: int = 7, growing: bool = False) -> dict:
     raws = base_records()
     rng = random.Random(seed)
@@ -165,7 +143,7 @@ def run(sizes: list[int], batch: int, seed: int = 7, growing: bool = False) -> d
                        for k in range(batch)]
                 gc.collect()
                 print(f"base {size}: timing the batch of {batch}", file=sys.stderr, flush=True)
-                with Peak() as peak:
+                with PeakMemory() as peak:
                     t0 = time.perf_counter()
                     store.put_many(new)
                     report = fuse(store)

@@ -3,13 +3,15 @@ server on the demo corpus. Screenshots go to /tmp/veille-screens/ for a person t
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from demo_server import CHROMIUM, CHROMIUM_ARGS, INJECTION, shared_demo_db
+from demo_server import CHROMIUM, CHROMIUM_ARGS, INJECTION, copy_db, shared_demo_db
 from veille.api import create_app, running
 
 pytestmark = pytest.mark.browser
@@ -36,9 +38,15 @@ def browser(live):
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def opened(browser, base_url: str, viewport: dict = DESKTOP):
+    """A page of the dashboard at `base_url`; on leaving, no script error and no failed request but
+    the API's 4xx answers (asked for by the tests of error states)."""
+    context = browser.new_context(viewport=viewport, base_url=base_url)
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
@@ -51,6 +59,12 @@ def page(browser, live):
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, live):
+    with opened(browser, live) as page:
+        yield page
 
 
 def test_timeline_loads_and_filters_by_type(page, live):
@@ -155,3 +169,87 @@ def test_search_box_entity_page_and_states(page, live):
     expect(page.locator(".state.empty")).to_contain_text("No event matches")
     page.goto("/#/event/no-such-event")
     expect(page.locator(".state.error")).to_contain_text("Not found")
+
+
+FEED = "https://fil.example/rss.xml"
+FEED_ERROR = "fetch failed: HTTP 500 Internal Server Error"
+# an error message is text from elsewhere (a file, a server): shown as text, never as markup
+OLD_ERROR = 'unreadable: <img src=x onerror="window.__pwned = 4">'
+
+
+@pytest.fixture
+def watched(tmp_path, tmp_path_factory):
+    """A copy of the demo database that watches a failing feed and a healthy folder (its error of
+    yesterday kept) and has the alert `visites` over the events of China and Russia; served."""
+    from veille.read import Filters
+    from veille.store import Store
+    from veille.watch import add_sources
+    from veille.watch.alerts import add_alert
+
+    db = copy_db(shared_demo_db(tmp_path_factory), tmp_path)
+    (tmp_path / "depot").mkdir()
+    with Store(db) as store:
+        feed, folder = add_sources(store, [FEED, str(tmp_path / "depot")], 900.0, now=datetime(2024, 6, 3, 8, 0))
+        store.con.execute("UPDATE watch_sources SET last_attempt = ?, last_error = ?, last_error_at = ?, failures = 2,"
+                          " next_due = ? WHERE source = ?", [datetime(2024, 6, 4, 9, 0), FEED_ERROR,
+                                                             datetime(2024, 6, 4, 9, 0), datetime(2024, 6, 4, 10, 0), feed])
+        store.con.execute("UPDATE watch_sources SET last_attempt = ?, last_success = ?, last_error = ?, last_error_at = ?,"
+                          " articles = 3 WHERE source = ?", [datetime(2024, 6, 4, 9, 0), datetime(2024, 6, 4, 9, 0),
+                                                             OLD_ERROR, datetime(2024, 6, 3, 9, 0), folder])
+        assert add_alert(store.con, "visites", "events", Filters(parties=("CHN", "RUS")), now=datetime(2024, 6, 4, 9, 0))
+    with running(create_app(db)) as base:
+        yield base
+
+
+def test_alerts_and_watched_sources_at_desktop_and_phone_width(browser, watched):
+    alert = httpx.get(watched + "/api/alerts/visites").json()
+    first = alert["items"][0]
+    feed = httpx.get(watched + "/alerts/visites.atom")
+    assert feed.status_code == 200 and first["item_id"] in feed.text
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        with opened(browser, watched, viewport) as page:
+            page.goto("/#/alerts")
+            row = page.locator("table.alerts tr[data-alert=visites]")
+            expect(row.locator("td.num").first).to_have_text(str(alert["matches"]))
+            expect(row).to_contain_text(alert["latest_title"])
+            expect(page.locator("header nav a.active")).to_have_text("Alerts")
+            page.screenshot(path=str(SCREENS / f"alerts-{size}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            row.get_by_role("link", name="visites").click()
+            expect(page).to_have_url(re.compile(r"#/alerts/visites$"))
+            expect(page.locator("#alert-matches")).to_have_text(str(alert["matches"]))
+            expect(page.locator("#alert-items tbody tr")).to_have_count(len(alert["items"]))
+            expect(page.get_by_role("link", name="subscribe in a feed reader")).to_have_attribute("href", "/alerts/visites.atom")
+            match = page.locator("#alert-items a", has_text=first["title"]).first
+            expect(match).to_have_attribute("href", f"#/event/{first['item_id']}")
+            page.screenshot(path=str(SCREENS / f"alert-{size}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            match.click()
+            expect(page.locator("ul.cards li.event")).to_have_attribute("data-event-id", first["item_id"])
+            # the feed's entries link to #/events/ID: the same page
+            page.goto(f"/#/events/{first['item_id']}")
+            expect(page.locator("ul.cards li.event")).to_have_attribute("data-event-id", first["item_id"])
+
+            page.goto("/#/sources")
+            failing = page.locator("table.watched tr.failing")
+            expect(failing).to_have_count(1)
+            expect(failing.get_by_role("link", name=FEED)).to_have_attribute("href", FEED)
+            expect(failing).to_contain_text(FEED_ERROR)
+            expect(failing.locator(".badge")).to_have_text("failing")
+            expect(failing.locator("td.num").first).to_have_text("2")
+            healthy = page.locator("table.watched tbody tr:not(.failing)")
+            expect(healthy).to_contain_text(OLD_ERROR)
+            expect(healthy.locator("a")).to_have_count(0)          # a folder is no link
+            assert page.locator("main img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
+            expect(page.locator("header nav a.active")).to_have_text("Sources")
+            page.screenshot(path=str(SCREENS / f"sources-{size}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_watch_pages_without_alerts_or_sources_say_how_to_start(page):
+    page.goto("/#/alerts")
+    expect(page.locator(".state.empty")).to_contain_text("veille alert add NAME -p IND,JPN")
+    page.goto("/#/sources")
+    expect(page.locator(".state.empty")).to_contain_text("veille watch FEED_URL --every 15m")
+    page.goto("/#/alerts/inconnue")
+    expect(page.locator(".state.error")).to_contain_text("Not found: no alert named 'inconnue'")

@@ -165,15 +165,19 @@ def test_a_feed_is_polled_round_after_round_with_conditional_requests(server, st
     # due, unchanged: the server answers 304 to the validator it gave
     again = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=16))
     assert again.sources[0].outcome == "not_modified" and again.ingest is None
+    # a server that ignores validators and sends the same bytes: not read again
+    server.set("/fil.xml", rss([entry(1, VISIT), entry(2, DRILL)]))
+    same = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=32))
+    assert same.sources[0].outcome == "unchanged" and same.sources[0].entries == 0 and same.ingest is None
     # a new entry and a corrected one: both read, the corrected one as a new version
     server.set("/fil.xml", rss([entry(3, AEGEAN), entry(1, VISIT + " Il rentrera jeudi."), entry(2, DRILL)]),
                etag='"v2"')
-    third = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=32))
+    third = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=48))
     assert (third.sources[0].outcome, third.sources[0].new) == ("new", 2)
     assert (third.ingest.new, third.ingest.versions) == (1, 1)
     [health] = list_sources(store.con)
     assert health["articles"] == 4 and health["failures"] == 0 and health["etag"] == '"v2"'
-    assert health["last_success"] == (T0 + timedelta(minutes=32)).isoformat()
+    assert health["last_success"] == (T0 + timedelta(minutes=48)).isoformat()
 
 
 def test_a_failing_source_is_backed_off_and_never_stops_the_others(server, store):
@@ -299,7 +303,7 @@ def test_an_alert_records_a_new_event_once_and_updates_it_when_it_gains_sources(
     entries = feed.findall("a:entry", ns)
     assert len(entries) == total
     links = [e.find("a:link", ns).get("href") for e in entries]
-    assert f"http://127.0.0.1:8000/#/events/{updated[0]['item_id']}" in links
+    assert f"http://127.0.0.1:8000/#/event/{updated[0]['item_id']}" in links
     assert any("Tokyo" in (e.find("a:content", ns).text or "") for e in entries)
     assert A.remove_alert(store.con, "rien") and not A.remove_alert(store.con, "rien")
 
@@ -346,7 +350,8 @@ def test_the_commands_watch_save_alerts_and_show_what_is_new(server, tmp_path):
     assert r.returncode == 0 and "baseline" in r.stderr
     assert veille("alert", "add", "inde-japon", "--db", db).returncode != 0
     server.set("/fil.xml", rss([entry(1, VISIT), entry(3, AEGEAN)]))
-    assert veille("watch", "--once", "--all", "--db", db).returncode == 0
+    r = veille("watch", "--once", "--all", "--db", db)
+    assert r.returncode == 0, r.stderr
     r = veille("alerts", "--json", "--db", db)
     rows = json.loads(r.stdout)
     assert rows and {x["alert"] for x in rows} == {"inde-japon"} and rows[0]["item"]["type"] == "CONSULT"
@@ -389,8 +394,17 @@ def test_the_server_watches_while_it_serves_and_serves_each_alert_as_a_feed(serv
         assert client.get("/api/alerts/inde-japon").json()["items"][0]["item"]["event_id"] == event["event_id"]
         feed = client.get("/alerts/inde-japon.atom")
         assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
-        assert f"#/events/{event['event_id']}" in feed.text
+        assert f"#/event/{event['event_id']}" in feed.text
         assert client.get("/alerts/inconnue.atom").status_code == 404
         assert client.get("/api/alerts/inconnue").status_code == 404
         # writing through the API stays off without a token
         assert client.post("/api/articles", json=[{"text": VISIT}]).status_code in (401, 403)
+
+
+def test_a_feed_followed_from_today_skips_its_backlog(server, store):
+    server.set("/fil.xml", rss([entry(1, VISIT), entry(2, DRILL)]))
+    first = watch_round(store, [server.base + "/fil.xml"], settings(), every=60, now=T0, backlog=False)
+    assert first.sources[0].entries == 2 and first.ingest is None
+    server.set("/fil.xml", rss([entry(3, AEGEAN), entry(1, VISIT), entry(2, DRILL)]))
+    second = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=2), backlog=False)
+    assert second.sources[0].new == 1 and second.ingest.new == 1

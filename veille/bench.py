@@ -13,6 +13,7 @@ import random
 import re
 import resource
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -182,3 +183,26 @@ def run_bench(n: int, processes: int, settings: Settings) -> BenchResult:
                        storage_seconds=round(storage, 3),
                        peak_rss_mb_main=round(_peak_mb(resource.RUSAGE_SELF), 1),
                        peak_rss_mb_workers=round(_peak_mb(resource.RUSAGE_CHILDREN), 1))
+
+
+class PeakMemory:
+    """Peak resident memory of this process (bytes, `.peak`) while a block runs, sampled every
+    20 ms: what the benchmark scripts report for one step, not for the whole process."""
+
+    def __enter__(self):
+        import psutil
+
+        self.proc, self.peak, self.running = psutil.Process(), 0, True
+
+        def sample():
+            while self.running:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+                time.sleep(0.02)
+
+        self.thread = threading.Thread(target=sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.thread.join()

@@ -48,9 +48,11 @@ def _round_line(report) -> str:
 @click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds.")
 @click.option("--list", "show", is_flag=True, help="List the watched sources with their health, and exit.")
 @click.option("--remove", "remove", multiple=True, metavar="SOURCE", help="Stop watching SOURCE, and exit.")
+@click.option("--skip-backlog", is_flag=True,
+              help="On a source's first round, take what it holds as seen: only what comes after is ingested.")
 @click.option("--json", "as_json", is_flag=True, help="Each round's report (or the list) as JSON.")
 def watch(sources: tuple[str, ...], db: Path | None, config: Path | None, every: str | None, once: bool, force: bool,
-          rounds: int | None, show: bool, remove: tuple[str, ...], as_json: bool) -> None:
+          rounds: int | None, show: bool, remove: tuple[str, ...], skip_backlog: bool, as_json: bool) -> None:
     """Follow RSS/Atom feeds, web pages and folders, ingesting what is new round after round until
     Ctrl-C. Sources named here are added to those the database already watches (and the settings'
     watch_sources); each keeps its state there (conditional requests, what it gave, its errors)."""
@@ -81,7 +83,7 @@ def watch(sources: tuple[str, ...], db: Path | None, config: Path | None, every:
         done = 0
         try:
             while True:
-                report = watch_round(store, settings=settings, force=force and done == 0)
+                report = watch_round(store, settings=settings, force=force and done == 0, backlog=not skip_backlog)
                 done += 1
                 if as_json:
                     sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")

@@ -20,6 +20,8 @@ from veille.fusion import copies
 from veille.fusion.claims import Claim, claims_in, sentence_around
 from veille.fusion.data import bundle_of, config, hash_id, outlet_of, window
 from veille.fusion.events import Report, block_of, cluster_block, epoch_of, place_key, summary
+from veille.fusion.regions import Region, event_regions
+from veille.fusion.sql import in_list, insert, iter_in
 from veille.fusion.figures import (Group, Member, assess, comparable, family_id, family_key, granularity, group_id,
                                    anchor, lasting, period_end, place, qualifier_of, single_group, undated_reach)
 from veille.language import Language
@@ -80,7 +82,7 @@ def _pending(con, ids: list[str] | None) -> list[str]:
                " AND a.id NOT IN (SELECT supersedes FROM articles WHERE supersedes IS NOT NULL)")
     if ids is None:
         return [r[0] for r in con.execute(pending + " ORDER BY a.id").fetchall()]
-    return sorted({r[0] for r in _in_list(con, pending + " AND a.id IN (SELECT unnest(?))", ids)})
+    return sorted({r[0] for r in in_list(con, pending + " AND a.id IN (SELECT unnest(?))", ids)})
 
 
 def rebuild(store) -> FusionReport:
@@ -97,52 +99,6 @@ def rebuild(store) -> FusionReport:
         con.execute("ROLLBACK")
         raise
     return report
-
-
-# -- bulk writes ------------------------------------------------------------------
-
-_TYPES: dict[str, list[tuple[str, str]]] = {}
-
-
-def _columns(con, table: str) -> list[tuple[str, str]]:
-    if table not in _TYPES:
-        _TYPES[table] = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    return _TYPES[table]
-
-
-def _insert(con, table: str, rows: list[dict]) -> None:
-    """Insert dict rows in one statement (columns as typed lists, unnested side by side)."""
-    if not rows:
-        return
-    cols = _columns(con, table)
-    for start in range(0, len(rows), 20000):
-        chunk = rows[start:start + 20000]
-        selects, params = [], []
-        for name, typ in cols:
-            base = "VARCHAR" if typ == "JSON" else typ
-            selects.append(f"unnest(?::{base}[]) AS {name}")
-            params.append([r.get(name) for r in chunk])
-        con.execute(f"INSERT INTO {table} SELECT {', '.join(n for n, _ in cols)} FROM (SELECT {', '.join(selects)})",
-                    params)
-
-
-def _in_list(con, sql: str, values: list, *extra) -> list[tuple]:
-    """Run `sql` whose first parameter is a list of values, in chunks."""
-    out = []
-    for start in range(0, len(values), 20000):
-        out.extend(con.execute(sql, [values[start:start + 20000], *extra]).fetchall())
-    return out
-
-
-def _rows(con, sql: str, params: list) -> Iterator[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    while True:
-        batch = cur.fetchmany(2048)
-        if not batch:
-            return
-        for row in batch:
-            yield dict(zip(names, row))
 
 
 # -- the update -------------------------------------------------------------------
@@ -162,25 +118,25 @@ class _Article:
 
 @dataclass
 class _Touched:
-    blocks: dict[str, "_Region"] = field(default_factory=dict)          # block -> the fused events to redo
+    blocks: dict[str, Region] = field(default_factory=dict)          # block -> the fused events to redo
     families: dict[str, "_FigureSeeds"] = field(default_factory=dict)  # family -> the groups to redo
 
     def events_of(self, con, articles: list[str]) -> None:
-        for block, event_id in _in_list(con, "SELECT DISTINCT block, event_id FROM fused_event_sources"
+        for block, event_id in in_list(con, "SELECT DISTINCT block, event_id FROM fused_event_sources"
                                              " WHERE article_id IN (SELECT unnest(?))", articles):
-            self.blocks.setdefault(block, _Region()).events.add(event_id)
+            self.blocks.setdefault(block, Region()).events.add(event_id)
 
     def figures_of(self, con, articles: list[str]) -> list[Member]:
         """Take the articles' figures out of their groups (which will be redone); returns them."""
         taken = []
-        for row in _iter_in(con, _MEMBERS_SQL.replace("f.group_id IN", "f.article_id IN"), articles):
+        for row in iter_in(con, _MEMBERS_SQL.replace("f.group_id IN", "f.article_id IN"), articles):
             seed = self.families.setdefault(row["family"], _FigureSeeds())
             seed.groups.add(row["group_id"])
             if row["dated"]:
                 seed.ends.add(row["period_end"] or row["period_begin"])
                 seed.copies.add(row["current_group"] or row["article_id"])
             taken.append((row["family"], _member_from_row(row)))
-        _in_list(con, "DELETE FROM figure_members WHERE article_id IN (SELECT unnest(?))", articles)
+        in_list(con, "DELETE FROM figure_members WHERE article_id IN (SELECT unnest(?))", articles)
         return taken
 
 
@@ -197,7 +153,7 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
         _remove(con, gone, touched)
     articles = list(_load(con, new_ids))
     report.articles = len(articles)
-    _insert(con, "fusion_articles", [{"article_id": a.id, "outlet": a.outlet, "published": a.published}
+    insert(con, "fusion_articles", [{"article_id": a.id, "outlet": a.outlet, "published": a.published}
                                      for a in articles])
     changed = _link_copies(con, articles, gone, report)
     regrouped: list = []
@@ -206,9 +162,9 @@ def _fuse(con, new_ids: list[str]) -> FusionReport:
         touched.events_of(con, sorted(changed))
         regrouped = touched.figures_of(con, sorted(changed))      # placed again, with their new copy group
         undated = _undated_events_of(con, sorted(changed))         # blocked again, by their new group's day
-    copy_of = dict(_in_list(con, "SELECT article_id, group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))",
+    copy_of = dict(in_list(con, "SELECT article_id, group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))",
                             [a.id for a in articles + undated]))
-    group_day = dict(_in_list(con, "SELECT m.group_id, a.published FROM copy_members m JOIN fusion_articles a"
+    group_day = dict(in_list(con, "SELECT m.group_id, a.published FROM copy_members m JOIN fusion_articles a"
                                    " USING (article_id) WHERE m.founder AND m.group_id IN (SELECT unnest(?))",
                               sorted(set(copy_of.values()))))
 
@@ -233,11 +189,11 @@ def _undated_events_of(con, articles: list[str]) -> list[_Article]:
     """The articles without a publication date among `articles` (whose copy group changed),
     their reports taken out: an undated article's reports are blocked by the day of its copy
     group (`_reports`), so they are made again."""
-    ids = sorted(r[0] for r in _in_list(con, "SELECT article_id FROM fusion_articles WHERE published IS NULL"
+    ids = sorted(r[0] for r in in_list(con, "SELECT article_id FROM fusion_articles WHERE published IS NULL"
                                              " AND article_id IN (SELECT unnest(?))", articles))
     if not ids:
         return []
-    _in_list(con, "DELETE FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))", ids)
+    in_list(con, "DELETE FROM fused_event_sources WHERE article_id IN (SELECT unnest(?))", ids)
     return list(_load(con, ids))
 
 
@@ -258,7 +214,7 @@ def _remove(con, gone: list[str], touched: _Touched) -> None:
     touched.events_of(con, gone)
     touched.figures_of(con, gone)
     for table in ("fused_event_sources", "figure_members", "copy_bands", "copy_signatures", "fusion_articles"):
-        _in_list(con, f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", gone)
+        in_list(con, f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", gone)
 
 
 # -- near-copies --------------------------------------------------------------------
@@ -267,15 +223,15 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
     """Sign the new articles, join or merge copy groups; returns the old articles whose group changed."""
     changed: set[str] = set()
     # groups that lost a superseded member are re-linked among their remaining members
-    broken = sorted({r[0] for r in _in_list(con, "SELECT group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)})
+    broken = sorted({r[0] for r in in_list(con, "SELECT group_id FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)})
     if gone:
-        _in_list(con, "DELETE FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)
+        in_list(con, "DELETE FROM copy_members WHERE article_id IN (SELECT unnest(?))", gone)
     relink: dict[str, np.ndarray] = {}
     if broken:
-        rows = _in_list(con, "SELECT m.article_id, s.signature FROM copy_members m JOIN copy_signatures s USING (article_id)"
+        rows = in_list(con, "SELECT m.article_id, s.signature FROM copy_members m JOIN copy_signatures s USING (article_id)"
                              " WHERE m.group_id IN (SELECT unnest(?))", broken)
         relink = {aid: np.asarray(sig, dtype=np.uint64) for aid, sig in rows}
-        _in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", broken)
+        in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", broken)
         changed |= set(relink)
 
     new: dict[str, np.ndarray] = {}
@@ -285,7 +241,7 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
         new[a.id] = sig
         sig_rows.append({"article_id": a.id, "shingles": len(copies.shingles(a.record.doc.text)),
                          "signature": [int(x) for x in sig]})
-    _insert(con, "copy_signatures", sig_rows)
+    insert(con, "copy_signatures", sig_rows)
     every = {**relink, **new}
     buckets: dict[tuple[int, int], set[str]] = {}
     for aid, sig in every.items():
@@ -309,7 +265,7 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
                 continue
             buckets[(band, h)].add(aid)
             old_group[aid] = gid
-    _insert(con, "copy_bands", band_rows)
+    insert(con, "copy_bands", band_rows)
 
     def old_signature(ids: list[str]) -> dict:
         rows = con.execute("SELECT article_id, signature FROM copy_signatures WHERE article_id IN (SELECT unnest(?))",
@@ -322,12 +278,12 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
     for new_ids, old_gids in components:
         members = set(new_ids)
         if old_gids:
-            olds = _in_list(con, "SELECT article_id FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
+            olds = in_list(con, "SELECT article_id FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
             members |= {r[0] for r in olds}
-            _in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
+            in_list(con, "DELETE FROM copy_members WHERE group_id IN (SELECT unnest(?))", sorted(old_gids))
         missing = sorted(m for m in members if m not in published)
         if missing:
-            published.update(dict(_in_list(con, "SELECT article_id, published FROM fusion_articles"
+            published.update(dict(in_list(con, "SELECT article_id, published FROM fusion_articles"
                                                  " WHERE article_id IN (SELECT unnest(?))", missing)))
         founder = min(members, key=lambda m: (published.get(m) or "9999", m))
         gid = hash_id("c", founder)
@@ -335,7 +291,7 @@ def _link_copies(con, articles: list[_Article], gone: list[str], report: FusionR
             changed |= members - set(new)
         rows.extend({"article_id": m, "group_id": gid, "founder": m == founder} for m in sorted(members))
         report.copy_groups += 1
-    _insert(con, "copy_members", rows)
+    insert(con, "copy_members", rows)
     return changed
 
 
@@ -386,143 +342,22 @@ def _report_row(block: str, event_id: str, r: Report) -> dict:
     }
 
 
-def _report_from_row(row: dict) -> Report:
-    date = Period(row["date_begin"], row["date_end"]) if row["date_begin"] or row["date_end"] else None
-    evidence = (row["evidence_start"], row["evidence_end"]) if row["evidence_start"] is not None else None
-    e = Event(type=row["type"], actor=tuple(row["actor"] or ()), recipient=tuple(row["recipient"] or ()),
-              mode=row["mode"], status=row["status"] or "occurred", date=date, location=row["location"],
-              sectors=tuple(row["sectors"] or ()), count=row["count"], evidence=evidence,
-              confidence=row["confidence"] if row["confidence"] is not None else 0.5)
-    return Report(row["article_id"], row["event_idx"], e, row["published"], row["current_group"],
-                  row["claim_source"], row["claim_kind"], row["evidence"])
-
-
-# A batch recomputes, in each block it touches, only the *region* its reports can reach:
-# the stored reports whose reaches meet theirs, the loose ones that share a copy group with
-# them or are loose at the same named place, and those in the same fused event, closed
-# under the same relation. Reports outside it can join none of its clusters (events.py), so
-# the rows are those of one go. A copy group links only loose reports (`Cluster.linked`: an
-# anchored report joins by its reach alone), so an article's other anchored reports are not
-# pulled in through it: without that, every article's events chained the region back
-# through the whole timeline, a few weeks a step.
-
-@dataclass
-class _Region:
-    """What a batch's reports reach in one block: stored rows are pulled in until closed."""
-
-    spans: list[tuple[str, str]] = field(default_factory=list)
-    groups: set[str] = field(default_factory=set)
-    places: set[str] = field(default_factory=set)
-    events: set[str] = field(default_factory=set)
-
-    def take(self, reach, group, place, event_id=None) -> None:
-        if reach is not None:
-            self.spans.append(tuple(reach))
-        elif place:
-            self.places.add(place)
-        if group:
-            self.groups.add(group)
-        if event_id:
-            self.events.add(event_id)
-
-    def merged(self) -> list[tuple[str, str]]:
-        out: list[list[str]] = []
-        for b, e in sorted(self.spans):
-            if out and b <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], e)
-            else:
-                out.append([b, e])
-        self.spans = [tuple(x) for x in out]
-        return self.spans
-
-
-_REGION_SQL = """
-WITH w AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS b, unnest(?::VARCHAR[]) AS e),
-     g AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS grp),
-     p AS (SELECT unnest(?::VARCHAR[]) AS block, unnest(?::VARCHAR[]) AS place),
-     hit AS (
-       SELECT s.article_id, s.event_idx FROM fused_event_sources s
-         JOIN w ON s.block = w.block AND s.reach_begin <= w.e AND w.b <= s.reach_end
-       UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s JOIN copy_members m USING (article_id)
-         JOIN g ON s.block = g.block AND m.group_id = g.grp AND s.reach_begin IS NULL
-       UNION SELECT s.article_id, s.event_idx FROM fused_event_sources s
-         JOIN p ON s.block = p.block AND s.place_key = p.place AND s.reach_begin IS NULL
-       UNION SELECT article_id, event_idx FROM fused_event_sources WHERE event_id IN (SELECT unnest(?::VARCHAR[])))
-SELECT s.*, m.group_id AS current_group FROM fused_event_sources s JOIN hit USING (article_id, event_idx)
-LEFT JOIN copy_members m USING (article_id)
-"""
-
-
-def _uncovered(span: tuple[str, str], asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The parts of `span` that the (sorted, disjoint) spans already `asked` leave, each
-    with the day it shares with them: what a reach meeting `span` but none of `asked` meets.
-    A region that grows a few weeks a step asks for those weeks, not again for all it holds.
-
-    >>> _uncovered(("2024-01-01", "2024-12-31"), [("2024-03-01", "2024-04-30")])
-    [('2024-01-01', '2024-03-01'), ('2024-04-30', '2024-12-31')]
-    """
-    out, begin, met = [], span[0], False
-    for x, y in asked:
-        if y < begin or x > span[1]:
-            continue
-        if x > begin:
-            out.append((begin, x))
-        begin, met = max(begin, y), True
-    if begin < span[1] or not met:
-        out.append((begin, span[1]))
-    return out
-
-
-def _event_regions(con, regions: dict[str, _Region]) -> dict[str, list[Report]]:
-    """The stored reports of each block's region, pulled in until nothing new comes."""
-    loaded: dict[tuple[str, int], dict] = {}
-    asked: dict[str, _Region] = {b: _Region() for b in regions}
-    while True:
-        w, g, p, ids = ([], [], []), ([], []), ([], []), []
-        for block, region in regions.items():
-            done = asked[block]
-            for b, e in region.merged():
-                for gap in _uncovered((b, e), done.spans):
-                    w[0].append(block), w[1].append(gap[0]), w[2].append(gap[1])
-            for grp in region.groups - done.groups:
-                g[0].append(block), g[1].append(grp)
-            for place in region.places - done.places:
-                p[0].append(block), p[1].append(place)
-            ids.extend(region.events - done.events)
-            done.spans, done.groups = list(region.spans), set(region.groups)
-            done.places, done.events = set(region.places), set(region.events)
-        if not (w[0] or g[0] or p[0] or ids):
-            break
-        for row in _rows(con, _REGION_SQL, [*w, *g, *p, sorted(ids)]):
-            key = (row["article_id"], row["event_idx"])
-            if key in loaded:
-                continue
-            loaded[key] = row
-            reach = (row["reach_begin"], row["reach_end"]) if row["reach_begin"] else None
-            regions[row["block"]].take(reach, row["current_group"] or row["article_id"], row["place_key"],
-                                       row["event_id"])
-    out: dict[str, list[Report]] = {}
-    for row in loaded.values():
-        out.setdefault(row["block"], []).append(_report_from_row(row))
-    return out
-
-
-def _update_events(con, seeds: dict[str, _Region], new: dict[str, list[Report]], report: FusionReport) -> None:
+def _update_events(con, seeds: dict[str, Region], new: dict[str, list[Report]], report: FusionReport) -> None:
     """Recompute the regions that the new reports and the `seeds` (rows of articles taken out
     or whose copy group changed) reach, block by block."""
-    regions: dict[str, _Region] = {}
+    regions: dict[str, Region] = {}
     for block, region in seeds.items():
         regions[block] = region
     for block, reps in new.items():
-        region = regions.setdefault(block, _Region())
+        region = regions.setdefault(block, Region())
         for r in reps:
             region.take(r.reach, r.group, place_key(r.event.location) if r.reach is None else None)
     if not regions:
         return
-    existing = _event_regions(con, regions)
+    existing = event_regions(con, regions)
     old_ids = sorted({e for r in regions.values() for e in r.events})
-    _in_list(con, "DELETE FROM fused_event_sources WHERE event_id IN (SELECT unnest(?))", old_ids)
-    _in_list(con, "DELETE FROM fused_events WHERE event_id IN (SELECT unnest(?))", old_ids)
+    in_list(con, "DELETE FROM fused_event_sources WHERE event_id IN (SELECT unnest(?))", old_ids)
+    in_list(con, "DELETE FROM fused_events WHERE event_id IN (SELECT unnest(?))", old_ids)
     event_rows, source_rows = [], []
     for block in sorted(regions):
         reps = existing.get(block, []) + new.get(block, [])
@@ -531,15 +366,10 @@ def _update_events(con, seeds: dict[str, _Region], new: dict[str, list[Report]],
         for cluster in cluster_block(block, reps):
             event_rows.append(summary(cluster))
             source_rows.extend(_report_row(block, cluster.id, r) for r in cluster.reports)
-    _insert(con, "fused_events", event_rows)
-    _insert(con, "fused_event_sources", source_rows)
+    insert(con, "fused_events", event_rows)
+    insert(con, "fused_event_sources", source_rows)
     report.event_blocks += len(regions)
     report.events += len(event_rows)
-
-
-def _iter_in(con, sql: str, values: list) -> Iterator[dict]:
-    for start in range(0, len(values), 20000):
-        yield from _rows(con, sql, [values[start:start + 20000]])
 
 
 # -- figures --------------------------------------------------------------------------
@@ -641,7 +471,7 @@ class _Loaded:
         ids = sorted(set(ids) - self.groups)
         self.groups |= set(ids)
         fresh = []
-        for row in _iter_in(self.con, _MEMBERS_SQL, ids):
+        for row in iter_in(self.con, _MEMBERS_SQL, ids):
             key = (row["article_id"], row["measurement_idx"])
             if key not in self.rows:
                 self.rows[key] = row
@@ -768,12 +598,12 @@ def _update_figures(con, seeds: dict[str, _FigureSeeds], new: dict[str, list[Mem
         member_rows.extend(rows[1])
         conflict_rows.extend(rows[2])
     ids = sorted(rewrite | {g["group_id"] for g in group_rows})
-    _in_list(con, "DELETE FROM figure_conflicts WHERE group_id IN (SELECT unnest(?))", ids)
-    _in_list(con, "DELETE FROM figure_members WHERE group_id IN (SELECT unnest(?))", ids)
-    _in_list(con, "DELETE FROM figure_groups WHERE group_id IN (SELECT unnest(?))", ids)
-    _insert(con, "figure_groups", group_rows)
-    _insert(con, "figure_members", member_rows)
-    _insert(con, "figure_conflicts", conflict_rows)
+    in_list(con, "DELETE FROM figure_conflicts WHERE group_id IN (SELECT unnest(?))", ids)
+    in_list(con, "DELETE FROM figure_members WHERE group_id IN (SELECT unnest(?))", ids)
+    in_list(con, "DELETE FROM figure_groups WHERE group_id IN (SELECT unnest(?))", ids)
+    insert(con, "figure_groups", group_rows)
+    insert(con, "figure_members", member_rows)
+    insert(con, "figure_conflicts", conflict_rows)
     report.figure_families += len(families)
     report.figure_groups += len(group_rows)
     report.conflicts += sum(1 for g in group_rows if g["conflict"])

@@ -330,7 +330,8 @@ def _jsonl_article(obj: dict, where: str, meta: dict) -> RawArticle:
 def _read_feed(data: bytes, source: str, meta: dict, key: str | None) -> Iterator[RawArticle | IngestError]:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    # no sanitizing here: an entry's HTML is read as text (fragment_text), never served as HTML
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         raise IngestError(source, f"not a readable RSS/Atom feed ({reason or 'no entries'})")
@@ -486,6 +487,7 @@ def fetch_url(url: str, settings: Settings, etag: str | None = None, last_modifi
     try:
         with client.stream("GET", url, headers=headers) as response:
             if response.status_code == 304:
+                response.read()          # nothing, but read: the connection goes back to the pool
                 return Fetched(url, 304, etag=response.headers.get("etag") or etag,
                                last_modified=response.headers.get("last-modified") or last_modified)
             response.raise_for_status()

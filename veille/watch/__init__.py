@@ -4,7 +4,8 @@ record what newly matches the saved searches (`veille.watch.alerts`).
 `watch_round(store, sources, settings)` polls every source that is due, once:
 
 - a URL is fetched with a conditional request (the ETag and Last-Modified it answered last
-  time): a 304 costs nothing more. A feed's entries, a page, or the articles of any input
+  time): a 304 costs nothing more, nor do the same bytes as last time from a server that
+  ignores validators. A feed's entries, a page, or the articles of any input
   veille reads (JSON Lines, WARC) are then read as `veille ingest` reads them;
 - a folder is scanned for files that are new or changed since the last round (by size and
   modification time), files still being written (changed in the last `SETTLE` seconds)
@@ -30,7 +31,7 @@ import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable
@@ -151,9 +152,12 @@ def list_sources(con) -> list[dict]:
 
 
 def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | None = None, every: float | None = None,
-                now: datetime | None = None, force: bool = False, alerts: bool = True) -> RoundReport:
+                now: datetime | None = None, force: bool = False, alerts: bool = True,
+                backlog: bool = True) -> RoundReport:
     """Poll the due sources once (`force`: all of them), ingest what is new, update the alerts.
-    `sources` are registered first (with `every`, default settings.watch_every)."""
+    `sources` are registered first (with `every`, default settings.watch_every). Without
+    `backlog`, what a source holds on its first successful round is taken as seen, not
+    ingested: only what comes after is (a feed followed from today)."""
     from veille.workflow import ingest_articles
 
     settings = settings or Settings()
@@ -163,7 +167,8 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
     if sources:
         add_sources(store, sources, every, now)
     report = RoundReport(at=now)
-    cols = ["source", "kind", "every_seconds", "etag", "last_modified", "failures", "next_due"]
+    cols = ["source", "kind", "every_seconds", "etag", "last_modified", "failures", "next_due", "last_success",
+            "body_digest"]
     due = [dict(zip(cols, r)) for r in store.con.execute(
         f"SELECT {', '.join(cols)} FROM watch_sources ORDER BY source").fetchall()]
     waiting = [s for s in due if not force and s["next_due"] is not None and s["next_due"] > now]
@@ -198,15 +203,25 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
                 answer = fetched[name]
                 if isinstance(answer, IngestError):
                     raise answer
-                validators[name] = (answer.etag, answer.last_modified)
                 if answer.status == 304:
+                    validators[name] = (answer.etag, answer.last_modified, s["body_digest"])
                     results[name] = SourceResult(name, "not_modified")
                     continue
                 if not answer.data:
                     raise IngestError(name, "empty answer")
+                body = hashlib.sha1(answer.data).hexdigest()
+                validators[name] = (answer.etag, answer.last_modified, body)
+                if body == s["body_digest"]:
+                    results[name] = SourceResult(name, "unchanged")      # validators ignored, same bytes
+                    continue
                 raws = _url_entries(answer, settings)
             else:
                 raws = _folder_entries(store, name, settings)
+            if not backlog and s["last_success"] is None:
+                result, fresh = _new_entries(store, name, raws, replace(settings, watch_max_entries=10 ** 9))
+                _mark_seen(store, name, fresh, now)
+                results[name] = SourceResult(name, "unchanged", entries=result.entries)
+                continue
             result, fresh = _new_entries(store, name, raws, settings)
             results[name] = result
             taken.extend((name, *x) for x in fresh)
@@ -215,34 +230,16 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
     if taken:
         report.ingest = ingest_articles(prepared((raw for *_, raw in taken), settings), settings, store)
         failed = {e.source for e in report.ingest.errors}
-        rows, stored_from = {}, {}
+        stored_from: dict[str, int] = {}
         for name, key, digest, raw in taken:
-            rows[(name, key)] = (name, key, digest, now)      # a failed entry too: it is not read again unchanged
             if raw.source not in failed:
                 stored_from[name] = stored_from.get(name, 0) + 1
-        store.con.executemany("INSERT INTO watch_seen (source, key, digest, first_seen) VALUES (?, ?, ?, ?)"
-                              " ON CONFLICT (source, key) DO UPDATE SET digest = excluded.digest", list(rows.values()))
+        for name in {t[0] for t in taken}:       # a failed entry too: it is not read again unchanged
+            _mark_seen(store, name, [t[1:] for t in taken if t[0] == name], now)
         for name, n in stored_from.items():
             store.con.execute("UPDATE watch_sources SET articles = articles + ? WHERE source = ?", [n, name])
-    for s in due:
-        name = s["source"]
-        r = results[name]
-        if r.outcome == "failed":
-            failures = (s["failures"] or 0) + 1
-            delay = min(timedelta(seconds=s["every_seconds"] * 2 ** min(failures, 16)), MAX_BACKOFF)
-            r.next_due = now + max(delay, timedelta(seconds=s["every_seconds"]))
-            store.con.execute("UPDATE watch_sources SET last_attempt = ?, last_error = ?, last_error_at = ?,"
-                              " failures = ?, next_due = ? WHERE source = ?",
-                              [now, r.error, now, failures, r.next_due, name])
-        else:
-            r.next_due = now + timedelta(seconds=s["every_seconds"])
-            etag, modified = validators.get(name, (s["etag"], s["last_modified"]))
-            store.con.execute("UPDATE watch_sources SET last_attempt = ?, last_success = ?, failures = 0,"
-                              " next_due = ?, etag = ?, last_modified = ? WHERE source = ?",
-                              [now, now, r.next_due, etag, modified, name])
-        store.con.execute("INSERT INTO watch_rounds (source, polled, outcome, entries, new, error) VALUES (?, ?, ?, ?, ?, ?)",
-                          [name, now, r.outcome, r.entries, r.new, r.error])
-        report.sources.append(r)
+    _record_round(store, due, results, validators, now)
+    report.sources.extend(results[s["source"]] for s in due)
     report.sources.sort(key=lambda r: r.source)
     if alerts:
         from veille.watch.alerts import update_alerts
@@ -250,6 +247,56 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
         report.alerts = update_alerts(store, now, settings)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _record_round(store: Store, due: list[dict], results: dict[str, SourceResult], validators: dict,
+                  now: datetime) -> None:
+    """Each polled source's state after the round (in three statements, whatever their number):
+    a failure backs it off (its period times 2 per failure in a row, at most a day), a success
+    resets its failures and keeps the validators for the next conditional request."""
+    ok, failed = [], []
+    for s in due:
+        name, r = s["source"], results[s["source"]]
+        if r.outcome == "failed":
+            failures = (s["failures"] or 0) + 1
+            delay = min(timedelta(seconds=s["every_seconds"] * 2 ** min(failures, 16)), MAX_BACKOFF)
+            r.next_due = now + max(delay, timedelta(seconds=s["every_seconds"]))
+            failed.append((name, r.error, failures, r.next_due))
+        else:
+            r.next_due = now + timedelta(seconds=s["every_seconds"])
+            etag, modified, body = validators.get(name, (s["etag"], s["last_modified"], s["body_digest"]))
+            if r.left:
+                etag = modified = body = None     # entries left for the next round: fetch and read it whole again
+            ok.append((name, r.next_due, etag, modified, body))
+    if ok:
+        store.con.execute(
+            "UPDATE watch_sources AS w SET last_attempt = ?, last_success = ?, failures = 0, next_due = u.next_due,"
+            " etag = u.etag, last_modified = u.modified, body_digest = u.body FROM (SELECT unnest(?::VARCHAR[]) AS source,"
+            " unnest(?::TIMESTAMP[]) AS next_due, unnest(?::VARCHAR[]) AS etag, unnest(?::VARCHAR[]) AS modified,"
+            " unnest(?::VARCHAR[]) AS body) u WHERE w.source = u.source", [now, now, *map(list, zip(*ok))])
+    if failed:
+        store.con.execute(
+            "UPDATE watch_sources AS w SET last_attempt = ?, last_error_at = ?, last_error = u.error,"
+            " failures = u.failures, next_due = u.next_due FROM (SELECT unnest(?::VARCHAR[]) AS source,"
+            " unnest(?::VARCHAR[]) AS error, unnest(?::INTEGER[]) AS failures, unnest(?::TIMESTAMP[]) AS next_due) u"
+            " WHERE w.source = u.source", [now, now, *map(list, zip(*failed))])
+    polled = [results[s["source"]] for s in due]
+    if polled:
+        store.con.execute(
+            "INSERT INTO watch_rounds (source, polled, outcome, entries, new, error) SELECT unnest(?::VARCHAR[]), ?,"
+            " unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[])",
+            [[r.source for r in polled], now, [r.outcome for r in polled], [r.entries for r in polled],
+             [r.new for r in polled], [r.error for r in polled]])
+
+
+def _mark_seen(store: Store, source: str, entries: list, now: datetime) -> None:
+    """Record `entries` [(key, digest, ...)] as given by `source`."""
+    rows = {key: digest for key, digest, *_ in entries}
+    if rows:
+        store.con.execute("INSERT INTO watch_seen (source, key, digest, first_seen)"
+                          " SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?"
+                          " ON CONFLICT (source, key) DO UPDATE SET digest = excluded.digest",
+                          [source, list(rows), list(rows.values()), now])
 
 
 def next_due_in(store: Store, period: float, now: datetime | None = None) -> float:
@@ -261,7 +308,7 @@ def next_due_in(store: Store, period: float, now: datetime | None = None) -> flo
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _digest(raw: RawArticle) -> str:

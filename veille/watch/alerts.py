@@ -151,7 +151,7 @@ def atom_feed(con, name: str, base_url: str, limit: int = 100) -> str:
     base = base_url.rstrip("/") + "/"
     rows = con.execute("SELECT item_id, first_matched, updated, sources, title, item FROM alert_matches"
                        " WHERE alert = ? ORDER BY updated DESC, item_id LIMIT ?", [name, limit]).fetchall()
-    page = "events" if alert["what"] == "events" else "figures"
+    page = "event" if alert["what"] == "events" else "figure"
     updated = _atom_time(rows[0][2] if rows else alert["created"])
     parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
              f"<id>urn:veille:alert:{escape(name)}</id>", f"<title>veille: {escape(name)}</title>",
@@ -282,7 +282,7 @@ def _shown(filters: dict) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _iso(t) -> str | None:

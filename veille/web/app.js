@@ -53,11 +53,16 @@
   }
 
   // -- navigation ---------------------------------------------------------------------------------
+  // The page of one event or figure also answers at #/events/ID and #/figures/ID: the alerts' Atom
+  // feeds link there.
+  const ONE = { events: "event", figures: "figure" };
+
   function route() {
     const hash = location.hash.replace(/^#\/?/, "");
     const [path, query] = hash.split("?", 2);
     const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-    return { name: parts[0] || "timeline", id: parts.slice(1).join("/") || null, params: new URLSearchParams(query || "") };
+    const name = parts[0] || "timeline", id = parts.slice(1).join("/") || null;
+    return { name: id && ONE[name] || name, id, params: new URLSearchParams(query || "") };
   }
 
   function link(name, id, params) {
@@ -183,6 +188,19 @@
     return n.toLocaleString("en") + " " + (n === 1 ? word : PLURALS[word] || word + "s");
   }
 
+  // A time the watcher recorded (ISO, UTC) to the minute: 2024-06-03 14:05 UTC.
+  function moment(iso, none) {
+    return iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : none;
+  }
+
+  // A polling period as `veille watch --every` takes it: 30s, 15m, 1h, 1d.
+  function every(seconds) {
+    for (const [size, unit] of [[86400, "d"], [3600, "h"], [60, "m"]]) {
+      if (seconds >= size && seconds % size === 0) return seconds / size + unit;
+    }
+    return seconds + "s";
+  }
+
   // -- shared pieces ------------------------------------------------------------------------------
   function pager(data, onPage) {
     const first = data.total ? data.offset + 1 : 0;
@@ -246,6 +264,15 @@
       if (!data.items.length) return empty("No " + noun + " matches.");
       return [summaryLine(data, plural(data.total, noun), route, null, filters), table(data.items)];
     });
+  }
+
+  // On a narrow screen the rows of `table` become cards (style.css: table.stack), each cell under
+  // the name of its column.
+  function stacked(table) {
+    const heads = [...table.tHead.rows[0].cells].map((th) => th.textContent);
+    for (const row of table.tBodies[0].rows) [...row.cells].forEach((td, i) => { td.dataset.label = heads[i]; });
+    table.classList.add("stack");
+    return table;
   }
 
   function evidence(sentence, highlight) {
@@ -694,6 +721,103 @@
       return out;
     });
   };
+
+  // -- watching: the alerts and the watched sources ---------------------------------------------
+  views.alerts = (r) => r.id ? alertPage(r.id) : alertList();
+
+  function alertList() {
+    const slot = h("div", { id: "alerts" });
+    append(view, [h("h1", null, "Alerts"), slot]);
+    fill(slot, "alerts", () => api("alerts"), (alerts) => {
+      if (!alerts.length) {
+        return empty(["No alert yet. Save a search on the command line, e.g. ",
+          h("code", null, "veille alert add NAME -p IND,JPN"), ": what newly matches it appears here after each watch round."]);
+      }
+      return [h("div", { class: "summary-line" }, h("span", null, plural(alerts.length, "alert"))), alertTable(alerts)];
+    });
+  }
+
+  function alertTable(alerts) {
+    return stacked(h("table", { class: "list alerts" },
+      h("thead", null, h("tr", null, ["Name", "Lists", "Filters", "Matches", "Unread", "Latest match", "Webhook"].map((t) => h("th", null, t)))),
+      h("tbody", null, alerts.map((a) => h("tr", { dataset: { alert: a.name } },
+        h("td", null, h("a", { href: link("alerts", a.name) }, a.name)),
+        h("td", null, a.what, a.above !== null ? h("div", { class: "muted" }, "above " + amount(a.above)) : null),
+        h("td", null, h("code", null, a.filters)),
+        h("td", { class: "num" }, String(a.matches)),
+        h("td", { class: "num" }, a.unread ? h("span", { class: "badge" }, String(a.unread)) : "0"),
+        h("td", null, a.latest_title || h("span", { class: "muted" }, "none yet"),
+          a.latest ? h("div", { class: "muted" }, moment(a.latest)) : null),
+        h("td", { class: "wrap" }, a.webhook ? h("code", null, a.webhook) : h("span", { class: "muted" }, "none"),
+          a.last_error ? h("div", { class: "error-text" }, a.last_error) : null))))));
+  }
+
+  function alertPage(name) {
+    const slot = h("div");
+    append(view, [slot]);
+    fill(slot, "the alert", () => api("alerts/" + encodeURIComponent(name)), (a) => [
+      h("h1", null, "Alert " + a.name),
+      h("div", { class: "facts" },
+        h("span", null, "Lists ", h("b", null, a.what), a.above !== null ? [" above ", h("b", null, amount(a.above))] : null),
+        h("span", null, "Filters ", h("code", null, a.filters)),
+        h("span", null, "Matches ", h("b", { id: "alert-matches" }, String(a.matches))),
+        h("span", null, "Unread ", h("b", null, String(a.unread))),
+        h("span", null, "Since ", h("b", null, moment(a.created))),
+        h("a", { href: "/alerts/" + encodeURIComponent(a.name) + ".atom", type: "application/atom+xml", class: "feed" },
+          "subscribe in a feed reader")),
+      a.webhook ? h("div", { class: "facts" },
+        h("span", { class: "wrap" }, "Webhook ", h("code", null, a.webhook)),
+        a.last_error ? h("span", { class: "error-text" }, a.last_error) : null) : null,
+      a.items.length ? matchTable(a, a.items)
+        : empty("Nothing matches it yet: new matches appear here after each watch round."),
+    ]);
+  }
+
+  function matchTable(alert, items) {
+    const page = alert.what === "events" ? "event" : "figure";
+    return stacked(h("table", { class: "list", id: "alert-items" },
+      h("thead", null, h("tr", null, ["Matched", "Change", "What", "Sources"].map((t) => h("th", null, t)))),
+      h("tbody", null, items.map((it) => h("tr", null,
+        h("td", null, moment(it.matched)),
+        h("td", null, h("span", { class: it.change === "new" ? "badge" : "badge muted" }, it.change)),
+        h("td", null, h("a", { href: link(page, it.item_id) }, it.title)),
+        h("td", { class: "num" }, String(it.sources)))))));
+  }
+
+  views.sources = () => {
+    const slot = h("div", { id: "sources" });
+    append(view, [h("h1", null, "Watched sources"), slot]);
+    fill(slot, "sources", () => api("sources"), (sources) => {
+      if (!sources.length) {
+        return empty(["No source is watched. Start with ", h("code", null, "veille watch FEED_URL --every 15m"),
+          " or ", h("code", null, "veille serve --watch FEED_URL"), "."]);
+      }
+      const failing = sources.filter((src) => src.failures > 0).length;
+      return [h("div", { class: "summary-line" }, h("span", null, plural(sources.length, "source")
+        + (failing ? ", " + failing + " failing" : ""))), sourceTable(sources)];
+    });
+  };
+
+  function sourceTable(sources) {
+    return stacked(h("table", { class: "list watched" },
+      h("thead", null, h("tr", null, ["Source", "Last success", "Failures in a row", "Last error", "Next due", "Articles", "Per day (7 days)"]
+        .map((t) => h("th", null, t)))),
+      h("tbody", null, sources.map((src) => {
+        const url = externalUrl(src.source);
+        return h("tr", { class: src.failures > 0 ? "failing" : null, dataset: { source: src.source } },
+          h("td", { class: "wrap" },
+            url ? h("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank" }, src.source) : h("code", null, src.source),
+            h("div", { class: "muted" }, src.kind + ", every " + every(src.every_seconds),
+              src.failures > 0 ? [" ", h("span", { class: "badge conflict" }, "failing")] : null)),
+          h("td", null, moment(src.last_success, "never")),
+          h("td", { class: "num" }, String(src.failures)),
+          h("td", { class: "wrap" }, src.last_error ? [h("div", { class: src.failures > 0 ? "error-text" : "muted" }, src.last_error),
+            h("div", { class: "muted" }, moment(src.last_error_at, ""))] : ""),
+          h("td", null, moment(src.next_due, "now")),
+          h("td", { class: "num" }, String(src.articles)),
+          h("td", { class: "num" }, String(src.articles_per_day)));
+      }))));
+  }
 
   // -- start --------------------------------------------------------------------------------------
   async function render() {

@@ -7,6 +7,7 @@ CREATE TABLE watch_sources (
     added TIMESTAMP NOT NULL,
     etag VARCHAR,                       -- validators for the next conditional request
     last_modified VARCHAR,
+    body_digest VARCHAR,                -- of the last answer: the same bytes again are not read again
     last_attempt TIMESTAMP,
     last_success TIMESTAMP,
     last_error VARCHAR,                 -- the last failure, kept after a success (with its time)
