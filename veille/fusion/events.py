@@ -395,23 +395,27 @@ class _ClusterIndex:
     """Which clusters a report could join, without asking every cluster of a large block.
 
     `Cluster.accepts` refuses a report whose reach does not meet the cluster's, and lets a
-    loose report in only through a copy group or, between loose ones, a place: so the
+    loose report in only through a copy group or, between loose ones, a named place: so the
     candidates of an anchored report are the clusters whose founding reach shares a month
     with its reach (a cluster's reach only narrows; anchored reports come first, so no loose
     cluster exists yet), and those of a loose report the clusters holding its copy group and
-    the loose clusters. The clusters asked are a superset of those that accept, so the result
-    is the one of asking them all.
+    the loose clusters at its place (`place_key`). The clusters asked are a superset of those
+    that accept, so the result is the one of asking them all.
     """
 
     def __init__(self):
         self.by_month: dict[str, list[int]] = {}
         self.by_group: dict[str, list[int]] = {}
         self.unplaced: list[int] = []        # clusters with a reach that no month bucket holds
-        self.loose: list[int] = []           # clusters with no reach
+        self.loose: set[int] = set()         # clusters with no reach
+        self.loose_at: dict[str, set[int]] = {}     # place key -> the loose clusters with a report there
 
     def candidates(self, r: Report, count: int) -> list[int]:
         if r.reach is None:
-            found = set(self.by_group.get(r.group, ())) | set(self.loose)
+            found = set(self.by_group.get(r.group, ()))
+            place = place_key(r.event.location)
+            if place is not None:
+                found |= self.loose_at.get(place, set())
         else:
             months = _months(r.reach)
             if months is None:
@@ -423,7 +427,7 @@ class _ClusterIndex:
 
     def founded(self, i: int, r: Report) -> None:
         if r.reach is None:
-            self.loose.append(i)
+            self.loose.add(i)
         else:
             months = _months(r.reach)
             if months is None:
@@ -436,6 +440,10 @@ class _ClusterIndex:
         holders = self.by_group.setdefault(r.group, [])
         if i not in holders:
             holders.append(i)
+        if i in self.loose:
+            place = place_key(r.event.location)
+            if place is not None:
+                self.loose_at.setdefault(place, set()).add(i)
 
 
 def _months(reach: tuple[str, str]) -> list[str] | None:
