@@ -408,3 +408,25 @@ def test_a_feed_followed_from_today_skips_its_backlog(server, store):
     server.set("/fil.xml", rss([entry(3, AEGEAN), entry(1, VISIT), entry(2, DRILL)]))
     second = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=2), backlog=False)
     assert second.sources[0].new == 1 and second.ingest.new == 1
+
+
+def test_between_rounds_the_database_is_free_for_the_other_commands(server, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = str(tmp_path / "between.duckdb")
+    server.set("/fil.xml", rss([entry(1, VISIT)]))
+    exe = Path(sys.executable).with_name("veille")
+    env = {k: v for k, v in os.environ.items() if k != "VEILLE_DB"}
+    watcher = subprocess.Popen([str(exe), "watch", server.base + "/fil.xml", "--every", "20s", "--rounds", "2",
+                                "--db", db, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = json.loads(watcher.stdout.readline())          # the first round is over: it sleeps now
+        assert first["stored"]["new"] == 1
+        listed = veille("events", "--db", db, "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert [e["type"] for e in json.loads(listed.stdout)] == ["CONSULT"]
+    finally:
+        watcher.kill()
+        watcher.wait()

@@ -56,6 +56,7 @@ def watch(sources: tuple[str, ...], db: Path | None, config: Path | None, every:
     """Follow RSS/Atom feeds, web pages and folders, ingesting what is new round after round until
     Ctrl-C. Sources named here are added to those the database already watches (and the settings'
     watch_sources); each keeps its state there (conditional requests, what it gave, its errors)."""
+    from veille.errors import DatabaseUnavailable
     from veille.store import Store
     from veille.watch import add_sources, list_sources, next_due_in, remove_source, watch_round
 
@@ -80,24 +81,35 @@ def watch(sources: tuple[str, ...], db: Path | None, config: Path | None, every:
             raise click.BadParameter(str(exc), param_hint="SOURCES") from None
         if not store.con.execute("SELECT count(*) FROM watch_sources").fetchone()[0]:
             raise click.UsageError("nothing to watch: name feeds, pages or folders (or set watch_sources)")
-        done = 0
-        try:
-            while True:
-                report = watch_round(store, settings=settings, force=force and done == 0, backlog=not skip_backlog)
-                done += 1
-                if as_json:
-                    sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")
-                    sys.stdout.flush()
-                else:
-                    err.print(_round_line(report), highlight=False)
-                    for s in report.failed:
-                        err.print(f"[red]failed[/red] {s.source}: {s.error} (next try {s.next_due:%Y-%m-%d %H:%M})",
-                                  markup=True, highlight=False)
-                if once or rounds is not None and done >= rounds:
-                    break
-                time.sleep(next_due_in(store, period))
-        except KeyboardInterrupt:
-            pass
+    done = 0
+    try:
+        while True:
+            # the database is open during a round only: between rounds the other commands can use it
+            try:
+                with Store(settings.db) as store:
+                    report = watch_round(store, settings=settings, force=force and done == 0,
+                                         backlog=not skip_backlog)
+                    wait = next_due_in(store, period)
+            except DatabaseUnavailable as exc:
+                if once:
+                    raise
+                err.print(f"round skipped: {exc}; next try in {period:g} s", highlight=False)
+                time.sleep(period)
+                continue
+            done += 1
+            if as_json:
+                sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                err.print(_round_line(report), highlight=False)
+                for s in report.failed:
+                    err.print(f"[red]failed[/red] {s.source}: {s.error} (next try {s.next_due:%Y-%m-%d %H:%M})",
+                              markup=True, highlight=False)
+            if once or rounds is not None and done >= rounds:
+                break
+            time.sleep(wait)
+    except KeyboardInterrupt:
+        pass
 
 
 def _report_dict(report) -> dict:
