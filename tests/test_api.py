@@ -375,3 +375,15 @@ def test_without_fusion_tables_the_fused_lists_are_empty_and_the_rest_answers(de
         assert client.get("/api/search", params={"q": "gaz"}).json()["total"] > 0
     r = veille("export", "--db", str(db), "--what", "events", "--format", "csv")
     assert r.returncode == 0 and r.stdout.startswith("article_id,")
+
+
+def test_an_unknown_parameter_is_refused_with_the_ones_the_endpoint_takes(api):
+    every = api.get("/api/figures").json()["total"]
+    r = api.get("/api/figures", params={"places": "CHN,RUS"})          # the parameter is `parties`
+    assert r.status_code == 422
+    [problem] = r.json()["detail"]
+    assert problem["loc"] == ["query", "places"] and "parties" in problem["msg"] and "metric" in problem["msg"]
+    assert api.get("/api/figures", params={"parties": "CHN,RUS"}).json()["total"] < every
+    r = api.get("/api/events", params={"typ": "CONSULT", "since": "2024", "limite": 5})
+    assert r.status_code == 422 and [p["loc"][1] for p in r.json()["detail"]] == ["limite", "typ"]
+    assert api.get("/api/meta", params={"x": 1}).status_code == 422

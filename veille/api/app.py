@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 
 from veille.api.db import Database
+from veille.api.deps import KnownParameters
 from veille.api.routes import articles, entities, events, figures, meta, quotes, search
 from veille.api.routes import watch as watching
 from veille.settings import Settings
@@ -230,7 +231,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
 
     for router in (events.router, figures.router, entities.router, articles.router, quotes.router, search.router,
                    meta.router, watching.router):
-        app.include_router(router, prefix="/api")
+        app.include_router(router, prefix="/api", dependencies=[KnownParameters])
     app.include_router(watching.feeds)
 
     @app.get("/api/{rest:path}", include_in_schema=False)
