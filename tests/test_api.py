@@ -387,3 +387,10 @@ def test_an_unknown_parameter_is_refused_with_the_ones_the_endpoint_takes(api):
     r = api.get("/api/events", params={"typ": "CONSULT", "since": "2024", "limite": 5})
     assert r.status_code == 422 and [p["loc"][1] for p in r.json()["detail"]] == ["limite", "typ"]
     assert api.get("/api/meta", params={"x": 1}).status_code == 422
+
+
+def test_states_may_be_named_where_codes_are_asked(api):
+    by_code = api.get("/api/events", params={"parties": "CHN,RUS"}).json()
+    for names in ("Chine,Russie", "China,Russia", "chine,RUS"):
+        assert api.get("/api/events", params={"parties": names}).json() == by_code, names
+    assert by_code["total"] > 0

@@ -70,3 +70,25 @@ def test_extract_prints_veille1_records_from_the_shared_input(tmp_path):
 def test_extract_names_a_missing_input_and_fails(tmp_path):
     result = veille("extract", str(tmp_path / "absent.txt"))
     assert result.returncode == 1 and "absent.txt" in result.stderr and "no such file" in result.stderr
+
+
+# -- filters that say when they are wrong ------------------------------------------------------
+
+def test_listing_filters_that_can_match_nothing_are_errors_that_say_why(tmp_path_factory):
+    from demo_server import shared_demo_db
+
+    db = str(shared_demo_db(tmp_path_factory))
+    by_code = json.loads(veille("events", "--db", db, "-p", "CHN,RUS", "--format", "json").stdout)
+    by_name = veille("events", "--db", db, "-p", "Chine,Russie", "--format", "json")
+    assert by_name.returncode == 0 and json.loads(by_name.stdout) == by_code and by_code
+    assert json.loads(veille("events", "--db", db, "-p", "China", "--type", "consult", "--format", "json").stdout)
+    cases = [
+        (("events", "--type", "VISIT"), "PLOVER types: AGREE"),
+        (("events", "--sector", "energie"), "sectors: energy"),
+        (("events", "--since", "2024/05"), "is not a date"),
+        (("events", "-p", "CHM"), "did you mean CHN"),
+        (("figures", "-m", "trade_volum"), "did you mean trade_volume"),
+    ]
+    for args, said in cases:
+        r = veille(*args, "--db", db)
+        assert r.returncode == 2 and said in r.stderr, (args, r.stderr)

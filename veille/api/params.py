@@ -13,7 +13,7 @@ from veille.records import EVENT_STATUSES, EVENT_TYPES, ENTITY_TYPES, MEASUREMEN
 
 MAX_LIMIT = 500
 DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-CODE = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+CODE = r"[0-9A-Za-zÀ-ÿ][^,;\x00-\x1f]{0,63}"   # a code, or a name ("Corée du Sud")
 PARTIES = rf"^{CODE}(,{CODE}){{0,15}}$"
 HEX_ID = r"^[0-9a-fA-F]{6,64}$"
 
@@ -47,7 +47,8 @@ Since = Annotated[Optional[str], Query(pattern=DATE, description="Only items who
 Until = Annotated[Optional[str], Query(pattern=DATE, description="Only items whose dates start on or before "
                                                                  "this day, month or year.")]
 Parties = Annotated[Optional[str], Query(pattern=PARTIES, max_length=1100,
-                                         description="Comma-separated codes that must all take part: CHN,RUS.")]
+                                         description="Comma-separated codes (or states' names) that must all take part: "
+                                                     "CHN,RUS or Chine,Russie.")]
 Metric = Annotated[Optional[str], Query(pattern=r"^[a-z0-9_]{1,64}$", description="Metric: trade_volume, exports...")]
 EntityId = Annotated[Optional[str], Query(min_length=1, max_length=300,
                                           description="Entity id (Wikidata QID or slug): Q7747.")]
@@ -58,7 +59,10 @@ MinSources = Annotated[int, Query(ge=1, le=10_000, description="Only items repor
 
 
 def parties(value: str | None) -> tuple[str, ...]:
-    return tuple(p for p in (value or "").split(",") if p)
+    """Codes, or states' names ("Chine", "China") turned into their codes."""
+    from veille.read.checks import party_code
+
+    return tuple(party_code(p) for p in (value or "").split(",") if p.strip())
 
 
 def page(limit: int, offset: int) -> Page:

@@ -24,7 +24,7 @@ def _filters(parties, type_=None, sector=None, since=None, until=None, metric=No
              min_sources=1, order="date_desc"):
     from veille.read import Filters
 
-    codes = tuple(p.strip().upper() for chunk in parties for p in chunk.split(",") if p.strip())
+    codes = tuple(p.strip() for chunk in parties for p in chunk.split(",") if p.strip())
     return Filters(parties=codes, type=type_, sector=sector, since=since, until=until, metric=metric,
                    status=status, relation=relation, min_sources=min_sources, order=order)
 
@@ -74,12 +74,18 @@ def _listing(query: str, *options):
 
 
 def _list(db: Path | None, config: Path | None, query, *args, limit: int = 0) -> list[dict]:
-    """The items of one list of the read layer, over the database opened read-only."""
-    from veille.read import Page
+    """The items of one list of the read layer, over the database opened read-only; filters
+    that can match nothing are a usage error that says why (`veille.read.checks`)."""
+    from veille.read import Filters, Page
+    from veille.read.checks import checked
     from veille.store import Store
 
     settings = _settings(config, db=db)
     with Store(settings.db, read_only=True) as store:
+        try:
+            args = tuple(checked(store.con, a) if isinstance(a, Filters) else a for a in args)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
         return query(store.con, *args, page=Page(limit=limit or ALL, offset=0))["items"]
 
 

@@ -167,16 +167,17 @@ def alert_add(name: str, db: Path | None, config: Path | None, what: str, partie
     """Save an alert NAME over events, figures or conflicts, with the filters of those listings.
     What it matches today is its baseline: only what comes after is announced."""
     from veille.read import Filters
+    from veille.read.checks import checked
     from veille.store import Store
     from veille.watch.alerts import add_alert
 
-    codes = tuple(p.strip().upper() for chunk in parties for p in chunk.split(",") if p.strip())
-    filters = Filters(parties=codes, type=type_.upper() if type_ else None, sector=sector, metric=metric,
-                      status=status, relation=relation, entity=entity, source=source, since=since, until=until,
-                      min_sources=min_sources)
+    codes = tuple(p.strip() for chunk in parties for p in chunk.split(",") if p.strip())
+    filters = Filters(parties=codes, type=type_, sector=sector, metric=metric, status=status, relation=relation,
+                      entity=entity, source=source, since=since, until=until, min_sources=min_sources)
     settings = _settings(config, db=db)
     with Store(settings.db) as store:
         try:
+            filters = checked(store.con, filters, existing=False)     # what is not there yet may come
             baseline = add_alert(store.con, name, what, filters, above=above, webhook=webhook)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
