@@ -92,3 +92,37 @@ def test_listing_filters_that_can_match_nothing_are_errors_that_say_why(tmp_path
     for args, said in cases:
         r = veille(*args, "--db", db)
         assert r.returncode == 2 and said in r.stderr, (args, r.stderr)
+
+
+# -- veille as a library, from a notebook --------------------------------------------------------
+
+def test_a_notebook_opens_the_database_and_lists_as_the_command_does(tmp_path_factory):
+    import pandas as pd
+
+    import veille as library
+    from demo_server import shared_demo_db
+
+    path = shared_demo_db(tmp_path_factory)
+    command = json.loads(veille_cli("events", "--db", str(path), "-p", "CHN,RUS", "--limit", "0", "--format", "json"))
+    with library.open(path) as db:
+        rows = db.events(parties="Chine,Russie")
+        assert rows == command and rows
+        frame = db.events(parties=("CHN", "RUS"), frame=True)
+        assert len(frame) == len(rows) and pd.api.types.is_datetime64_any_dtype(frame["date_begin"])
+        assert list(frame["event_id"]) == [r["event_id"] for r in rows]
+        figures = db.figures(metric="trade_volume")
+        assert figures and all(g["metric"] == "trade_volume" for g in figures)
+        assert all(g["conflict"] for g in db.conflicts())
+        assert db.entities(q="Poutine", limit=3)
+        with pytest.raises(ValueError, match="did you mean trade_volume"):
+            db.figures(metric="trade_volum")
+        with pytest.raises(TypeError, match="unknown filter"):
+            db.events(places="CHN")
+    with pytest.raises(Exception, match="no database"):
+        library.open(tmp_path_factory.mktemp("none") / "absent.duckdb")
+
+
+def veille_cli(*args: str) -> str:
+    r = veille(*args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
