@@ -126,3 +126,15 @@ def veille_cli(*args: str) -> str:
     r = veille(*args)
     assert r.returncode == 0, r.stderr
     return r.stdout
+
+
+def test_an_article_in_a_language_veille_does_not_read_is_stored_and_said_not_extracted(tmp_path):
+    text = tmp_path / "en.txt"
+    text.write_text("The Prime Minister of India arrived in Tokyo on Tuesday for a three-day official visit; "
+                    "talks will cover maritime security and semiconductors.\n", encoding="utf-8")
+    db = str(tmp_path / "en.duckdb")
+    r = veille("ingest", str(text), "--db", db, "--quiet")
+    assert r.returncode == 0 and "stored, not extracted: 1 in en" in r.stderr and "1 new" in r.stderr
+    [article] = json.loads("[" + ",".join(veille("articles", "--db", db, "--json").stdout.split("\n")[:-1]) + "]")
+    shown = veille("show", article["id"][:12], "--db", db)
+    assert "stored, not extracted: language en" in shown.stdout

@@ -66,6 +66,8 @@ class IngestReport:
     unchanged: int = 0
     versions: int = 0
     reprints: int = 0               # stored texts published again elsewhere: kept as reprints
+    # articles stored but not extracted, by language: veille has no bundle for it
+    not_extracted: dict[str, int] = field(default_factory=dict)
     errors: list[IngestError] = field(default_factory=list)
     fusion: FusionReport | None = None
 
@@ -87,6 +89,13 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def extracted(record: Record) -> bool:
+    """Whether veille reads the article's language (else it is stored, not extracted)."""
+    from veille.language import bundle_for
+
+    return bundle_for(record.doc.language) is not None
 
 
 def storage_error(source: str, exc: BaseException) -> IngestError:
@@ -154,8 +163,11 @@ def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, 
                     _record_error(store, error)
                     if progress:
                         progress(error)
-        for result in results:
+        for record, result in zip(pending, results):
             count(result)
+            if result.outcome in ("new", "version") and not extracted(record):
+                language = record.doc.language or "unknown"
+                report.not_extracted[language] = report.not_extracted.get(language, 0) + 1
         pending.clear()
 
     for item in extract(not_stored(items), settings):

@@ -76,7 +76,7 @@ class Database:
                 report = ingest([str(batch)], settings, self.store)
                 self.changed()
         return {"new": report.new, "versions": report.versions, "reprints": report.reprints,
-                "unchanged": report.unchanged,
+                "unchanged": report.unchanged, "not_extracted": report.not_extracted,
                 "errors": [{"source": e.source, "reason": e.reason} for e in report.errors]}
 
     def close(self) -> None:

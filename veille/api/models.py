@@ -435,4 +435,5 @@ class IngestResult(Shape):
     versions: int
     reprints: int = 0
     unchanged: int
+    not_extracted: dict[str, int] = {}     # stored, not extracted: articles by language veille does not read
     errors: list[IngestFailure]

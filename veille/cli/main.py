@@ -13,6 +13,7 @@ from rich.table import Table
 
 from veille.cli.common import _report_error, _settings, config_option, db_option, err, out
 from veille.errors import IngestError, VeilleError
+from veille.language import available as available_languages
 from veille.resources import demo_corpus
 
 @click.group()
@@ -52,6 +53,10 @@ def _ingest(inputs: list[str], settings, quiet: bool):
         report = run_ingest(inputs, settings, store, progress)
         counts = store.counts()
     reprints = f"{report.reprints} reprints of stored texts (kept with their outlet), " if report.reprints else ""
+    if report.not_extracted:
+        languages = ", ".join(f"{n} in {code}" for code, n in sorted(report.not_extracted.items()))
+        err.print(f"stored, not extracted: {languages} (veille reads "
+                  f"{', '.join(available_languages())}; these keep their text and metadata only)", highlight=False)
     err.print(f"{report.new} new, {report.versions} new versions, {reprints}{report.unchanged} unchanged, "
               f"{len(report.errors)} failed; database {settings.db} holds {counts['articles']} articles, "
               f"{counts['entities']} entities, {counts['events']} events, {counts['measurements']} figures",
@@ -145,6 +150,12 @@ def show(article_id: str, db, config, as_json: bool) -> None:
     out.print()
     out.print(doc.text)
     out.print()
+    from veille.workflow import extracted
+
+    if not extracted(record):
+        out.print(f"stored, not extracted: language {doc.language or 'unknown'} (veille reads "
+                  f"{', '.join(available_languages())})")
+        return
     out.print(f"{len(record.entities)} entities, {len(record.timexes)} time expressions, "
               f"{len(record.measurements)} figures, {len(record.events)} events, {len(record.quotes)} quotes")
 
