@@ -395,3 +395,15 @@ def test_the_cluster_index_gives_the_clusters_of_asking_every_cluster(items):
     fast = [[(r.article_id, r.idx) for r in c.reports] for c in cluster_block("b", reports)]
     slow = [[(r.article_id, r.idx) for r in c.reports] for c in _cluster_all("b", reports)]
     assert fast == slow
+
+
+def test_with_equal_support_neither_side_of_a_disagreement_is_the_outlier(tmp_path):
+    even = [tariff("a/1", "2025-04-03", 26), tariff("c/1", "2025-04-05", 34)]
+    with fused(even, tmp_path, "even.duckdb") as store:
+        [group] = list_figures(store, Filters(metric="tariffs"))
+        assert group["conflict"] and not any(m["outlier"] for m in group["members"])
+    uneven = even + [tariff("d/1", "2025-04-04", 26, "Washington applique une surtaxe de 26 % aux produits indiens, "
+                                                     "confirme un second exportateur.")]
+    with fused(uneven, tmp_path, "uneven.duckdb") as store:
+        [group] = list_figures(store, Filters(metric="tariffs"))
+        assert [m["value"] for m in group["members"] if m["outlier"]] == [34.0]

@@ -626,6 +626,7 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
         "conflict": a.conflict, "implausible": len(a.implausible),
     }
     members = []
+    support = [len({g.members[i].copy_group or g.members[i].article_id for i in pos}) for pos in a.positions]
     for i, m in enumerate(g.members):
         x = m.measurement
         interval = a.intervals.get(i)
@@ -644,7 +645,8 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
             "evidence": m.evidence,
             "claim_source": m.claim_source or m.outlet, "claim_kind": m.claim_kind or "outlet",
             "claim_entity": m.claim_entity, "position": position,
-            "outlier": bool(a.conflict and position is not None and position > 0),
+            # against a better supported position; with equal support no side is the outlier
+            "outlier": bool(a.conflict and position is not None and support[position] < support[0]),
             "implausible": i in a.implausible, "copy_group": m.copy_group, "published": m.published,
             "reach_begin": reach[0] if reach else None, "reach_end": reach[1] if reach else None,
             "dated": m.key is not None and m.key[5] is not None, "anchor": anchor(m),
