@@ -430,3 +430,18 @@ def test_between_rounds_the_database_is_free_for_the_other_commands(server, tmp_
     finally:
         watcher.kill()
         watcher.wait()
+
+
+def test_a_round_matches_the_alerts_against_what_came_since_the_last_one_by_any_way(server, store, tmp_path):
+    from veille.workflow import ingest
+
+    server.set("/fil.xml", rss([entry(3, AEGEAN)]), etag='"v1"')
+    watch_round(store, [server.base + "/fil.xml"], settings(), every=60, now=T0)
+    A.add_alert(store.con, "inde-japon", "events", Filters(parties=("IND", "JPN")), now=T0)
+    dropped = tmp_path / "depeche.txt"
+    dropped.write_text("Visite à Tokyo\n\n" + VISIT, encoding="utf-8")
+    ingest([str(dropped)], settings(), store)                     # not through the watcher
+    quiet = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=2))
+    assert quiet.sources[0].outcome == "not_modified" and quiet.alerts["inde-japon"] == 1
+    again = watch_round(store, settings=settings(), now=T0 + timedelta(minutes=4))
+    assert again.alerts["inde-japon"] == 0

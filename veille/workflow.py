@@ -68,6 +68,7 @@ class IngestReport:
     reprints: int = 0               # stored texts published again elsewhere: kept as reprints
     # articles stored but not extracted, by language: veille has no bundle for it
     not_extracted: dict[str, int] = field(default_factory=dict)
+    stored_ids: list[str] = field(default_factory=list)      # articles new or in a new version
     errors: list[IngestError] = field(default_factory=list)
     fusion: FusionReport | None = None
 
@@ -165,6 +166,8 @@ def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, 
                         progress(error)
         for record, result in zip(pending, results):
             count(result)
+            if result.outcome in ("new", "version"):
+                report.stored_ids.append(result.article_id)
             if result.outcome in ("new", "version") and not extracted(record):
                 language = record.doc.language or "unknown"
                 report.not_extracted[language] = report.not_extracted.get(language, 0) + 1

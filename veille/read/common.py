@@ -33,6 +33,7 @@ class Filters:
     entity: str | None = None
     source: str | None = None
     article: str | None = None
+    articles: tuple[str, ...] = ()      # any of these articles (what a watch round brought)
     conflict: bool | None = None
     q: str | None = None
     kind: str | None = None

@@ -48,6 +48,9 @@ def event_conditions(con, f: Filters, fused: bool) -> tuple[list[str], list]:
     if f.article:
         w.add("e.event_id IN (SELECT event_id FROM fused_event_sources WHERE article_id = ?)" if fused
               else "e.article_id = ?", f.article)
+    if f.articles:
+        w.add("e.event_id IN (SELECT event_id FROM fused_event_sources WHERE article_id IN (SELECT unnest(?::VARCHAR[])))"
+              if fused else "e.article_id IN (SELECT unnest(?::VARCHAR[]))", list(f.articles))
     return w.conditions, w.params
 
 

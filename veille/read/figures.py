@@ -53,6 +53,9 @@ def _group_where(con, f: Filters) -> tuple[list[str], list]:
               f" JOIN fusion_articles f ON f.article_id = m.article_id WHERE {source_match()})", *[f.source] * 4)
     if f.article:
         w.add("g.group_id IN (SELECT group_id FROM figure_members WHERE article_id = ?)", f.article)
+    if f.articles:
+        w.add("g.group_id IN (SELECT group_id FROM figure_members WHERE article_id IN (SELECT unnest(?::VARCHAR[])))",
+              list(f.articles))
     return w.conditions, w.params
 
 

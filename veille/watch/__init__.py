@@ -145,8 +145,10 @@ def list_sources(con) -> list[dict]:
         r = dict(zip(names, row))
         r.pop("now_", None)
         r["articles_per_day"] = round(r.pop("week") / 7, 2)
-        for k in ("added", "last_attempt", "last_success", "last_error_at", "next_due"):
-            r[k] = r[k].isoformat(timespec="seconds") if r[k] else None
+        r.pop("round_started", None)
+        for k, v in r.items():
+            if isinstance(v, datetime):
+                r[k] = v.isoformat(timespec="seconds")
         out.append(r)
     return out
 
@@ -167,6 +169,9 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
     if sources:
         add_sources(store, sources, every, now)
     report = RoundReport(at=now)
+    # when the last round started, by the clock that stamps ingests (the database's)
+    previous = store.con.execute("SELECT max(round_started) FROM watch_sources").fetchone()[0]
+    store.con.execute("UPDATE watch_sources SET round_started = current_timestamp::TIMESTAMP")
     cols = ["source", "kind", "every_seconds", "etag", "last_modified", "failures", "next_due", "last_success",
             "body_digest"]
     due = [dict(zip(cols, r)) for r in store.con.execute(
@@ -244,7 +249,11 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
     if alerts:
         from veille.watch.alerts import update_alerts
 
-        report.alerts = update_alerts(store, now, settings)
+        # what came since the last round, by this round or by any other way (an ingest, the API)
+        since = previous or datetime.min
+        stored = [r[0] for r in store.con.execute("SELECT id FROM articles WHERE ingested_at >= ?", [since]).fetchall()]
+        stored = sorted(set(stored) | set(report.ingest.stored_ids if report.ingest else ()))
+        report.alerts = update_alerts(store, now, settings, articles=stored if previous else None)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -82,18 +82,31 @@ def list_alerts(con) -> list[dict]:
     return out
 
 
-def update_alerts(store, now: datetime | None = None, settings=None) -> dict[str, int]:
+def update_alerts(store, now: datetime | None = None, settings=None,
+                  articles: list[str] | None = None) -> dict[str, int]:
     """Record what each alert newly matches (new items, items with more sources); deliver them to
-    the alert's webhook. Returns, per alert, how many matches are new or updated."""
+    the alert's webhook. With `articles` (what a watch round stored), only the items holding one
+    of them are matched again: only they can be new or have gained sources, and a round then
+    costs what it brought, not the size of the record. Returns, per alert, how many matches are
+    new or updated."""
     con = store.con
     now = now or _now()
     out = {}
+    if articles is not None and not articles:
+        return {name: 0 for name, in con.execute("SELECT name FROM alerts ORDER BY name").fetchall()}
     for name, in con.execute("SELECT name FROM alerts ORDER BY name").fetchall():
         alert = _alert(con, name)
+        if articles is not None:
+            alert["filters"] = {**alert["filters"], "articles": list(articles)}
         known = {i: (n, set(json.loads(m))) for i, n, m in con.execute(
             "SELECT item_id, sources, members FROM alert_matches WHERE alert = ?", [name]).fetchall()}
         current = list(_matches(con, alert))
         gone = set(known) - {c[0] for c in current}
+        if articles is not None:
+            # an item out of this round's reach is not gone: only those sharing a report with a
+            # current item may have changed id
+            reached = {m for c in current for m in c[4]}
+            gone = {i for i in gone if known[i][1] & reached}
         by_member = {m: i for i in gone for m in known[i][1]}
         changed = []
         for item_id, sources, title, item, members in current:
@@ -196,7 +209,7 @@ def _matches(con, alert: dict):
     """(item id, sources, title, item, members) of everything the alert matches now; `members`
     are its reports or figures, as article:index."""
     given = dict(alert["filters"])
-    f = Filters(**{**given, "parties": tuple(given.get("parties") or ())})
+    f = Filters(**{**given, "parties": tuple(given.get("parties") or ()), "articles": tuple(given.get("articles") or ())})
     if alert["what"] == "events":
         for e in list_events(con, f, page=ALL)["items"]:
             members = {f"{s['article_id']}:{s['event_idx']}" for s in e.get("sources") or ()}

@@ -14,6 +14,8 @@ CREATE TABLE watch_sources (
     last_error_at TIMESTAMP,
     failures INTEGER NOT NULL DEFAULT 0,   -- failures in a row: the back-off grows with them
     next_due TIMESTAMP,
+    round_started TIMESTAMP,            -- the last round's start, by the ingest clock: what came
+                                        -- since (by any way) is what the alerts look at
     articles INTEGER NOT NULL DEFAULT 0    -- articles stored from it, in all
 );
 -- what a source has given: a feed entry by its link (else id), a file by its path, with a
