@@ -159,6 +159,15 @@ def test_url_fetched_from_a_local_server(tmp_path):
 
 # -- cleaning -------------------------------------------------------------------
 
+@pytest.mark.parametrize("debris", ["Partager sur Facebook Partager sur X • Imprimer", "Accueil > Monde > Asie",
+                                    "Monde › Asie-Pacifique › Japon"])
+def test_a_first_line_of_debris_is_neither_kept_nor_taken_for_the_title(tmp_path, debris):
+    (tmp_path / "page.txt").write_text(f"{debris}\nLe Japon et l'Inde renforcent leur dialogue naval\n\n{BODY}\n",
+                                       encoding="utf-8")
+    [a], errors = run([tmp_path / "page.txt"])
+    assert not errors and a.title == "Le Japon et l'Inde renforcent leur dialogue naval"
+    assert debris in a.removed and debris not in a.text
+
 def test_debris_removed_and_metadata_moved(tmp_path):
     raw = (" date 2024-05 Titre de la dépêche sans point final\n\n1:20\n• Copié\n"
            "Jeanne Martin (à Pékin) / Crédit photo : LI WEI / XINHUA VIA AFP\n"
