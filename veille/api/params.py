@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 from fastapi import Query
 
 from veille.read import Filters, Page
+from veille.read.checks import DATE_RE, party_code
 from veille.records import EVENT_STATUSES, EVENT_TYPES, ENTITY_TYPES, MEASUREMENT_KINDS, MEASUREMENT_STATUSES, \
     RELATIONS, SECTORS
 
 MAX_LIMIT = 500
-DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+DATE = DATE_RE.pattern                   # the one date pattern of the read layer
 CODE = r"[0-9A-Za-zÀ-ÿ][^,;\x00-\x1f]{0,63}"   # a code, or a name ("Corée du Sud")
 PARTIES = rf"^{CODE}(,{CODE}){{0,15}}$"
 HEX_ID = r"^[0-9a-fA-F]{6,64}$"
@@ -60,8 +61,6 @@ MinSources = Annotated[int, Query(ge=1, le=10_000, description="Only items repor
 
 def parties(value: str | None) -> tuple[str, ...]:
     """Codes, or states' names ("Chine", "China") turned into their codes."""
-    from veille.read.checks import party_code
-
     return tuple(party_code(p) for p in (value or "").split(",") if p.strip())
 
 

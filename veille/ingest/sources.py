@@ -90,7 +90,7 @@ def read_inputs(targets: list[str], settings: Settings) -> Iterator[RawArticle |
         path = Path(target).expanduser()
         if path.is_dir():
             found = False
-            for item in _folder_files(path, settings):
+            for item in folder_files(path, settings):
                 found = True
                 if isinstance(item, IngestError):
                     yield item
@@ -106,7 +106,7 @@ def read_inputs(targets: list[str], settings: Settings) -> Iterator[RawArticle |
             yield IngestError(target, "no such file or folder")
 
 
-def _folder_files(folder: Path, settings: Settings) -> Iterator[Path | IngestError]:
+def folder_files(folder: Path, settings: Settings) -> Iterator[Path | IngestError]:
     """The files of a folder and its subfolders, sorted, hidden ones aside.
 
     A symbolic link to something inside the folder is skipped (its target is read on its own);
@@ -132,7 +132,7 @@ def _folder_files(folder: Path, settings: Settings) -> Iterator[Path | IngestErr
                                                  f"(set follow_symlinks = true in the settings to follow it)")
                     continue
                 if target.is_dir():
-                    yield from _folder_files(target, settings)
+                    yield from folder_files(target, settings)
                     continue
             if path.is_file():
                 yield path
@@ -517,8 +517,6 @@ def fetch_url(url: str, settings: Settings, etag: str | None = None, last_modifi
 
 def _read_url(url: str, settings: Settings) -> Iterator[RawArticle | IngestError]:
     """The articles of the page or feed at `url` (`fetch_url`), or the error that stopped it."""
-    import httpx
-
     try:
         fetched = fetch_url(url, settings)
     except IngestError as exc:
@@ -527,6 +525,13 @@ def _read_url(url: str, settings: Settings) -> Iterator[RawArticle | IngestError
     if not fetched.data:
         yield IngestError(url, "empty page")
         return
-    suffix = _suffix(Path(httpx.URL(url).path or "/"))
-    yield from read_bytes(fetched.data, url, suffix, settings, meta={"url": url}, content_type=fetched.content_type,
-                          key=url)
+    yield from read_fetched(fetched, settings)
+
+
+def read_fetched(fetched: Fetched, settings: Settings) -> Iterator[RawArticle | IngestError]:
+    """The articles of a fetched page or feed, read by its content type and the suffix of its path."""
+    import httpx
+
+    suffix = _suffix(Path(httpx.URL(fetched.url).path or "/"))
+    yield from read_bytes(fetched.data, fetched.url, suffix, settings, meta={"url": fetched.url},
+                          content_type=fetched.content_type, key=fetched.url)

@@ -38,7 +38,7 @@ from typing import Iterable
 
 from veille.errors import IngestError
 from veille.ingest import prepared
-from veille.ingest.sources import Fetched, RawArticle, fetch_url, read_bytes, read_inputs
+from veille.ingest.sources import Fetched, RawArticle, fetch_url, folder_files, read_fetched, read_inputs
 from veille.settings import Settings
 from veille.store import Store
 
@@ -74,10 +74,6 @@ class RoundReport:
     def failed(self) -> list[SourceResult]:
         return [s for s in self.sources if s.outcome == "failed"]
 
-    @property
-    def new(self) -> int:
-        return sum(s.new for s in self.sources)
-
 
 def parse_every(text: str | float | int) -> float:
     """A period as seconds: "15m", "1h", "30s", "2d", or a number of seconds.
@@ -112,7 +108,7 @@ def source_name(source: str) -> tuple[str, str]:
 
 def add_sources(store: Store, sources: Iterable[str], every: float, now: datetime | None = None) -> list[str]:
     """Register sources (a source already there takes the new period); returns their names."""
-    now = now or _now()
+    now = now or now_utc()
     names = []
     for source in sources:
         name, kind = source_name(source)
@@ -163,7 +159,7 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
     from veille.workflow import ingest_articles
 
     settings = settings or Settings()
-    now = now or _now()
+    now = now or now_utc()
     started = time.perf_counter()
     every = every or settings.watch_every
     if sources:
@@ -219,7 +215,7 @@ def watch_round(store: Store, sources: Iterable[str] = (), settings: Settings | 
                 if body == s["body_digest"]:
                     results[name] = SourceResult(name, "unchanged")      # validators ignored, same bytes
                     continue
-                raws = _url_entries(answer, settings)
+                raws = list(read_fetched(answer, settings))
             else:
                 raws = _folder_entries(store, name, settings)
             if not backlog and s["last_success"] is None:
@@ -313,10 +309,11 @@ def next_due_in(store: Store, period: float, now: datetime | None = None) -> flo
     row = store.con.execute("SELECT min(next_due) FROM watch_sources").fetchone()
     if not row or row[0] is None:
         return period
-    return max(1.0, min(period, (row[0] - (now or _now())).total_seconds()))
+    return max(1.0, min(period, (row[0] - (now or now_utc())).total_seconds()))
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
+    """The time a round or an alert is stamped with: UTC, naive (as the database keeps it)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -324,26 +321,20 @@ def _digest(raw: RawArticle) -> str:
     return hashlib.sha1(raw.body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _url_entries(answer: Fetched, settings: Settings) -> list[RawArticle | IngestError]:
-    import httpx
-
-    suffix = Path(httpx.URL(answer.url).path or "/").suffix.lower()
-    return list(read_bytes(answer.data, answer.url, suffix, settings, meta={"url": answer.url},
-                           content_type=answer.content_type, key=answer.url))
-
-
-def _folder_entries(store: Store, folder: str, settings: Settings) -> list[tuple[str, str, Path]]:
-    """(key, digest, path) of the files of `folder` that are new or changed, and settled."""
+def _folder_entries(store: Store, folder: str, settings: Settings) -> list:
+    """(key, digest, path) of the files of `folder` that are new or changed, and settled (the
+    folder walked as `veille ingest` walks one: links out of it reported, not read)."""
     root = Path(folder)
     if not root.is_dir():
         raise IngestError(folder, "the folder is gone")
     seen = dict(store.con.execute("SELECT key, digest FROM watch_seen WHERE source = ?", [folder]).fetchall())
-    out = []
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() and not settings.follow_symlinks or not path.is_file() or path.name.startswith("."):
+    out: list = []
+    for path in folder_files(root, settings):
+        if isinstance(path, IngestError):
+            out.append(path)
             continue
         st = path.stat()
-        key = str(path.relative_to(root))
+        key = str(path.relative_to(root)) if root in path.parents else str(path)
         digest = f"file:{st.st_size}:{st.st_mtime_ns}"
         if seen.get(key) == digest or time.time() - st.st_mtime < SETTLE:
             continue

@@ -17,10 +17,11 @@ import json
 import re
 import time
 from dataclasses import asdict, fields
-from datetime import datetime, timezone
+from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from veille.read import Filters, Page, list_conflicts, list_events, list_figures
+from veille.watch import now_utc
 
 WHAT = ("events", "figures", "conflicts")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -45,7 +46,7 @@ def add_alert(con, name: str, what: str, filters: Filters, above: float | None =
         raise ValueError(f"webhook {webhook!r}: not an http:// or https:// URL")
     if con.execute("SELECT count(*) FROM alerts WHERE name = ?", [name]).fetchone()[0]:
         raise ValueError(f"an alert named {name!r} exists: remove it first (veille alert remove {name})")
-    now = now or _now()
+    now = now or now_utc()
     con.execute("INSERT INTO alerts (name, what, filters, above, webhook, created, last_read) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [name, what, json.dumps(_filters_dict(filters)), above, webhook, now, now])
     alert = _alert(con, name)
@@ -90,7 +91,7 @@ def update_alerts(store, now: datetime | None = None, settings=None,
     costs what it brought, not the size of the record. Returns, per alert, how many matches are
     new or updated."""
     con = store.con
-    now = now or _now()
+    now = now or now_utc()
     out = {}
     if articles is not None and not articles:
         return {name: 0 for name, in con.execute("SELECT name FROM alerts ORDER BY name").fetchall()}
@@ -153,7 +154,7 @@ def read_alerts(con, name: str | None = None, mark: bool = True, now: datetime |
                         "change": "new" if first == updated else "updated", "matched": _iso(updated),
                         "sources": sources, "title": title, "item": json.loads(item)})
         if mark:
-            con.execute("UPDATE alerts SET last_read = ? WHERE name = ?", [max(now or _now(), alert["last_read"]), n])
+            con.execute("UPDATE alerts SET last_read = ? WHERE name = ?", [max(now or now_utc(), alert["last_read"]), n])
     return out
 
 
@@ -292,10 +293,6 @@ def _filters_dict(f: Filters) -> dict:
 
 def _shown(filters: dict) -> str:
     return " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in sorted(filters.items())) or "(all)"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _iso(t) -> str | None:

@@ -12,19 +12,16 @@ then about something else than the act.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Sequence
 
 from veille.records import Event, Measurement
 from veille.resources import load
 
-_FLOWS: dict | None = None
-
-
+@lru_cache(maxsize=1)
 def act_flows() -> dict:
-    global _FLOWS
-    if _FLOWS is None:
-        _FLOWS = load("metrics.yaml")["act_flows"]
-    return _FLOWS
+    """The rules of resources/metrics.yaml, read once."""
+    return load("metrics.yaml")["act_flows"]
 
 
 def direct_by_acts(measurements: Sequence[Measurement], events: Sequence[Event],
