@@ -23,8 +23,22 @@ JUDGEMENTS = ("ACCUSE", "REJECT", "PROTEST", "SUPPORT")    # blame and praise: a
 def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
     """(actors, recipients) of a trigger, by its kind of roles."""
     if trigger.pos == "VERB":
-        return _verb_roles(token, trigger, ctx)
-    return _noun_roles(token, trigger, ctx)
+        actors, recipients = _verb_roles(token, trigger, ctx)
+    else:
+        actors, recipients = _noun_roles(token, trigger, ctx)
+    if trigger.type in ("CONCEDE", "SANCTION") and not recipients:
+        # "la suspension des sanctions américaines contre le Venezuela", "les sanctions décidées par
+        # Bruxelles contre Téhéran ont été levées" (or "prolongées"): easing or extending a measure
+        # is done by the one who imposed it, for the one it hit
+        deps = ("nmod",) if trigger.pos == "NOUN" else ("obj", "nsubj:pass")
+        for child in token.children:
+            eased = next((t for t in ctx.lang.nouns.get(lemma(child, ctx.lang), ()) if t.type == "SANCTION"), None)
+            if eased is not None and child.dep_ in deps:
+                by_, on = _noun_roles(child, eased, ctx)
+                if by_ and on:
+                    actors, recipients = by_, on
+                break
+    return actors, recipients
 
 
 def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
@@ -148,7 +162,9 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     if passive:
         agents = [c for c in token.children
                   if c.dep_ == "obl:agent" or (lang.case_is(case_of(c), "by") and c.dep_.startswith("obl"))]
-        agent_codes = [c for a in agents for c in codes_of(a, parties, lang)]
+        split = [agent_split(a, ctx) for a in agents]
+        agent_codes = [c for doers, _ in split for c in doers]
+        object_codes += [c for _, aimed in split for c in aimed if c not in object_codes]
         if not agent_codes:
             # "a été inculpé par un tribunal de New York": a state's body named by where it sits
             agent_codes = [state for a in agents if fold(a.lemma_ or a.text) in lang.authority_nouns
@@ -222,7 +238,11 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
 def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
     parties, lang = ctx.parties, ctx.lang
     of, by, between, to, adjective = [], [], [], [], []
-    for child in token.children:
+    # "l'accord de défense conclu en 2019 entre Paris et Athènes": the parser may hang the
+    # participle on the noun's complement
+    participles = [g for c in token.children if c.dep_ == "nmod" and c.pos_ == "NOUN" and not case_of(c) in lang.topic_cases
+                   for g in c.children if g.dep_ == "acl"]
+    for child in [*token.children, *participles]:
         if trigger.roles == "reciprocal" and child.dep_ == "acl" and child.pos_ == "VERB" and any(
                 t.type == trigger.type for t in lang.verbs.get(lemma(child, lang), ())):
             # "le sommet réunissant les présidents turc, russe et iranien", "le sommet tenu à Manille
@@ -231,7 +251,23 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                         if g.dep_ == "obj" or lang.case_is(case_of(g), "between") or lang.case_is(case_of(g), "with")
                         for c in codes_of(g, parties, lang)]
             continue
-        if child.pos_ in ("VERB", "AUX") or child.dep_ in CLAUSE_BOUNDARIES:
+        if child.dep_ == "acl" and child.pos_ == "VERB" and "Part" in child.morph.get("VerbForm") \
+                and lemma(child, lang) in lang.light_verbs and own_date(child, ctx):
+            # "les sanctions décidées en 2014 par Bruxelles contre Téhéran", "l'accord conclu en 2019
+            # entre Paris et Athènes": a dated participle that carries the act names its parties
+            # (undated, "le reproche adressé à Athènes", it describes more than it reports)
+            for g in child.children:
+                gcase = case_of(g)
+                if g.dep_ == "obl:agent" or lang.case_is(gcase, "by"):
+                    doers, aimed = agent_split(g, ctx)
+                    by += doers
+                    to += aimed
+                elif lang.case_is(gcase, "between") or (trigger.roles == "reciprocal" and lang.case_is(gcase, "with")):
+                    between += codes_of(g, parties, lang)
+                elif lang.case_is(gcase, "to") or lang.case_is(gcase, "against"):
+                    to += codes_of(g, parties, lang)
+            continue
+        if (child.pos_ in ("VERB", "AUX") and not child.ent_type_) or child.dep_ in CLAUSE_BOUNDARIES:
             continue                     # "le reproche d'avoir livré des biens à des entités russes": a clause
         case = case_of(child)
         codes = codes_of(child, parties, lang)
@@ -346,17 +382,17 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         listed = [c for c in between + lin.get("with", []) + lin.get("alongside", []) if c not in bodies]
         attending = clause_subject_codes(token, ctx, reach=6, past_passives=True) if len(set(listed)) >= 2 else []
         actors = [c for c in dict.fromkeys(actors) if c in bodies] + listed + [c for c in attending if c not in listed]
-    if trigger.type == "CONCEDE" and not recipients:
-        # "la suspension des sanctions américaines contre le Venezuela": easing a measure is done
-        # by the one who imposed it, for the one it hit
-        for child in token.children:
-            eased = next((t for t in lang.nouns.get(lemma(child, lang), ()) if t.type == "SANCTION"), None)
-            if eased is not None and child.dep_ == "nmod":
-                by_, on = _noun_roles(child, eased, ctx)
-                if by_ and on:
-                    actors, recipients = by_, on
-                break
     return _distinct(actors, recipients)
+
+
+def agent_split(agent, ctx: Context) -> tuple[list[str], list[str]]:
+    """(doers, targets) of an agent phrase: "par l'UE contre la Biélorussie", "par le Canada à
+    l'Iran", where the parser hangs the target on the agent."""
+    lang = ctx.lang
+    aimed = (*lang.cases["to"], *lang.cases["against"])
+    return (codes_of(agent, ctx.parties, lang, skip=aimed),
+            [c for n in agent.children if n.dep_ == "nmod" and case_of(n) in aimed
+             for c in codes_of(n, ctx.parties, lang)])
 
 
 def _body_joined(token, ctx: Context, joiner: list[str]) -> list[str]:
@@ -479,8 +515,10 @@ def linear_parties(token, ctx: Context, reach: int = 14) -> dict:
             continue                     # "entre Ramaphosa, Lula et Modi", "avec les dirigeants
                                          # américain, indien et japonais": one list
         if t.text in (",", ";", ":", "(", ")", "«", "»", ".") or (
-                t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and t.head.i == token.i)):
-            break                        # "le sommet tenu samedi à Manille entre...": its own participle goes on
+                t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and not (t.dep_ == "acl" and (
+                    t.head.i == token.i or t.head.dep_ == "nmod" and t.head.head.i == token.i))):
+            break                        # "le sommet tenu samedi à Manille entre...", "l'accord de
+                                         # défense conclu en 2019 entre...": its own participle goes on
         word = fold(t.text).rstrip("'’")
         if t.pos_ in ("ADP", "SCONJ") or t.dep_ == "case":
             if not (role == "alongside" and after_with_noun and lang.case_is(word, "of")):

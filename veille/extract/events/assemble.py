@@ -66,7 +66,8 @@ def _stated_date(token, trigger: Trigger, event_type: str, status: str, sent, ct
                                  settled=status == "occurred")
     if trigger.dated:
         date_ = attributes.phrase_date(token, ctx) or date_
-    if trigger.pos == "NOUN" and trigger.agreement:
+    if trigger.pos == "NOUN":
+        # "l'accord signé en 1995", "les sanctions décidées en 2014": the participle's date
         date_ = attributes.participle_date(token, ctx) or date_
     if trigger.pos == "NOUN" and token.dep_ == "nsubj" and lemma(token.head, ctx.lang) in ctx.lang.dating_verbs:
         # "la dernière visite d'un président égyptien à Ankara remontait à 2012": dated by its verb
@@ -89,7 +90,7 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "a autorisé la Pologne à livrer des chars": allowed, not done
     if trigger.pos == "VERB" and alleged(token, lang):
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
-    if trigger.pos == "NOUN" and under_trigger(token, lang):
+    if trigger.pos == "NOUN" and under_trigger(token, lang) and not _recalled(token, ctx):
         return True
     if trigger.pos == "NOUN" and any(c.dep_ == "det" and fold(c.text) in lang.any_determiners for c in token.children):
         return True  # "en réponse à toute nouvelle expulsion", "s'oppose à tout déploiement": any such act, none told
@@ -121,6 +122,19 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         # unless set apart as what its noun did ("l'ambassade, dénonçant les sanctions, ...")
         return True
     return False
+
+
+def _recalled(noun, ctx: Context) -> bool:
+    """Whether a noun under another act tells an act of its own, recalled with its date ("s'appuie
+    sur l'accord conclu en 2019", "ont levé les sanctions de 2014"), unless a participle of its that
+    is a trigger tells that act ("a dénoncé l'accord signé la semaine dernière")."""
+    end = span_of(noun)[1]
+    if not any(t.start >= noun.idx and t.end <= end and t.begin and t.type != "DURATION"
+               and (t.end_date or t.begin) < (ctx.published or "9999") for t in ctx.timexes):
+        return False                     # "les patrouilles communes menées depuis 2019": still going on
+    words = sentence_words(sentence_of(noun))
+    return not any(c.dep_ == "acl" and any(matches(c, t, words, ctx.lang) for t in ctx.lang.verbs.get(lemma(c, ctx.lang), ()))
+                   for c in noun.children)
 
 
 def events_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str | None,

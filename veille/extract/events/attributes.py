@@ -243,7 +243,11 @@ def complement_date(verb, ctx: Context) -> Period | None:
 def participle_date(noun, ctx: Context) -> Period | None:
     """The date of the participle that tells a noun's act ("l'accord signé en 1995", "l'accord
     de pêche conclu en 2019", where the parser hangs it on the complement it follows)."""
-    holders = [noun] + [c for c in noun.children if c.dep_ == "nmod"]
+    from veille.extract.events.triggers import noun_options
+
+    # a complement that tells an act of its own keeps its participle ("la levée des restrictions
+    # imposées en 2018": the lifting is not of 2018)
+    holders = [noun] + [c for c in noun.children if c.dep_ == "nmod" and not noun_options(c, ctx.lang)]
     return next((d for h in holders for p in h.children
                  if p.dep_ == "acl" and p.pos_ == "VERB" and "Part" in p.morph.get("VerbForm") and p.i > noun.i
                  and (h.i == noun.i or p.i == h.i + 1)
