@@ -125,6 +125,13 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # the speaker follows its verb, which the parser takes for an object (the subject found
         # above is the quote's)
         found, subject_codes, object_codes = [], object_codes, []
+    elif object_codes and trigger.type in JUDGEMENTS and not any(c.dep_ in ("nsubj", "nsubj:pass") for c in token.children) \
+            and after_reported_clause(token):
+        # "Le Japon a déployé des destroyers près des îles, a protesté Pékin": the speaker follows
+        # the verb that ends the sentence; what it judges is the act of the clause before
+        doer, _ = subject(token.head, lang)
+        found, subject_codes = [], object_codes
+        object_codes = [c for c in codes_of(doer, parties, lang) if c not in subject_codes] if doer is not None else []
     if not object_codes and token.dep_ == "xcomp" and lemma(token.head, lang) in lang.object_control_verbs:
         # "a autorisé mercredi la Pologne à livrer des chars à l'Ukraine": the parser hangs the
         # infinitive's complements after it on the verb that governs it
@@ -283,6 +290,11 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 of += codes
         elif case is None and child.dep_ in ("nmod", "appos", "flat:name") and child.pos_ == "PROPN":
             of += codes                  # "Sommet Inde-Japon", "la visite Macron"
+        elif lang.case_is(case, "of") and trigger.roles == "directed":
+            # "une aide de 50 millions de dollars au Soudan": the parser hangs the receiver on the sum
+            doers, aimed = agent_split(child, ctx)
+            of += doers
+            to += aimed
         elif lang.case_is(case, "of"):
             of += codes
         elif lang.case_is(case, "by"):
@@ -443,6 +455,16 @@ def _in_incise(token, lang) -> bool:
     closing = {q for _, q in lang.quotes}
     before = [t for t in token.doc[max(token.sent.start, token.i - 4):token.i] if not t.dep_.startswith("aux")]
     return len(before) >= 2 and before[-1].text == "," and before[-2].text in closing
+
+
+def after_reported_clause(token) -> bool:
+    """Whether a verb is an incise that closes a sentence after the clause it reports, without
+    quotes ("..., a protesté Pékin"): set off by a comma, under an earlier verb, last in its sentence."""
+    before = [t for t in token.doc[max(token.sent.start, token.i - 4):token.i] if not t.dep_.startswith("aux")]
+    rest = [t for t in token.doc[token.right_edge.i + 1:token.sent.end] if not t.is_punct]
+    finite = "Fin" in token.morph.get("VerbForm") or any(c.dep_ == "aux:tense" for c in token.children)
+    return finite and bool(before) and before[-1].text == "," and token.dep_ in ("advcl", "parataxis", "ccomp", "conj") \
+        and token.head.i < token.i and token.head.pos_ in ("VERB", "AUX") and not rest
 
 
 def _speaker_codes(token, ctx: Context) -> list[str]:

@@ -10,13 +10,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from veille.extract.events import attributes
-from veille.extract.events.arguments import (antecedent, clause_tokens, has_active_subject, linear_parties, mediators,
-                                             own_date, roles)
+from veille.extract.events.arguments import (after_reported_clause, antecedent, clause_tokens, has_active_subject,
+                                             linear_parties, mediators, own_date, roles)
 from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of,
                                           sentence_words, set_apart, span_of, subject)
-from veille.extract.events.triggers import (alleged, is_purpose, matches, promised, signed_kind, superlative,
+from veille.extract.events.triggers import (ALLEGING, alleged, is_purpose, matches, promised, signed_kind, superlative,
                                             under_trigger)
 from veille.gazetteer import gazetteer
 from veille.records import Event
@@ -90,6 +90,9 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
         return True  # "a autorisé la Pologne à livrer des chars": allowed, not done
     if trigger.pos == "VERB" and alleged(token, lang):
         return True  # "leur reproche d'avoir livré": the delivery is what is alleged, not an act reported
+    if trigger.pos == "VERB" and any(after_reported_clause(c) and any(t.type in ALLEGING for t in lang.verbs.get(lemma(c, lang), ()))
+                                     for c in token.children if c.pos_ == "VERB"):
+        return True  # "X soutient les rebelles, a accusé Kinshasa": what the incise alleges
     if trigger.pos == "NOUN" and under_trigger(token, lang) and not _recalled(token, ctx):
         return True
     if trigger.pos == "NOUN" and any(c.dep_ == "det" and fold(c.text) in lang.any_determiners for c in token.children):

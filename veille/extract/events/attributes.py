@@ -43,6 +43,9 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
     words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
               for d in c.children if d.dep_ == "det"}
     negators = words & lang.negation
+    if negators and trigger.pos == "VERB" and len(chain) > 1 and token.dep_ == "xcomp" \
+            and lemma(chain[1], lang) in lang.open_heads:
+        return "hypothetical"  # "n'a pas exclu de livrer des armes": left open
     if negators - lang.needs_ne or (negators and any(
             fold(c.text) in lang.negation_particles for t in chain for c in t.children if c.dep_ == "advmod")):
         return "negated"  # "plus" and "point" negate only with "ne": "les plus demandées" does not

@@ -77,6 +77,7 @@ class EventLanguage:
     settled_verbs: frozenset[str]
     targeting_verbs: frozenset[str]
     negating_heads: frozenset[str]
+    open_heads: frozenset[str]
     counterpart_nouns: frozenset[str]
     # grammar words, by concept
     relative_pronouns: frozenset[str]
@@ -205,6 +206,7 @@ def _build(lang: Language) -> EventLanguage:
         object_pronouns=folded_words(data["object_pronouns"]), deal_nouns=folded_words(data["deal_nouns"]),
         statement_nouns=folded_words(data["statement_nouns"]), adopting_verbs=frozenset(data["adopting_verbs"]),
         settled_verbs=frozenset(data["settled_verbs"]), targeting_verbs=frozenset(data["targeting_verbs"]), negating_heads=frozenset(data["negating_heads"]),
+        open_heads=frozenset(data["open_heads"]),
         counterpart_nouns=folded_words(data["counterpart_nouns"]),
         relative_pronouns=folded_words(g["relative_pronouns"]), person_pronouns=folded_words(g["person_pronouns"]), first_person=folded_words(g["first_person"]), plural_pronouns=folded_words(g["plural_pronouns"]),
         reflexive_clitics=folded_words(g["reflexive_clitics"]), negation_particles=folded_words(g["negation_particles"]),
