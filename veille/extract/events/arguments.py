@@ -189,8 +189,9 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             # delivered is who delivers it
             agent_codes = [c for s in found for p in s.children if p.dep_ == "acl"
                            for a in p.children if a.dep_ == "obl:agent" for c in codes_of(a, parties, lang)]
-    if passive and not (trigger.roles == "reciprocal" and not agent_codes):
-        # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent
+    if passive and not (trigger.roles in ("reciprocal", "visit") and not agent_codes):
+        # "sont convenues de" is no passive: a reciprocal verb keeps its subject without an agent;
+        # nor is "est attendu jeudi à Varsovie": the one expected is the visitor
         object_codes = [c for c in subject_codes if c not in agent_codes] + [c for c in object_codes if c not in agent_codes]
         subject_codes = agent_codes
     if not subject_codes and any(fold(t.text).rstrip("'") in lang.first_person for t in found):

@@ -40,6 +40,7 @@ class Trigger:
     headline: bool = False            # the reading needs the noun to head a verbless title ("Accord gazier entre...")
     denial: bool = False              # what its infinitive tells is the charge denied, whose parties are no target
                                       # ("a démenti avoir fourni des armes à la Russie")
+    passive: bool = False             # the reading holds in the passive only ("est attendu à Varsovie")
     dative_target: bool = False       # a party in the dative is the target, the object what is held against it
                                       # ("reprocher à New Delhi ses achats de pétrole iranien")
 
@@ -156,7 +157,7 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
                    avoid_case=folded_words(row.get("avoid_case") or ()),
                    party_object=bool(row.get("party_object")), dated=bool(row.get("dated")), headline=bool(row.get("headline")), denial=bool(row.get("denial")),
-                   dative_target=bool(row.get("dative_target")))
+                   dative_target=bool(row.get("dative_target")), passive=bool(row.get("passive")))
 
 
 def language(code: str = "fr") -> EventLanguage:

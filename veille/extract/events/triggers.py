@@ -66,6 +66,8 @@ def matches(token, trigger: Trigger, sent_words: str, lang: EventLanguage) -> bo
         near = {lemma(c, lang) for c in around} | {fold(c.text) for c in around}
         if not (near & {fold(o) for o in trigger.objects} or near & trigger.objects):
             return False
+    if trigger.passive and not any(c.dep_ == "aux:pass" for c in token.children):
+        return False  # "il attendait M. Xi au sommet" hosts; "est attendu à Varsovie" visits
     if trigger.needs_word and not any(f" {fold(w)} " in sent_words for w in trigger.needs_word):
         return False
     if trigger.dated and not any(YEAR.fullmatch(t.text) for t in phrase_tokens(token)):
