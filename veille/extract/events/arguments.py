@@ -26,6 +26,17 @@ def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
         actors, recipients = _verb_roles(token, trigger, ctx)
     else:
         actors, recipients = _noun_roles(token, trigger, ctx)
+    envoy = next((c for c in token.children if fold(c.lemma_ or c.text) in ctx.lang.envoy_nouns
+                  and c.dep_ in (("nmod",) if trigger.pos == "NOUN" else ("obj", "nsubj:pass"))), None)
+    posted = posted_states(envoy, ctx) if envoy is not None else []
+    if posted and trigger.envoy_target:
+        # "l'ambassadeur des Pays-Bas à Ankara a été convoqué": the state where an envoy serves
+        # summons or expels him
+        actors = actors or posted
+        recipients = [c for c in recipients if c not in posted]
+    elif posted:
+        # "Bamako rappelle son ambassadeur à Abidjan": recalled from the state where he serves
+        recipients = recipients + [c for c in posted if c not in recipients and c not in actors]
     if trigger.type in ("CONCEDE", "SANCTION") and not recipients:
         # "la suspension des sanctions américaines contre le Venezuela", "les sanctions décidées par
         # Bruxelles contre Téhéran ont été levées" (or "prolongées"): easing or extending a measure
@@ -344,6 +355,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # the doer, "de" the victim; "par" the doer when there is one
         by = by or par_window(token, parties, lang) or adjective
         actors, recipients = by, [c for c in of + to if c not in by]
+    elif trigger.envoy_target:
+        # "l'expulsion de diplomates russes par la Pologne", "la convocation de l'ambassadeur espagnol à
+        # Rabat": the envoys' state is the target; the agent, or the state where they serve, acts
+        actors, recipients = by + [c for c in to if c not in of], of
     else:
         actors, recipients = of + by, to
         if not recipients and trigger.roles == "directed":
@@ -396,6 +411,18 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         attending = clause_subject_codes(token, ctx, reach=6, past_passives=True) if len(set(listed)) >= 2 else []
         actors = [c for c in dict.fromkeys(actors) if c in bodies] + listed + [c for c in attending if c not in listed]
     return _distinct(actors, recipients)
+
+
+def posted_states(envoy, ctx: Context) -> list[str]:
+    """The states of the places an envoy's phrase says he serves in ("son ambassadeur à Abidjan",
+    "l'ambassadeur des Pays-Bas à Ankara"), cities included."""
+    states = []
+    for child in envoy.children:
+        if child.dep_ == "nmod" and ctx.lang.case_is(case_of(child), "place"):
+            place = ctx.parties.place_at(child.idx, child.idx + len(child.text))
+            if place is not None and place[2] and place[2] not in states:
+                states.append(place[2])
+    return states
 
 
 def agent_split(agent, ctx: Context) -> tuple[list[str], list[str]]:

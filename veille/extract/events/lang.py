@@ -41,6 +41,8 @@ class Trigger:
     denial: bool = False              # what its infinitive tells is the charge denied, whose parties are no target
                                       # ("a démenti avoir fourni des armes à la Russie")
     passive: bool = False             # the reading holds in the passive only ("est attendu à Varsovie")
+    envoy_target: bool = False        # a noun whose complement names envoys: their state is the target, the
+                                      # one where they serve acts ("la convocation de l'ambassadeur espagnol à Rabat")
     dative_target: bool = False       # a party in the dative is the target, the object what is held against it
                                       # ("reprocher à New Delhi ses achats de pétrole iranien")
 
@@ -119,6 +121,7 @@ class EventLanguage:
     facing_nouns: frozenset[str]
     inclusion_pronouns: frozenset[str]  # "des dirigeants, dont les présidents X et Y": whom a group includes
     whereabouts_nouns: frozenset[str]  # "au large de Djibouti" nested in a phrase: where, not who
+    envoy_nouns: frozenset[str]  # "son ambassadeur à Abidjan": where an envoy serves is a party
     with_nouns: frozenset[str]
     target_cases: dict[str, tuple[str, ...]]
     venue_bodies: frozenset[str]
@@ -157,7 +160,8 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    background_only=bool(row.get("background_only")), joint=row.get("joint"),
                    avoid_case=folded_words(row.get("avoid_case") or ()),
                    party_object=bool(row.get("party_object")), dated=bool(row.get("dated")), headline=bool(row.get("headline")), denial=bool(row.get("denial")),
-                   dative_target=bool(row.get("dative_target")), passive=bool(row.get("passive")))
+                   dative_target=bool(row.get("dative_target")), passive=bool(row.get("passive")),
+                   envoy_target=bool(row.get("envoy_target")))
 
 
 def language(code: str = "fr") -> EventLanguage:
@@ -230,7 +234,8 @@ def _build(lang: Language) -> EventLanguage:
         past_participle=re.compile(g["past_participle"]), infinitive_endings=tuple(g["infinitive_endings"]),
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
         mediation_nouns=folded_words(data["mediation_nouns"]), meeting_nouns=folded_words(data["meeting_nouns"]),
-        facing_nouns=folded_words(data["facing_nouns"]), whereabouts_nouns=folded_words(data["whereabouts_nouns"]), inclusion_pronouns=folded_words(data["inclusion_pronouns"]), with_nouns=folded_words(data["with_nouns"]),
+        facing_nouns=folded_words(data["facing_nouns"]), whereabouts_nouns=folded_words(data["whereabouts_nouns"]),
+        envoy_nouns=folded_words(data["envoy_nouns"]), inclusion_pronouns=folded_words(data["inclusion_pronouns"]), with_nouns=folded_words(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=folded_words(data["when_words"]),
