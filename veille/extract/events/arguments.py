@@ -29,7 +29,7 @@ def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
     envoy = next((c for c in token.children if fold(c.lemma_ or c.text) in ctx.lang.envoy_nouns
                   and c.dep_ in (("nmod",) if trigger.pos == "NOUN" else ("obj", "nsubj:pass"))), None)
     posted = posted_states(envoy, ctx) if envoy is not None else []
-    if posted and trigger.envoy_target:
+    if posted and trigger.target_of:
         # "l'ambassadeur des Pays-Bas à Ankara a été convoqué": the state where an envoy serves
         # summons or expels him
         actors = actors or posted
@@ -37,7 +37,7 @@ def roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[str]]:
     elif posted:
         # "Bamako rappelle son ambassadeur à Abidjan": recalled from the state where he serves
         recipients = recipients + [c for c in posted if c not in recipients and c not in actors]
-    if trigger.type in ("CONCEDE", "SANCTION") and not recipients:
+    if trigger.type in ("CONCEDE", "SANCTION") and not (actors and recipients):
         # "la suspension des sanctions américaines contre le Venezuela", "les sanctions décidées par
         # Bruxelles contre Téhéran ont été levées" (or "prolongées"): easing or extending a measure
         # is done by the one who imposed it, for the one it hit
@@ -302,10 +302,19 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
                 of += codes
         elif case is None and child.dep_ in ("nmod", "appos", "flat:name") and child.pos_ == "PROPN":
             of += codes                  # "Sommet Inde-Japon", "la visite Macron"
+        elif lang.case_is(case, "of") and trigger.target_of and (
+                fold(child.lemma_ or child.text) in lang.authority_nouns
+                or child.pos_ == "PROPN" and any(kind in ("name", "capital") for s, e, _, kind in parties.spans
+                                                 if child.idx <= s < child.idx + len(child.text))):
+            by += codes                  # "la liste noire du Trésor américain", "de Washington": whose it is
         elif lang.case_is(case, "of") and trigger.roles == "directed":
             # "une aide de 50 millions de dollars au Soudan": the parser hangs the receiver on the sum
             doers, aimed = agent_split(child, ctx)
-            of += doers
+            # "le gel des avoirs de la banque vénézuélienne par Londres": and the agent on a word below
+            agents = [c for d in child.subtree if d.i != child.i and d.dep_ == "nmod" and lang.case_is(case_of(d), "by")
+                      for c in codes_of(d, parties, lang)]
+            of += [c for c in doers if c not in agents]
+            by += agents
             to += aimed
         elif lang.case_is(case, "of"):
             of += codes
@@ -355,10 +364,13 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # the doer, "de" the victim; "par" the doer when there is one
         by = by or par_window(token, parties, lang) or adjective
         actors, recipients = by, [c for c in of + to if c not in by]
-    elif trigger.envoy_target:
+    elif trigger.target_of:
         # "l'expulsion de diplomates russes par la Pologne", "la convocation de l'ambassadeur espagnol à
-        # Rabat": the envoys' state is the target; the agent, or the state where they serve, acts
-        actors, recipients = by + [c for c in to if c not in of], of
+        # Rabat", "le gel des avoirs iraniens", "la liste noire américaine des entreprises iraniennes":
+        # the complement's state is the target; the agent, the adjective, or the state where envoys
+        # serve acts (else the verb that carries the noun, below)
+        listed = [c for c in of if c not in adjective]
+        actors, recipients = by + adjective + [c for c in to if c not in listed], listed
     else:
         actors, recipients = of + by, to
         if not recipients and trigger.roles == "directed":

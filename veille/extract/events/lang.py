@@ -41,8 +41,8 @@ class Trigger:
     denial: bool = False              # what its infinitive tells is the charge denied, whose parties are no target
                                       # ("a démenti avoir fourni des armes à la Russie")
     passive: bool = False             # the reading holds in the passive only ("est attendu à Varsovie")
-    envoy_target: bool = False        # a noun whose complement names envoys: their state is the target, the
-                                      # one where they serve acts ("la convocation de l'ambassadeur espagnol à Rabat")
+    target_of: bool = False           # the "de" complement names the target, not the doer: envoys summoned or
+                                      # expelled, assets frozen, firms blacklisted ("le gel des avoirs russes")
     dative_target: bool = False       # a party in the dative is the target, the object what is held against it
                                       # ("reprocher à New Delhi ses achats de pétrole iranien")
 
@@ -161,7 +161,7 @@ def _trigger(row: dict, pos: str) -> Trigger:
                    avoid_case=folded_words(row.get("avoid_case") or ()),
                    party_object=bool(row.get("party_object")), dated=bool(row.get("dated")), headline=bool(row.get("headline")), denial=bool(row.get("denial")),
                    dative_target=bool(row.get("dative_target")), passive=bool(row.get("passive")),
-                   envoy_target=bool(row.get("envoy_target")))
+                   target_of=bool(row.get("target_of")))
 
 
 def language(code: str = "fr") -> EventLanguage:
