@@ -341,10 +341,25 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         # destination on the visitor; the words after the noun say it plainly
         actors = of or lin.get("of", []) or lin.get(None, [])
         recipients = to or [c for c in lin.get("to", []) if c not in actors]
-        if not actors and recipients:
+        if not actors:
             # "Modi a quitté New York au terme d'une visite aux États-Unis", "lors de sa visite":
-            # the visitor is the subject of the clause the visit is a circumstance of
+            # the visitor is the subject of the clause the visit is a circumstance of (and where
+            # the visit went, when the noun does not say, the clause's place)
             actors = [c for c in clause_subject_codes(token, ctx) if c not in recipients]
+        if actors and not recipients:
+            # "a quitté Washington au terme d'une visite de trois jours": the state the clause's verb names
+            verb = token.head
+            for _ in range(3):
+                if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                    break
+                verb = verb.head
+            if verb.pos_ in ("VERB", "AUX") and not any(t.roles == "visit" for t in lang.verbs.get(lemma(verb, lang), ())):
+                # a place named as such (a state, its capital), not a person received or a time
+                named = [(s, e, c) for s, e, c, kind in parties.spans if kind in ("name", "capital")]
+                recipients = [c for child in verb.children if child.i not in (token.i, *(a.i for a in token.ancestors))
+                              and (child.dep_ == "obj" or child.dep_.startswith("obl")
+                                   and (case_of(child) is None or lang.case_is(case_of(child), "to")))
+                              for s, e, c in named if child.idx <= s < child.idx + len(child.text) and c not in actors]
     elif trigger.roles == "reciprocal":
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
