@@ -40,7 +40,7 @@ QUERIES = [
     ("type + parties + sector + since", {"type": "AGREE", "parties": "CHN,RUS", "sector": "energy", "since": "2020"}),
     ("outlet", {"source": "outlet-7.example"}),
     ("type, page 100 (offset 4950)", {"type": "CONSULT", "offset": 4950}),
-    ("entity (mentions in evidence)", {"entity": "Q7747"}),
+    ("entity (took part)", {"entity": "Q7747"}),
     ("no filter", {}),
 ]
 # Every other list endpoint, as the dashboard calls them.

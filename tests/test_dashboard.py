@@ -2,6 +2,8 @@
 server on the demo corpus. Screenshots go to /tmp/veille-screens/ for a person to look at."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from contextlib import contextmanager
 from datetime import datetime
@@ -85,6 +87,21 @@ def test_timeline_loads_and_filters_by_type(page, live):
     expect(page).to_have_url(re.compile(r"parties=CHN%2CRUS"))
     both = httpx.get(live + "/api/events", params={"type": "CONSULT", "parties": "CHN,RUS"}).json()["total"]
     expect(page.locator("#event-total")).to_have_text(f"{both} events")
+
+
+def test_download_links_carry_the_current_filters(page, live):
+    page.goto("/#/timeline?type=CONSULT&parties=CHN,RUS")
+    page.wait_for_selector("#event-list li.event")
+    csv_link = page.locator(".downloads[data-list=events] a[data-format=csv]")
+    href = csv_link.get_attribute("href")
+    assert href.startswith("/api/events?") and {"type=CONSULT", "parties=CHN%2CRUS", "format=csv"} <= set(
+        href.split("?", 1)[1].split("&")), href
+    assert page.locator(".downloads[data-list=events] a[data-format=parquet]").get_attribute("href") == \
+        href.replace("format=csv", "format=parquet")
+    rows = list(csv.DictReader(io.StringIO(httpx.get(live + href).content.decode("utf-8-sig"))))
+    total = httpx.get(live + "/api/events", params={"type": "CONSULT", "parties": "CHN,RUS"}).json()["total"]
+    assert len(rows) == total > 0 and {r["type"] for r in rows} == {"CONSULT"}
+    page.screenshot(path=str(SCREENS / "timeline-downloads.png"))
 
 
 def test_opening_an_event_shows_its_sources_and_sentences(page, live):
@@ -253,3 +270,20 @@ def test_watch_pages_without_alerts_or_sources_say_how_to_start(page):
     expect(page.locator(".state.empty")).to_contain_text("veille watch FEED_URL --every 15m")
     page.goto("/#/alerts/inconnue")
     expect(page.locator(".state.error")).to_contain_text("Not found: no alert named 'inconnue'")
+
+
+def test_an_event_card_names_who_acted_and_links_them(page, live):
+    """Who, not only which state: the names behind the codes on the card, linked to their pages
+    once the card is open."""
+    items = httpx.get(live + "/api/events", params={"order": "sources", "limit": 50}).json()["items"]
+    ev = next(e for e in items if any(n["side"] == "actor" for n in e["named_parties"]))
+    actor = next(n for n in ev["named_parties"] if n["side"] == "actor")
+    page.goto("/#/timeline?order=sources&limit=50")
+    page.wait_for_selector("#event-list li.event")
+    card = page.locator(f"li.event[data-event-id='{ev['event_id']}']")
+    expect(card.locator(".event-head .who")).to_contain_text(actor["name"])
+    card.locator(".event-head").click()
+    entity = card.locator(".event-body .who a", has_text=actor["name"])
+    expect(entity).to_have_attribute("href", re.compile(re.escape("#/entity/" + actor["id"])))
+    entity.click()
+    expect(page).to_have_url(re.compile(re.escape("#/entity/" + actor["id"])))

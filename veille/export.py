@@ -6,27 +6,39 @@
 The listings (events, figures, conflicts, series, entities) are the rows of the read layer
 (`veille.read`), in its order: the same items as `veille figures --format json` and
 `/api/figures`, every page of them. Events and figures are the fused ones when the fusion
-tables exist, else as each article gives them. Two flat tables have no listing of their own:
-`statements`, one row per sentence that states a figure, with its group's value and
-conflict flag; `articles`, the stored texts with their metadata.
+tables exist, else as each article gives them. `event-sources` flattens the events listing:
+one row per fused event and article that reports it (the event's facts, the article's outlet,
+URL, title and sentence). Two flat tables have no listing of their own: `statements`, one row
+per sentence that states a figure, with its group's value and conflict flag; `articles`, the
+stored texts with their metadata.
+
+The API's downloads (`/api/events?format=csv`, `veille.api.download`) write through the same
+functions: `pages` reads a listing a page at a time, `text_chunks` turns each page into CSV or
+JSON Lines text, `write` makes a file (Parquet included).
 
 Lists stay lists and records stay records in JSON Lines and Parquet; in CSV a date or period is
 two columns ("date_begin", "date_end"), a list of plain values is joined with ";" and anything
-else nested is JSON text.
+else nested is JSON text. Files are UTF-8 without a byte order mark (the API adds one to its CSV
+downloads, for spreadsheets).
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import tempfile
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from veille.read import (Filters, Page, fusion_ready, list_article_events, list_conflicts, list_entities,
                          list_events, list_figures, list_measurements, list_series)
-from veille.read.common import LATEST
+from veille.read.common import LATEST, scalar
+from veille.read.events import event_conditions
 
-WHATS = ("events", "figures", "conflicts", "series", "entities", "statements", "articles")
+LISTINGS = ("events", "figures", "conflicts", "series", "entities", "event-sources")
+WHATS = (*LISTINGS, "statements", "articles")
 FORMATS = ("jsonl", "csv", "parquet")
 PAGE = 500
 
@@ -67,20 +79,102 @@ def _listing(what: str, fused: bool) -> Callable | None:
     return {"conflicts": list_conflicts, "series": list_series, "entities": list_entities}.get(what)
 
 
-def rows(con, what: str, f: Filters = Filters(), fused: bool | None = None) -> Iterator[dict]:
-    """Every item of a listing, page after page, in the read layer's order."""
-    fused = fusion_ready(con) if fused is None else fused
-    listing = _listing(what, fused)
-    if listing is None:
-        raise ValueError(f"{what!r} is no listing: choose one of events, figures, conflicts, series, entities")
+def pages(listing: Callable[[Page], dict], size: int | None = None) -> Iterator[list[dict]]:
+    """Every item of a listing, one read-layer page (`size`, else PAGE items) at a time:
+    `listing(page)` is a read-layer list with its connection and filters bound."""
+    size = size or PAGE
     offset = 0
     while True:
-        page = (listing(con, f, Page(limit=PAGE, offset=offset)) if listing is list_entities
-                else listing(con, f, Page(limit=PAGE, offset=offset), fused))
-        yield from page["items"]
-        offset += PAGE
+        page = listing(Page(limit=size, offset=offset))
+        if page["items"]:
+            yield page["items"]
+        offset += size
         if offset >= page["total"] or not page["items"]:
             return
+
+
+def _pages(con, what: str, f: Filters, fused: bool) -> Iterator[list[dict]]:
+    if what == "event-sources":
+        return event_source_pages(con, f, fused)
+    listing = _listing(what, fused)
+    if listing is None:
+        raise ValueError(f"{what!r} is no listing: choose one of {', '.join(LISTINGS)}")
+    if listing is list_entities:
+        return pages(lambda page: list_entities(con, f, page))
+    return pages(lambda page: listing(con, f, page, fused))
+
+
+def rows(con, what: str, f: Filters = Filters(), fused: bool | None = None) -> Iterator[dict]:
+    """Every item of a listing (one of LISTINGS), page after page, in the read layer's order."""
+    for page in _pages(con, what, f, fusion_ready(con) if fused is None else fused):
+        yield from page
+
+
+def event_sources(events: list[dict]) -> list[dict]:
+    """The flat rows of a page of events: one per fused event and article that reports it, with
+    the event's facts and the article's sentences (several, in the article's order, one a line,
+    when the article tells it twice). An event as one article gives it (no fusion tables) is one
+    row whose `event_id` is empty.
+
+        {"event_id": "e1", "type": "AGREE", ..., "sources": [{"article_id": "a1", "evidence":
+        "Pékin et Moscou ont signé un accord."}, ...]} -> [{"event_id": "e1", ..., "article_id": "a1",
+        "evidence": "Pékin et Moscou ont signé un accord."}, ...]
+    """
+    out = []
+    for ev in events:
+        date = ev["date"] or {}
+        named = ev.get("named_parties") or []
+        facts = {"event_id": ev["event_id"], "type": ev["type"], "mode": ev["mode"], "status": ev["status"],
+                 "date_begin": date.get("begin"), "date_end": date.get("end"),
+                 "actor": ev["actor"], "recipient": ev["recipient"],
+                 # who, not only which state: the people and bodies behind the codes (veille/read/named.py)
+                 "actor_names": [n["name"] for n in named if n["side"] == "actor"],
+                 "recipient_names": [n["name"] for n in named if n["side"] == "recipient"],
+                 "other_names": [n["name"] for n in named if n["side"] == "named"]}
+        if "sources" not in ev:     # as one article reports it
+            a = ev["article"]
+            out.append({**facts, "outlet": a["outlet"], "url": a["url"], "title": a["title"], "article_id": a["id"],
+                        "published": a["published"], "evidence": ev["evidence_text"]})
+            continue
+        by_article: dict[str, dict] = {}
+        for s in ev["sources"]:
+            row = by_article.get(s["article_id"])
+            if row is None:
+                by_article[s["article_id"]] = {**facts, "outlet": s["outlet"], "url": s["url"], "title": s["title"],
+                                               "article_id": s["article_id"], "published": s["published"],
+                                               "evidence": s["evidence"]}
+            elif s["evidence"] and s["evidence"] not in (row["evidence"] or "").split("\n"):
+                row["evidence"] = "\n".join(filter(None, (row["evidence"], s["evidence"])))
+        out.extend(by_article.values())
+    return out
+
+
+def event_source_pages(con, f: Filters = Filters(), fused: bool | None = None,
+                       size: int | None = None) -> Iterator[list[dict]]:
+    """The event-sources table, a page of `size` (else PAGE) events at a time (see `event_sources`),
+    events in the order of /api/events (of /api/article-events without fusion tables)."""
+    fused = fusion_ready(con) if fused is None else fused
+    listing = list_events if fused else list_article_events
+    return map(event_sources, pages(lambda page: listing(con, f, page, fused), size))
+
+
+def list_event_sources(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
+    """One page of the event-sources table, as the read layer pages its lists. `total` counts the
+    (event, article) pairs of the events matching `f`; the page is read through the events up to
+    it, so a deep `offset` costs as much as the rows before it."""
+    fused = fusion_ready(con) if fused is None else fused
+    if fused:
+        where, params = event_conditions(con, f, True)
+        matching = f"SELECT e.event_id FROM fused_events e{' WHERE ' + ' AND '.join(where) if where else ''}"
+        total = scalar(con, f"SELECT count(DISTINCT (s.event_id, s.article_id)) FROM fused_event_sources s"
+                            f" WHERE s.event_id IN ({matching})", params)
+    else:
+        total = list_article_events(con, f, Page(limit=0), False)["total"]
+    # every event has a row at least: the events up to offset + limit hold the page
+    size = min(PAGE, page.offset + page.limit)
+    flat = (row for chunk in event_source_pages(con, f, fused, size) for row in chunk)
+    items = list(islice(flat, page.offset, page.offset + page.limit)) if page.offset < (total or 0) else []
+    return {"items": items, "total": int(total or 0), "limit": page.limit, "offset": page.offset}
 
 
 def _cell(value):
@@ -108,34 +202,56 @@ def _flat(item: dict) -> dict:
     return out
 
 
-def _write_items(items: Iterator[dict], fmt: str, dest: Path, con) -> int:
+def text_chunks(pages_: Iterable[list[dict]], fmt: str) -> Iterator[str]:
+    """CSV or JSON Lines text, one chunk per page of items, so that no more than a page is ever
+    held: the header (the first item's columns, periods spread) comes with the first chunk."""
+    if fmt == "jsonl":
+        for items in pages_:
+            yield "".join(json.dumps(item, ensure_ascii=False, default=str) + "\n" for item in items)
+        return
+    if fmt != "csv":
+        raise ValueError(f"no text for {fmt!r}: csv or jsonl")
+    buffer, writer = io.StringIO(), None
+    for items in pages_:
+        for item in map(_flat, items):
+            if writer is None:
+                writer = csv.DictWriter(buffer, fieldnames=list(item), extrasaction="ignore", restval="")
+                writer.writeheader()
+            writer.writerow({k: _cell(v) for k, v in item.items()})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def write(pages_: Iterable[list[dict]], fmt: str, dest: Path, con) -> int:
+    """Write pages of items to `dest` as `fmt` (jsonl, csv, parquet); returns how many were written.
+    Parquet goes through a JSON Lines file that DuckDB (`con`) reads back, so that it infers the
+    nested types (lists, records)."""
     n = 0
-    if fmt == "csv":
+
+    def counted() -> Iterator[list[dict]]:
+        nonlocal n
+        for items in pages_:
+            n += len(items)
+            yield items
+
+    if fmt in ("csv", "jsonl"):
         with open(dest, "w", encoding="utf-8", newline="") as fh:
-            writer = None
-            for item in map(_flat, items):
-                if writer is None:
-                    writer = csv.DictWriter(fh, fieldnames=list(item), extrasaction="ignore", restval="")
-                    writer.writeheader()
-                writer.writerow({k: _cell(v) for k, v in item.items()})
-                n += 1
+            fh.writelines(text_chunks(counted(), fmt))
         return n
-    target = dest if fmt == "jsonl" else Path(tempfile.mkstemp(prefix="veille-export-", suffix=".jsonl")[1])
+    handle, name = tempfile.mkstemp(prefix="veille-export-", suffix=".jsonl")
+    os.close(handle)
+    target = Path(name)
     try:
-        with open(target, "w", encoding="utf-8") as fh:
-            for item in items:
-                fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
-                n += 1
-        if fmt == "parquet":
-            if n == 0:
-                con.execute(f"COPY (SELECT NULL AS empty WHERE FALSE) TO '{_quoted(dest)}' (FORMAT PARQUET)")
-            else:
-                # DuckDB infers the nested types (lists, records) from the JSON it just got
-                con.execute(f"COPY (SELECT * FROM read_json('{_quoted(target)}', format = 'newline_delimited',"
-                            f" sample_size = -1)) TO '{_quoted(dest)}' (FORMAT PARQUET)")
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(text_chunks(counted(), "jsonl"))
+        if n == 0:
+            con.execute(f"COPY (SELECT NULL AS empty WHERE FALSE) TO '{_quoted(dest)}' (FORMAT PARQUET)")
+        else:
+            con.execute(f"COPY (SELECT * FROM read_json('{_quoted(target)}', format = 'newline_delimited',"
+                        f" sample_size = -1)) TO '{_quoted(dest)}' (FORMAT PARQUET)")
     finally:
-        if target != dest:
-            target.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
     return n
 
 
@@ -170,4 +286,4 @@ def export(con, what: str, fmt: str, dest: str | Path, fused: bool | None = None
         options = {"jsonl": "FORMAT JSON", "csv": "FORMAT CSV, HEADER", "parquet": "FORMAT PARQUET"}[fmt]
         written = con.execute(f"COPY ({_flat_query(what, fmt, fused)}) TO '{_quoted(dest)}' ({options})").fetchone()
         return int(written[0]) if written and written[0] is not None else 0
-    return _write_items(rows(con, what, f, fused), fmt, dest, con)
+    return write(_pages(con, what, f, fused), fmt, dest, con)

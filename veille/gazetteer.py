@@ -15,11 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
+from importlib.resources import files
 
 from veille.resources import listing, load
 from veille.text import fold
 
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# organisations that carry a story (outlets, news agencies): named in a sentence, they report
+# what the parties do and are never one of them
+CARRIER_KINDS = frozenset({"news_agency", "media"})
 
 
 def tokens(text: str, folded: str | None = None) -> list[tuple[str, int, int]]:
@@ -221,6 +225,30 @@ def _day(value) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+@lru_cache(maxsize=1)
+def party_bodies() -> tuple[dict[str, str], frozenset[str]]:
+    """The party code of every body (`Gazetteer.codes`: "Q458" -> "EU") and the ids of the
+    carriers (CARRIER_KINDS), for the read layer, which names an event's parties from these
+    alone: read from the gazetteer's files without building it. A file that never spells
+    `code` or `kind` (the people) holds neither and is not parsed."""
+    codes: dict[str, str] = {}
+    carriers: set[str] = set()
+    for path in listing("gazetteer"):
+        if path.endswith("states.yaml") or not re.search(r"\b(code|kind)\b", _text(path)):
+            continue
+        for item in load(path) or ():
+            entry_id = str(item.get("id") or slug(item["name"]))
+            if item.get("code"):
+                codes[entry_id] = str(item["code"])
+            if item.get("kind") in CARRIER_KINDS:
+                carriers.add(entry_id)
+    return codes, frozenset(carriers)
+
+
+def _text(relpath: str) -> str:
+    return files("veille.resources").joinpath(relpath).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ allowed, as in `veille/1`.
 """
 from __future__ import annotations
 
-from typing import Any, Generic, Optional, TypeVar
+from typing import Any, Generic, Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -176,8 +176,27 @@ class EventSource(Shape):
     copy_group: Optional[str] = None
 
 
+class NamedParty(Shape):
+    """A person or a body named in an event's sentence for one of its parties (veille.read.named):
+    Narendra Modi for IND. `side` is "actor" or "recipient", the side its state or body code is
+    on; "named" when that is on both sides, or the person's state is unknown."""
+
+    id: str
+    name: Optional[str] = None
+    type: str
+    side: Literal["actor", "recipient", "named"]
+
+
+class FusedNamedParty(NamedParty):
+    """A named party of a fused event: `sources` of its reports name it; its side is the one they
+    agree on, else "named"."""
+
+    sources: int
+
+
 class FusedEvent(Shape):
-    """One real-world event, fused from every article that reports it."""
+    """One real-world event, fused from every article that reports it. `named_parties`: the people
+    and bodies its reports name for its parties, the union over them, the most widely named first."""
 
     event_id: str
     type: str
@@ -185,6 +204,7 @@ class FusedEvent(Shape):
     status: str
     actor: list[str]
     recipient: list[str]
+    named_parties: list[FusedNamedParty] = []
     date: Optional[Period] = None
     location: Optional[str] = None
     sectors: list[str] = []
@@ -198,10 +218,12 @@ class FusedEvent(Shape):
 
 
 class ArticleEvent(RecordEvent):
-    """An event as one article reports it; `event_id` is the fused event it went into."""
+    """An event as one article reports it; `event_id` is the fused event it went into;
+    `named_parties` the people and bodies its sentence names for its parties, in their order."""
 
     article_id: str
     idx: int
+    named_parties: list[NamedParty] = []
     confidence: Optional[float] = None
     trigger: Optional[str] = None
     source: Optional[str] = None
@@ -437,3 +459,26 @@ class IngestResult(Shape):
     unchanged: int
     not_extracted: dict[str, int] = {}     # stored, not extracted: articles by language veille does not read
     errors: list[IngestFailure]
+
+
+class EventSourceRow(Shape):
+    """One fused event as one article reports it, flat (`veille.export.event_sources`), with the
+    names of the people and bodies behind its codes."""
+
+    event_id: Optional[str] = None
+    type: str
+    mode: Optional[str] = None
+    status: Optional[str] = None
+    date_begin: Optional[str] = None
+    date_end: Optional[str] = None
+    actor: list[str]
+    recipient: list[str]
+    actor_names: list[str] = []
+    recipient_names: list[str] = []
+    other_names: list[str] = []
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+    article_id: str
+    published: Optional[str] = None
+    evidence: Optional[str] = None

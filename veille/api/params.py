@@ -40,6 +40,7 @@ Kind = _Choice("Kind", {k: k for k in MEASUREMENT_KINDS})
 EntityType = _Choice("EntityType", {t: t for t in ENTITY_TYPES})
 Role = _Choice("Role", {"actor": "actor", "reporter": "reporter"})
 Order = _Choice("Order", {o: o for o in ("date_desc", "date_asc", "sources", "confidence")})
+FileFormat = _Choice("FileFormat", {f: f for f in ("json", "csv", "jsonl", "parquet")})
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="How many matching items to skip.")]
@@ -57,6 +58,9 @@ Source = Annotated[Optional[str], Query(min_length=1, max_length=2000,
                                         description="Outlet, or an article's source or URL.")]
 ArticleId = Annotated[Optional[str], Query(pattern=HEX_ID, description="Article id (sha256 hex).")]
 MinSources = Annotated[int, Query(ge=1, le=10_000, description="Only items reported by at least this many articles.")]
+Format = Annotated[FileFormat, Query(alias="format", description="json: one page, as `{items, total, limit, offset}`; "
+                                     "csv, jsonl, parquet: a file of every matching item (`limit` and `offset` are "
+                                     "ignored).")]
 
 
 def parties(value: str | None) -> tuple[str, ...]:

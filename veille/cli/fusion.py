@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from veille.cli.common import _settings, config_option, db_option, out
@@ -116,17 +117,32 @@ def _period(p) -> str:
           click.option("--sector", help="Sector, e.g. energy."),
           click.option("--status", type=click.Choice(["occurred", "future", "historical", "hypothetical", "negated"])))
 def events(rows: list[dict]) -> None:
-    """Fused events: one real-world event per row, with the articles that report it."""
+    """Fused events: one real-world event per row, with the articles that report it; under its
+    parties, the people and bodies its sentences name for them (actors > recipients)."""
     table = Table("event", "type", "status", "parties", "date", "place", "sources", "conf.", "outlets",
                   title=f"{len(rows)} fused events")
     for r in rows:
         parties_ = "+".join(r["actor"]) + (" > " + "+".join(r["recipient"]) if r["recipient"] else "")
+        who = _who(r["named_parties"])
+        parties_ += f"\n[dim]{escape(who)}[/dim]" if who else ""
         outlets = sorted({s["outlet"] for s in r["sources"] if s["outlet"]})
         table.add_row(r["event_id"][:9], r["type"] + (f" ({r['mode']})" if r["mode"] else ""), r["status"],
                       parties_, _period(r["date"]), r["location"] or "",
                       f"{r['source_count']} ({r['independent_sources']} indep.)", f"{r['confidence']:.2f}",
                       ", ".join(outlets))
     out.print(table)
+
+
+def _who(named: list[dict], most: int = 3) -> str:
+    """Named parties in a few words: "Narendra Modi > Fumio Kishida"; those named without a
+    side in brackets; past `most` on a side, how many more."""
+    def names(side: str) -> str:
+        found = [p["name"] or p["id"] for p in named if p["side"] == side]
+        return ", ".join(found[:most]) + (f" +{len(found) - most}" if len(found) > most else "")
+
+    actors, recipients, unsided = names("actor"), names("recipient"), names("named")
+    who = actors + (f" > {recipients}" if recipients else "")
+    return (f"{who} ({unsided})" if who else f"({unsided})") if unsided else who
 
 
 def _places(r: dict) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from veille.cli.common import _settings, config_option, db_option, err
+from veille.export import FORMATS, WHATS
 
 
 def _existing_db(db: Path | None, config: Path | None) -> Path:
@@ -95,12 +96,12 @@ def serve(db: Path | None, config: Path | None, host: str, port: int, token: str
 @click.command()
 @db_option
 @config_option
-@click.option("--what", type=click.Choice(["events", "figures", "conflicts", "series", "entities", "statements",
-                                           "articles"]), required=True,
+@click.option("--what", type=click.Choice(WHATS), required=True,
               help="events, figures, conflicts, series, entities: the rows of the matching listing (the same items "
-                   "as `veille figures --format json` and /api/figures); statements: one row per sentence that "
-                   "states a figure, with its group; articles: text and metadata.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+                   "as `veille figures --format json` and /api/figures); event-sources: one row per event and "
+                   "article that reports it (/api/event-sources); statements: one row per sentence that states a "
+                   "figure, with its group; articles: text and metadata.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output; Parquet needs a file).")
 def export(db: Path | None, config: Path | None, what: str, fmt: str, out: Path | None) -> None:

@@ -16,9 +16,12 @@ class Filters:
     Dates are ISO days, months or years; an item matches a range when its dates meet it.
 
     `parties` must all take part (an event's actors and recipients, a figure's
-    places); `entity` is an entity id (a country by its code, anything else by a
-    mention in the evidence sentence); `source` is an outlet, or an article's
-    source or URL; `article` an article id.
+    places); `entity` is an entity id: for events, a country by its code, a person
+    or an organisation that can act for a state or a body by the events it took
+    part in (among their `named_parties`, veille.read.named), anything else (a
+    place, an outlet) by a mention in the evidence sentence; for figures, a country
+    or a region by its code, anything else by a mention (veille.read.figures);
+    `source` is an outlet, or an article's source or URL; `article` an article id.
     """
 
     parties: tuple[str, ...] = ()

@@ -48,9 +48,9 @@ def list_entities(con, f: Filters = Filters(), page: Page = Page()) -> dict:
 
 
 def get_entity(con, entity_id: str, fused: bool | None = None) -> dict | None:
-    """One entity: how often it is named, since when, how many events and figures concern it,
-    the parties it acted with (most frequent first; its own state left out) and the latest
-    articles that name it."""
+    """One entity: how often it is named, since when, how many events concern it (a person's or
+    a body's: those it took part in, see `Filters.entity`) and figures, the parties it acted with
+    (most frequent first; its own state left out) and the latest articles that name it."""
     fused = fusion_ready(con) if fused is None else fused
     if entity_row(con, entity_id) is None:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from veille.read.common import (LATEST, Filters, Page, Where, codes, counted_page, entity_row, fetch, mention_spans,
                                 page_of, period, scalar, source_match)
 from veille.read.meta import fused_row, fusion_ready
+from veille.read.named import article_named, can_take_part, fused_named, took_part
 
 _ORDER = {
     "date_desc": "coalesce(e.date_begin, e.first_reported) DESC NULLS LAST, e.event_id",
@@ -32,6 +33,9 @@ def event_conditions(con, f: Filters, fused: bool) -> tuple[list[str], list]:
             w.add("FALSE")
         elif entity["type"] == "COUNTRY" and entity["country"]:
             w.add("list_contains(list_concat(e.actor, e.recipient), ?)", entity["country"])
+        elif can_take_part(entity):
+            condition, params = took_part(f.entity, fused)
+            w.add(condition, *params)
         elif fused:
             w.add("e.event_id IN (SELECT s.event_id FROM fused_event_sources s JOIN " + mention_spans()
                   + " m ON m.article_id = s.article_id AND m.span[1] >= s.evidence_start"
@@ -87,10 +91,10 @@ def _articles_of(con, article_ids: list[str]) -> dict[str, dict]:
     return {r.pop("id"): r for r in rows}
 
 
-def _shape(r: dict, sources: list[dict]) -> dict:
+def _shape(r: dict, sources: list[dict], named: list[dict]) -> dict:
     return {
         "event_id": r["event_id"], "type": r["type"], "mode": r["mode"], "status": r["status"],
-        "actor": list(r["actor"] or []), "recipient": list(r["recipient"] or []),
+        "actor": list(r["actor"] or []), "recipient": list(r["recipient"] or []), "named_parties": named,
         "date": period(r["date_begin"], r["date_end"]), "location": r["location"],
         "sectors": list(r["sectors"] or []), "count": r["count"],
         "source_count": r["sources"], "independent_sources": r["independent_sources"],
@@ -100,7 +104,8 @@ def _shape(r: dict, sources: list[dict]) -> dict:
 
 
 def list_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
-    """Fused events matching `f`, newest first (or by `f.order`), each with its sources and their sentences.
+    """Fused events matching `f`, newest first (or by `f.order`), each with its sources and their sentences
+    and the people and bodies they name for its parties (`named_parties`, veille.read.named).
 
     Empty when the database has no fusion tables.
     """
@@ -108,8 +113,10 @@ def list_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | 
         return page_of([], 0, page)
     total, rows = counted_page(con, "e.* EXCLUDE (block)", "fused_events e", event_conditions(con, f, True),
                                _ORDER.get(f.order, _ORDER["date_desc"]), page)
-    sources = _sources(con, [r["event_id"] for r in rows]) if rows else {}
-    return page_of([_shape(r, sources.get(r["event_id"], [])) for r in rows], total, page)
+    ids = [r["event_id"] for r in rows]
+    sources = _sources(con, ids) if rows else {}
+    named = fused_named(con, ids)
+    return page_of([_shape(r, sources.get(r["event_id"], []), named.get(r["event_id"], [])) for r in rows], total, page)
 
 
 def get_event(con, event_id: str, fused: bool | None = None) -> dict | None:
@@ -117,7 +124,7 @@ def get_event(con, event_id: str, fused: bool | None = None) -> dict | None:
     row = fused_row(con, "SELECT * EXCLUDE (block) FROM fused_events WHERE event_id = ?", event_id, fused)
     if row is None:
         return None
-    return _shape(row, _sources(con, [event_id]).get(event_id, []))
+    return _shape(row, _sources(con, [event_id]).get(event_id, []), fused_named(con, [event_id]).get(event_id, []))
 
 
 def event_histogram(con, f: Filters = Filters(), fused: bool | None = None) -> list[dict]:
@@ -135,7 +142,8 @@ def event_histogram(con, f: Filters = Filters(), fused: bool | None = None) -> l
 
 
 def list_article_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:
-    """Events as each article reports them, with the sentence each was read from."""
+    """Events as each article reports them, with the sentence each was read from and the people and
+    bodies it names for the event's parties (`named_parties`, veille.read.named)."""
     fused = fusion_ready(con) if fused is None else fused
     where, params = event_conditions(con, f, False)
     where.insert(0, LATEST)
@@ -159,11 +167,13 @@ def list_article_events(con, f: Filters = Filters(), page: Page = Page(), fused:
         JOIN (SELECT * FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))) a ON a.id = e.article_id{fused_join}
         ORDER BY {order}, e.article_id, e.idx""",
                  [[k["article_id"] for k in keys], [k["idx"] for k in keys], sorted({k["article_id"] for k in keys})])
+    named = article_named(con, [(k["article_id"], k["idx"]) for k in keys])
     items = []
     for r in rows:
         items.append({
             "article_id": r["article_id"], "idx": r["idx"], "type": r["type"], "mode": r["mode"],
             "status": r["status"], "actor": list(r["actor"] or []), "recipient": list(r["recipient"] or []),
+            "named_parties": named.get((r["article_id"], r["idx"]), []),
             "date": period(r["date_begin"], r["date_end"]), "location": r["location"],
             "sectors": list(r["sectors"] or []), "count": r["count"],
             "evidence": [r["evidence_start"], r["evidence_end"]] if r["evidence_start"] is not None else None,

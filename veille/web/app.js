@@ -89,10 +89,14 @@
   // -- API ----------------------------------------------------------------------------------------
   class ApiError extends Error {}
 
-  async function api(path, params) {
+  function apiUrl(path, params) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params || {})) if (v !== null && v !== undefined && v !== "") q.set(k, v);
-    const url = "/api/" + path + (q.toString() ? "?" + q.toString() : "");
+    return "/api/" + path + (q.toString() ? "?" + q.toString() : "");
+  }
+
+  async function api(path, params) {
+    const url = apiUrl(path, params);
     let response;
     try {
       response = await fetch(url, { headers: { Accept: "application/json" } });
@@ -177,6 +181,21 @@
     return recipient && recipient.length ? a + " → " + recipient.join(" + ") : a;
   }
 
+  // Who, not only which state: the people and bodies behind an event's codes (named_parties),
+  // actors → recipients, each a link to its entity page; those of no side after a "·".
+  // Plain text where it sits inside a button (an event card's head), links elsewhere.
+  function who(named, linked = true) {
+    const names = (side) => (named || []).filter((n) => n.side === side)
+      .map((n) => linked ? h("a", { href: link("entity", n.id), title: n.type + (n.sources ? " · named by " + plural(n.sources, "source") : "") }, n.name)
+        : h("span", null, n.name));
+    const joined = (list) => list.flatMap((a, i) => (i ? [", ", a] : [a]));
+    const actors = names("actor"), recipients = names("recipient"), others = names("named");
+    if (!actors.length && !recipients.length && !others.length) return null;
+    return h("span", { class: "who" },
+      joined(actors), recipients.length ? [actors.length ? " → " : "→ ", joined(recipients)] : null,
+      others.length ? [(actors.length || recipients.length) ? " · " : "", joined(others)] : null);
+  }
+
   function places(list, directed) {
     const shown = (list || []).filter(Boolean);
     return shown.join(directed ? " → " : " + ") || "no place";
@@ -246,10 +265,20 @@
     return filters;
   }
 
-  // The line above a page of items: how many in all, and the pager to the pages of the same query.
-  function summaryLine(data, label, routeName, id, query, labelAttrs) {
-    return h("div", { class: "summary-line" }, h("span", labelAttrs || null, label),
+  // The line above a page of items: how many in all, the links to download them (`files`), and the
+  // pager to the pages of the same query.
+  function summaryLine(data, label, routeName, id, query, labelAttrs, files) {
+    return h("div", { class: "summary-line" }, h("span", labelAttrs || null, label), files,
       pager(data, (o) => go(routeName, id, Object.assign({}, query, { offset: o || "" }))));
+  }
+
+  // Every item of the API list `path` with these filters, as a file: CSV for a spreadsheet, Parquet
+  // for a notebook.
+  function downloads(path, filters, label) {
+    const file = (format) => h("a", { href: apiUrl(path, Object.assign({}, filters, { format })), download: "",
+      class: "download", dataset: { format } }, format === "csv" ? "CSV" : "Parquet");
+    return h("span", { class: "downloads", dataset: { list: path } }, (label || "Download") + " ", file("csv"), " · ",
+      file("parquet"));
   }
 
   // A view of one list of the API: its filter form, then a page of 50 items with the pager.
@@ -262,7 +291,8 @@
     append(view, [h("h1", null, title), filterForm(fields(filters), p, route), slot]);
     fill(slot, route, () => api(route, Object.assign({ limit: 50, offset }, filters)), (data) => {
       if (!data.items.length) return empty("No " + noun + " matches.");
-      return [summaryLine(data, plural(data.total, noun), route, null, filters), table(data.items)];
+      return [summaryLine(data, plural(data.total, noun), route, null, filters, null, downloads(route, filters)),
+        table(data.items)];
     });
   }
 
@@ -302,6 +332,7 @@
       h("div", { class: "facts" },
         h("span", null, "Type ", h("b", null, ev.type + (ev.mode ? " (" + ev.mode + ")" : ""))),
         h("span", null, "Status ", h("b", null, ev.status)),
+        (ev.named_parties || []).length ? h("span", null, "Who ", who(ev.named_parties)) : null,
         ev.location ? h("span", null, "Place ", h("b", null, ev.location)) : null,
         ev.count ? h("span", null, "Count ", h("b", null, String(ev.count))) : null,
         h("span", null, "Confidence ", h("b", null, ev.confidence.toFixed(2))),
@@ -314,6 +345,7 @@
       h("span", null, h("span", { class: "badge type" }, ev.type)),
       h("span", { class: "what" },
         h("span", { class: "parties" }, parties(ev.actor, ev.recipient)),
+        who(ev.named_parties, false),
         ev.mode ? h("span", { class: "chip" }, ev.mode) : null,
         ev.status !== "occurred" ? h("span", { class: "badge muted status-" + ev.status }, ev.status) : null,
         ev.location ? h("span", { class: "muted" }, "· " + ev.location) : null,
@@ -326,8 +358,8 @@
   function asFused(ev) {
     return {
       event_id: ev.event_id || ev.article_id + ":" + ev.idx, type: ev.type, mode: ev.mode, status: ev.status,
-      actor: ev.actor, recipient: ev.recipient, date: ev.date, location: ev.location, sectors: ev.sectors,
-      count: ev.count, confidence: ev.confidence || 0, source_count: 1, independent_sources: 1,
+      actor: ev.actor, recipient: ev.recipient, named_parties: ev.named_parties, date: ev.date, location: ev.location,
+      sectors: ev.sectors, count: ev.count, confidence: ev.confidence || 0, source_count: 1, independent_sources: 1,
       sources: [{ article_id: ev.article_id, outlet: ev.article.outlet || ev.article.source, published: ev.article.published,
         title: ev.article.title, evidence: ev.evidence_text, evidence_start: ev.evidence ? ev.evidence[0] : null,
         evidence_end: ev.evidence ? ev.evidence[1] : null, status: ev.status }],
@@ -379,7 +411,8 @@
     fill(list, "events", () => api(fused ? "events" : "article-events", Object.assign({ limit: 50, offset }, filters)), (data) => {
       if (!data.items.length) return empty("No event matches these filters.");
       const items = fused ? data.items : data.items.map(asFused);
-      return [summaryLine(data, plural(data.total, "event"), "timeline", null, filters, { id: "event-total" }),
+      return [summaryLine(data, plural(data.total, "event"), "timeline", null, filters, { id: "event-total" },
+        [downloads(fused ? "events" : "article-events", filters), downloads("event-sources", filters, "One row per source:")]),
         h("ul", { class: "cards", id: "event-list" }, items.map((ev) => eventCard(ev, false)))];
     });
   };
@@ -471,13 +504,15 @@
     } else {
       fill(charts, "series", () => api("series", Object.assign({ limit: 12, offset }, filters)), (data) => {
         if (!data.items.length) return empty("No dated figure matches these filters.");
-        return [summaryLine(data, plural(data.total, "series"), "figures", null, filters),
+        return [summaryLine(data, plural(data.total, "series"), "figures", null, filters, null,
+          downloads("figures", filters, "Download their figures")),
           h("ul", { class: "charts" }, data.items.map(seriesCard))];
       });
     }
     fill(conflicts, "conflicts", () => api("conflicts", Object.assign({ limit: 20 }, filters)), (data) => {
       if (!data.items.length) return empty("No conflicting figures here.");
-      return figureTable(data.items);
+      return [h("div", { class: "summary-line" }, downloads("conflicts", filters, "Download every conflict")),
+        figureTable(data.items)];
     });
   };
 

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
+from veille.api.download import DOWNLOADS, listed
 from veille.read import get_article, list_articles
 
 router = APIRouter(tags=["articles"])
@@ -18,13 +19,13 @@ bearer = HTTPBearer(auto_error=False, description="The token `veille serve --tok
 Language = Annotated[Optional[str], Query(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 language: fr.")]
 
 
-@router.get("/articles", response_model=models.Page[models.ArticleSummary])
+@router.get("/articles", response_model=models.Page[models.ArticleSummary], responses=DOWNLOADS)
 def articles(db: DB, cur: Cursor, since: p.Since = None, until: p.Until = None, source: p.Source = None,
              entity: p.EntityId = None, language: Language = None, order: p.Order = p.Order.date_desc,
-             limit: p.Limit = 50, offset: p.Offset = 0):
+             limit: p.Limit = 50, offset: p.Offset = 0, fmt: p.Format = p.FileFormat.json):
     """Stored articles (latest versions), newest publication first; no text (see /api/articles/{id})."""
     f = p.filters(since=since, until=until, source=source, entity=entity, language=language, order=order)
-    return list_articles(cur, f, p.page(limit, offset), db.fused)
+    return listed(db, cur, "articles", fmt, lambda con, page: list_articles(con, f, page, db.fused), limit, offset)
 
 
 @router.get("/articles/{article_id}", response_model=models.ArticleRecord, responses=NOT_FOUND)

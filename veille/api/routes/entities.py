@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query
 
 from veille.api import models, params as p
 from veille.api.deps import DB, NOT_FOUND, Cursor, found
+from veille.api.download import DOWNLOADS, listed
 from veille.read import get_entity, list_entities
 
 router = APIRouter(tags=["entities"])
@@ -16,15 +17,16 @@ Name = Annotated[Optional[str], Query(min_length=1, max_length=200,
                                       description="Part of its name, id, or of a word the articles use for it.")]
 
 
-@router.get("/entities", response_model=models.Page[models.EntitySummary])
-def entities(cur: Cursor, type: Optional[p.EntityType] = None, country: Country = None, q: Name = None,
+@router.get("/entities", response_model=models.Page[models.EntitySummary], responses=DOWNLOADS)
+def entities(db: DB, cur: Cursor, type: Optional[p.EntityType] = None, country: Country = None, q: Name = None,
              role: Optional[p.Role] = p.Role.actor, article: p.ArticleId = None, source: p.Source = None,
-             since: p.Since = None, until: p.Until = None, limit: p.Limit = 50, offset: p.Offset = 0):
+             since: p.Since = None, until: p.Until = None, limit: p.Limit = 50, offset: p.Offset = 0,
+             fmt: p.Format = p.FileFormat.json):
     """Entities (people, bodies, states, places, projects, named events), the most widely reported first.
     `role=actor` (default) leaves out the reporters and agencies that only carry a story."""
     f = p.filters(type=type, parties=country, q=q, role=role, article=article, source=source, since=since,
                   until=until)
-    return list_entities(cur, f, p.page(limit, offset))
+    return listed(db, cur, "entities", fmt, lambda con, page: list_entities(con, f, page), limit, offset)
 
 
 @router.get("/entities/{entity_id}", response_model=models.EntityDetail, responses=NOT_FOUND)

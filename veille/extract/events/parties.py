@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from veille.extract.events.lang import EventLanguage
-from veille.gazetteer import gazetteer, key_of, tokens
+from veille.gazetteer import CARRIER_KINDS, gazetteer, key_of, tokens
 from veille.records import Entity, PlaceRef
 from veille.text import fold
 
@@ -148,7 +148,7 @@ def build_parties(entities: list[Entity], places: list[PlaceRef], text: str, lan
                 body = gaz.codes.get(ent.id)
                 if body:
                     parties.spans.append((s, e, body, "body"))
-                elif ent.country and kind not in ("news_agency", "media"):
+                elif ent.country and kind not in CARRIER_KINDS:
                     parties.spans.append((s, e, ent.country, "org"))
             if ent.type == "EVENT_NAME":
                 parties.spans += _bodies_within(text, s, e)
