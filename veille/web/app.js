@@ -854,6 +854,12 @@
       }))));
   }
 
+  // -- extensions ---------------------------------------------------------------------------------
+  // Views kept in files of their own (maps.js, codebook.js: loaded after this one, before the first
+  // render) register in `views` through this handle and build with the same helpers.
+  window.veille = { h, s, append, clear, fill, api, apiUrl, link, go, views, plural, period, parties, amount,
+                    loading, empty, failure, downloads, meta: () => meta };
+
   // -- start --------------------------------------------------------------------------------------
   async function render() {
     renderToken += 1;
@@ -880,6 +886,10 @@
   });
 
   async function start() {
+    if (document.readyState === "loading") {
+      // the other scripts (deferred, after this one) register their views first
+      await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+    }
     try {
       meta = await api("meta");
     } catch (err) {
