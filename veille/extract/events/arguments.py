@@ -10,7 +10,7 @@ from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (CLAUSE_BOUNDARIES, case_of, codes_of, is_reflexive, left_window_codes, lemma,
                                           located_in, objects, par_window, sentence_of, span_of, subject, subjects,
                                           time_nouns)
-from veille.extract.events.triggers import noun_trigger
+from veille.extract.events.triggers import noun_trigger, planned
 from veille.gazetteer import gazetteer
 from veille.records import Event
 from veille.text import fold
@@ -60,6 +60,9 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
     subject_codes = [c for s in found for c in codes_of(s, parties, lang)]
     if len(found) == 1:
         subject_codes = _with_listed(found[0], subject_codes, ctx)
+    if not found and planned(token, lang):
+        # "Le président égyptien a indiqué son intention de se rendre à...": the plan's owner
+        subject_codes = clause_subject_codes(token.head, ctx)
     if len(found) == 1 and any(c.dep_ == "conj" for c in found[0].children):
         # "Les États-Unis, le Japon et la Corée du Sud ont condamné": the parser may leave the
         # list's first member out of the subject, bare and set off by a comma before it
@@ -364,6 +367,10 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
             actors += [c for role in (None, "of", "between", "with") for c in lin.get(role, []) if c not in actors]
+        if len(set(actors)) == 1 and not trigger.agreement and actors[0] in lin.get("with", []):
+            # "a déclaré le Premier ministre arménien lors d'une conférence de presse conjointe avec le
+            # président azerbaïdjanais": who meets the one named "with" is the clause's subject
+            actors += [c for c in clause_subject_codes(token, ctx) if c not in actors]
         if len(set(actors)) == 1 and trigger.agreement:
             # "Athènes invoque l'accord signé en 1995 avec Skopje": who invokes a pact with
             # another is party to it

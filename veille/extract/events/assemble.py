@@ -16,7 +16,7 @@ from veille.extract.events.context import Context
 from veille.extract.events.lang import Trigger
 from veille.extract.events.syntax import (case_of, codes_of, day_offsets, governed_by, lemma, objects, sentence_of,
                                           sentence_words, set_apart, span_of, subject)
-from veille.extract.events.triggers import (ALLEGING, alleged, is_purpose, matches, promised, signed_kind, superlative,
+from veille.extract.events.triggers import (ALLEGING, alleged, is_purpose, matches, planned, promised, signed_kind, superlative,
                                             under_trigger)
 from veille.gazetteer import gazetteer
 from veille.records import Event
@@ -119,7 +119,8 @@ def not_an_act(token, trigger: Trigger, ctx: Context) -> bool:
     enacted = "Pres" in token.morph.get("Tense") and token.dep_ == "acl" and (
         token.head.dep_ in ("obj", "nsubj:pass") or fold(token.head.text) in lang.instrument_nouns) \
         or token.dep_ == "acl" and own_date(token, ctx)
-    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not enacted and not any(
+    if trigger.pos == "VERB" and token.dep_ in ("amod", "acl") and not appositive and not enacted \
+            and not planned(token, lang) and not any(
             c.dep_ in ("obl:agent", "aux:pass", "aux:tense") or lang.case_is(case_of(c), "by") for c in token.children):
         # a participle describing a noun ("une délégation fournie", "les pays refusant de payer"),
         # unless set apart as what its noun did ("l'ambassade, dénonçant les sanctions, ...")

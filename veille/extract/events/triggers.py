@@ -151,6 +151,12 @@ def is_purpose(token, lang: EventLanguage) -> bool:
     return token.dep_ in ("xcomp", "acl", "advcl") and lemma(token.head, lang) in lang.purpose_heads
 
 
+def planned(token, lang: EventLanguage) -> bool:
+    """Whether a verb is the infinitive of a plan ("son intention de se rendre à Addis-Abeba")."""
+    return token.dep_ == "acl" and "Inf" in token.morph.get("VerbForm") and token.head.i != token.i \
+        and fold(token.head.lemma_ or token.head.text) in lang.plan_nouns
+
+
 def alleged(token, lang: EventLanguage) -> bool:
     """Whether a verb is the content of an accusation, demand, threat or denial that governs it."""
     if token.dep_ not in ("xcomp", "ccomp", "acl") or token.head.i == token.i:
