@@ -159,6 +159,22 @@ def events_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str 
     return [event]
 
 
+def _day_offset(noun) -> int | None:
+    """The days between a noun's act and its clause when a day word governs it ("au lendemain de
+    la signature": the signing is the day before), by the parse or, where the parser hangs the
+    noun elsewhere, by the words just before it ("lendemain de la")."""
+    offsets = day_offsets()
+    found = offsets.get(fold(noun.head.lemma_ or noun.head.text))
+    if found is None:
+        before = noun.doc[max(noun.sent.start, noun.i - 3):noun.i]
+        for i in range(len(before) - 1, -1, -1):
+            word = fold(before[i].lemma_ or before[i].text)
+            if word in offsets and all(t.pos_ in ("ADP", "DET") for t in before[i + 1:]) and len(before) - i > 1:
+                found = offsets[word]
+                break
+    return found
+
+
 def _date_of_destination(token, code: str, sent, ctx: Context):
     """The date nearest the place of one destination of a tour ("lundi à Paris, puis mardi à Londres")."""
     from veille.records import Period
@@ -254,7 +270,7 @@ def event_from(token, trigger: Trigger, sent, ctx: Context, quote_speaker: str |
     confidence = 0.8 if date_ else 0.6
     if date_ is None and status != "historical":
         date_ = ctx.story_date   # an act recalled ("avait refusé") happened before the story's day
-    offset = day_offsets().get(fold(token.head.lemma_ or token.head.text)) if trigger.pos == "NOUN" else None
+    offset = _day_offset(token) if trigger.pos == "NOUN" else None
     if offset and date_ and date_.begin == date_.end:
         # the clause happens "à la veille de la visite" (the day before it), "au lendemain du tir"
         day = (date.fromisoformat(date_.begin) - timedelta(days=offset)).isoformat()
