@@ -115,6 +115,8 @@ def _verb_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             if trigger.roles == "reciprocal" and dep == "obl:arg" and lang.case_is(case, "of"):
                 continue             # "discuter de l'Ukraine": the topic of talks, not a party
             object_codes += codes or (located_in(child, parties, lang) if trigger.roles == "directed" else [])
+        elif dep == "xcomp" and trigger.roles == "directed" and child.ent_type_ and codes and not trigger.denial:
+            object_codes += codes    # "exhorte Accra à lever", the name tagged as a verb
         elif dep == "xcomp" and trigger.roles == "directed" and child.pos_ in ("VERB", "AUX", "ADJ") and not trigger.denial:
             # "exhorte Pékin à cesser", "se sont dits prêts à construire avec Washington des relations"
             complement_codes += [c for g in child.children
@@ -367,7 +369,12 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
         actors, recipients = of + between + to, []
         if len(set(actors)) < 2:
             actors += [c for role in (None, "of", "between", "with") for c in lin.get(role, []) if c not in actors]
-        if len(set(actors)) == 1 and not trigger.agreement and actors[0] in lin.get("with", []):
+        if len(set(actors)) < 2 and not trigger.agreement and (
+                lang.case_is(case_of(token), "during") or lang.case_is(fold(token.head.text), "during")):
+            # "Lors d'un entretien à Ankara, les ministres turc et iranien ont évoqué...": those who
+            # met are the clause's subject
+            actors += [c for c in clause_subject_codes(token, ctx) if c not in actors]
+        elif len(set(actors)) == 1 and not trigger.agreement and actors[0] in lin.get("with", []):
             # "a déclaré le Premier ministre arménien lors d'une conférence de presse conjointe avec le
             # président azerbaïdjanais": who meets the one named "with" is the clause's subject
             actors += [c for c in clause_subject_codes(token, ctx) if c not in actors]

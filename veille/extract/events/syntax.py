@@ -186,6 +186,16 @@ def subjects(token, lang: EventLanguage, depth: int = 0) -> tuple[list, bool]:
         controller = [c for c, dep in objects(token.head, lang) if dep == "obj" and c.i < token.i]
         if controller:
             return controller, False   # "a autorisé la Pologne à livrer": Poland delivers
+    if depth < 3 and token.dep_ == "conj" and "Fin" in token.morph.get("VerbForm") \
+            and "Inf" in token.head.morph.get("VerbForm") and token.head.head.i != token.head.i:
+        # "X appelle Y à rouvrir sa frontière et exhorte Z à ...": the parser joins the second finite
+        # verb to the infinitive; it is coordinated with the verb that governs the infinitive
+        governor = token.head
+        for _ in range(3):
+            if "Inf" not in governor.morph.get("VerbForm") or governor.head.i == governor.i:
+                break
+            governor = governor.head
+        return subjects(governor, lang, depth + 1)
     if depth < 3 and token.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and token.head.i != token.i:
         found, passive = subjects(token.head, lang, depth + 1)
         # "doit être reçu par Xi": the governor lends its subject, the voice is the verb's own
