@@ -603,3 +603,17 @@ def test_truth_files_resolve_to_gold_items():
     groups = set(truth.cluster.values())
     assert {"china-russia-trade-2023", "putin-state-visit-china-2024-05", "power-of-siberia-2-capacity"} <= groups
     assert truth.conflict["china-russia-trade-2023"] and not truth.conflict["china-russia-trade-target-200bn"]
+
+
+def test_a_group_states_its_value_in_the_unit_it_is_in():
+    """A figure converted to dollars is a dollar value, labelled so, whatever its statement's own
+    currency; one with no rate cannot be compared and gets no group value (the statements keep
+    theirs)."""
+    from veille.fusion.figures import Member, assess
+
+    rubles = Member("a1", 0, Measurement(0, 10, "629 milliards de roubles", 629e9, "RUB", "amount", usd=6.9e9))
+    converted = assess([rubles])
+    assert (converted.value, converted.unit) == (6.9e9, "USD")
+    no_rate = Member("a2", 0, Measurement(0, 10, "89,5 milliards de roubles", 89.5e9, "RUB", "amount"))
+    kept = assess([no_rate])
+    assert (kept.value, kept.unit) == (None, None)

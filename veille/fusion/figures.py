@@ -395,6 +395,7 @@ class Assessment:
     member_position: dict[int, int]     # member index -> position number (absent: not compared)
     implausible: set[int]
     intervals: dict[int, tuple[float, float]]
+    unit: str | None = None             # the unit `value` is in: USD once converted, else the statement's own
 
 
 def claims_conflict(claims: Iterable[Sequence[tuple[float, float]]]) -> bool:
@@ -475,7 +476,7 @@ def assess(members: Sequence[Member]) -> Assessment:
     split = positions([c for _, c in claims], weights)
     pos = [sorted(i for j in p for i in claims[j][0]) for p in split]
     member_position = {i: n for n, p in enumerate(pos) for i in p}
-    value = low = high = None
+    value = low = high = unit = None
     if pos:
         best = split[0]
         low = max(claims[j][1][0] for j in best)
@@ -483,9 +484,10 @@ def assess(members: Sequence[Member]) -> Assessment:
         # the value: the most precise statement of the best-supported position
         precise = min(pos[0], key=lambda i: (intervals[i][1] - intervals[i][0], members[i].rank))
         m = members[precise].measurement
-        value = float(m.usd) if dimension(m) == "USD" and m.unit != "USD" and m.usd is not None else float(m.value)
+        converted = dimension(m) == "USD" and m.unit != "USD" and m.usd is not None
+        value, unit = (float(m.usd), "USD") if converted else (float(m.value), m.unit)
     return Assessment(value=value, low=low, high=high, conflict=claims_conflict(article_claims), positions=pos,
-                      member_position=member_position, implausible=implausible, intervals=intervals)
+                      member_position=member_position, implausible=implausible, intervals=intervals, unit=unit)
 
 
 def undated_reach(m: Member) -> tuple[str, str] | None:

@@ -620,7 +620,9 @@ def _group_rows(family: str, g: Group) -> tuple[dict, list[dict], list[dict]]:
         "group_id": gid, "family": family, "metric": first.metric, "relation": first.relation,
         "status": first.status, "places": places, "directed": (">" in family.split("|")[3]) if g.family else None,
         "period_begin": period[0], "period_end": period[1], "granularity": granularity(*period),
-        "unit": key[4] if key else first.unit, "value": a.value, "low": a.low, "high": a.high,
+        # without a family the unit is the one the value is in ("629 milliards de roubles" kept in
+        # dollars once converted), not the first statement's
+        "unit": key[4] if key else (a.unit or first.unit), "value": a.value, "low": a.low, "high": a.high,
         "members": len(g.members), "sources": len({m.article_id for m in g.members}),
         "independent_sources": len({m.copy_group or m.article_id for m in g.members}),
         "conflict": a.conflict, "implausible": len(a.implausible),
