@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
@@ -287,3 +288,142 @@ def test_an_event_card_names_who_acted_and_links_them(page, live):
     expect(entity).to_have_attribute("href", re.compile(re.escape("#/entity/" + actor["id"])))
     entity.click()
     expect(page).to_have_url(re.compile(re.escape("#/entity/" + actor["id"])))
+
+
+# -- issue 19: charts that do not lie, and small things an analyst saw ---------------------------
+PHONE_375 = {"width": 375, "height": 812}
+SIZES = (("desktop", DESKTOP), ("phone", PHONE_375))
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def test_the_histogram_has_a_true_time_axis_and_draws_year_only_events_across_their_year(browser, live):
+    rows = httpx.get(live + "/api/events/months").json()
+    monthly = {r["month"]: r["events"] for r in rows if r["precision"] == "month"}
+    yearly = {r["month"]: r["events"] for r in rows if r["precision"] == "year"}
+    assert yearly and monthly                       # the demo has events known only to 2023 and to 2025
+    first = min([*monthly, *(y + "-01" for y in yearly)])
+    last = max([*monthly, *(y + "-12" for y in yearly)])
+    slots = _months(first, last)
+    assert len(slots) > len(monthly)                # empty months to show
+    for size, viewport in SIZES:
+        with opened(browser, live, viewport) as page:
+            page.goto("/#/timeline")
+            page.wait_for_selector("#histogram svg rect.bar")
+            drawn = page.eval_on_selector_all(
+                "#histogram rect.bar", "els => els.map(e => [e.dataset.month, Number(e.dataset.events),"
+                " e.getBoundingClientRect().height, e.getBoundingClientRect().x, e.getBoundingClientRect().right])")
+            assert [d[0] for d in drawn] == slots
+            for month, events, height, *_ in drawn:
+                assert events == monthly.get(month, 0), month     # a year-only event is not in January
+                assert (height == 0) == (events == 0), month
+            at = {d[0]: d for d in drawn}
+            bands = page.eval_on_selector_all(
+                "#histogram rect.year-band", "els => els.map(e => [e.dataset.year, Number(e.dataset.events),"
+                " e.getBoundingClientRect().x, e.getBoundingClientRect().right, e.getBoundingClientRect().height])")
+            assert {b[0]: b[1] for b in bands} == yearly
+            for year, _, left, right, height in bands:
+                assert abs(left - at[year + "-01"][3]) < 2 and abs(right - at[year + "-12"][4]) < 2, year
+                assert height > 0
+            labels = page.eval_on_selector_all("#histogram text.year", "els => els.map(e => e.textContent)")
+            assert set(labels) <= {m[:4] for m in slots} and len(labels) >= 3
+            assert page.locator("#histogram line.tick").count() == 1 + sum(m.endswith("-01") for m in slots[1:])
+            expect(page.locator(".histogram-legend")).to_contain_text("known only to the year")
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            page.locator("#histogram").screenshot(path=str(SCREENS / f"timeline-axis-{size}.png"))
+            page.locator(f"#histogram rect.year-band[data-year='{next(iter(yearly))}']").click(force=True)
+            year = next(iter(yearly))
+            expect(page).to_have_url(re.compile(rf"since={year}&until={year}"))
+
+
+def _series(group_id: str) -> dict:
+    """Two series drawn from made-up points: one crossing zero (with a point of money that has no
+    exchange rate, a real group of the demo), one below zero throughout."""
+    def point(n, value):
+        return {"group_id": group_id if value is None else f"made-{n}", "value": value,
+                "period": {"begin": f"{2019 + n}-01-01", "end": f"{2019 + n}-12-31"}, "low": value, "high": value,
+                "conflict": False, "sources": 1, "independent_sources": 1, "members": 1, "positions": []}
+
+    def series(key, values):
+        return {"key": key, "metric": key, "relation": "change", "status": "actual", "places": ["CHN", "RUS"],
+                "directed": False, "unit": "%", "granularity": "year",
+                "points": [point(n, v) for n, v in enumerate(values)]}
+
+    return {"items": [series("mixed", [5.0, -3.0, 2.0, None]), series("negative", [-4.0, -2.0, -6.0])],
+            "total": 2, "limit": 12, "offset": 0}
+
+
+def test_a_chart_with_negative_values_is_the_right_way_up_and_money_without_rate_keeps_its_currency(browser, live):
+    groups = httpx.get(live + "/api/figures", params={"limit": 200}).json()["items"]
+    unconverted = next(g for g in groups if g["value"] is None and g["members"] and g["members"][0]["unit"] in ("RUB", "CNY"))
+    own = f"{unconverted['members'][0]['value']:g} {unconverted['members'][0]['unit']}"       # "89.5 RUB"
+    for size, viewport in SIZES:
+        with opened(browser, live, viewport) as page:
+            page.route(re.compile(r".*/api/series\?.*"), lambda route: route.fulfill(
+                status=200, content_type="application/json", body=json.dumps(_series(unconverted["group_id"]))))
+            page.goto("/#/figures")
+            page.wait_for_selector("li.chart[data-key=negative] svg circle.pt")
+            for key in ("mixed", "negative"):
+                chart = page.locator(f"li.chart[data-key={key}] svg")
+                zero = float(chart.locator("line.axis.zero").get_attribute("y1"))
+                points = chart.locator("circle.pt").evaluate_all(
+                    "els => els.map(e => [Number(e.dataset.value), Number(e.getAttribute('cy'))])")
+                assert points and all((cy > zero) if v < 0 else (cy < zero) for v, cy in points), (key, zero, points)
+                ys = sorted(points, key=lambda p: p[0])
+                assert [p[1] for p in ys] == sorted((p[1] for p in ys), reverse=True)   # larger values higher
+                labels = chart.locator("text").all_text_contents()
+                assert "0 %" in labels
+            negative = page.locator("li.chart[data-key=negative] svg")      # zero on top, every point under it
+            grid = negative.locator("line.grid").evaluate_all("els => els.map(e => Number(e.getAttribute('y1')))")
+            assert float(negative.locator("line.axis.zero").get_attribute("y1")) == min(grid)
+            cell = page.locator("li.chart[data-key=mixed] table.points tr").nth(3).locator("td.num")
+            expect(cell).to_have_text(own)
+            page.locator("#series").screenshot(path=str(SCREENS / f"chart-negative-{size}.png"))
+            page.goto(f"/#/figure/{unconverted['group_id']}")
+            expect(page.locator("#figure-value")).to_have_text(own)
+            assert "?" not in page.text_content("#figure-value")
+
+
+def test_small_things_header_placeholders_entity_name_and_footer(browser, live):
+    meta = httpx.get(live + "/api/meta").json()
+    putin = httpx.get(live + "/api/entities/Q7747").json()["name"]
+    for size, viewport in (*SIZES, ("tablet", {"width": 820, "height": 900})):
+        with opened(browser, live, viewport) as page:
+            page.goto("/#/timeline?entity=Q7747")
+            page.wait_for_selector("#event-list li.event")
+            # the header fits: nothing runs off the right edge, every section link is on screen
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            rights = page.eval_on_selector_all("header.top nav a, #search-form input, #search-form button",
+                                               "els => els.map(e => e.getBoundingClientRect().right)")
+            assert rights and max(rights) <= viewport["width"], rights
+            # filters hold nothing the URL did not set; placeholders read as hints
+            fields = page.eval_on_selector_all(
+                "form.filters input:not([type=hidden])", "els => els.map(e => [e.name, e.value, e.placeholder,"
+                " getComputedStyle(e, '::placeholder').fontStyle, getComputedStyle(e, '::placeholder').color,"
+                " getComputedStyle(e).color])")
+            assert fields
+            for name, value, placeholder, style, hint_color, color in fields:
+                assert value == "", name
+                if placeholder:
+                    assert placeholder.startswith("e.g. ") and style == "italic" and hint_color != color, name
+            # the entity filter says who, not which id
+            expect(page.locator("form.filters .entity-filter .entity-name")).to_have_text(putin)
+            assert "Q7747" not in page.locator("form.filters").inner_text()
+            # the footer says what its numbers count
+            footer = page.locator("#footer-counts")
+            expect(footer).to_contain_text(f"{meta['counts']['events']} events (fused from "
+                                           f"{meta['counts']['article_events']} reports)")
+            assert "real-world event" in footer.locator(".count").nth(1).get_attribute("title")
+            page.screenshot(path=str(SCREENS / f"timeline-entity-{size}.png"), full_page=True)
+            page.click("form.filters button[type=submit]")
+            expect(page).to_have_url(re.compile(r"entity=Q7747"))
+            expect(page.locator("form.filters .entity-filter .entity-name")).to_have_text(putin)
+            page.locator("form.filters .entity-filter a.remove").click()
+            expect(page).not_to_have_url(re.compile(r"entity="))

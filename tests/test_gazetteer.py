@@ -110,3 +110,64 @@ def test_demonyms_and_capitals():
     gaz = gazetteer()
     assert gaz.demonyms[key_of("chinoises")] == "CHN" and gaz.demonyms[key_of("russe")] == "RUS"
     assert gaz.entries["Q956"].capital_of == "CHN" and gaz.entries["Q649"].capital_of == "RUS"
+
+
+# -- coordinates (the map's): [lat, lon] in range, on the right side of the equator and of Greenwich
+
+def _coords_ok(value) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                              for x in value)
+            and -90 <= value[0] <= 90 and -180 <= value[1] <= 180)
+
+
+def test_coords_are_two_numbers_in_range_on_places_and_states_only():
+    placed = 0
+    for path, item in items():
+        if "coords" in item:
+            assert _coords_ok(item["coords"]), f"{path}: {item['id']} coords {item['coords']!r}"
+            assert item.get("type") == "PLACE", f"{path}: {item['id']} is no place and has coords"
+            assert not item.get("code"), f"{path}: the body {item['id']} has coords"
+            placed += 1
+    assert placed >= 550
+    for state in load("gazetteer/states.yaml"):
+        assert _coords_ok(state.get("coords")), f"states.yaml: {state['iso3']} coords {state.get('coords')!r}"
+
+
+def test_a_states_point_is_its_capital():
+    gaz = gazetteer()
+    for state in load("gazetteer/states.yaml"):
+        capital = gaz.entries.get(state.get("capital") or "")
+        if capital is not None and capital.coords:
+            assert list(capital.coords) == state["coords"], state["iso3"]
+
+
+@pytest.mark.parametrize("entry, south, west", [
+    ("Q1486", True, True),     # Buenos Aires
+    ("Q2844", True, True),     # Brasília
+    ("Q2887", True, True),     # Santiago
+    ("Q3114", True, False),    # Canberra
+    ("wellington", True, False),
+    ("pretoria", True, False),
+    ("Q3870", True, False),    # Nairobi, just south of the equator
+    ("quito", True, True),     # Quito, just south of it
+    ("Q61", False, True),      # Washington
+    ("Q1930", False, True),    # Ottawa
+    ("Q84", False, True),      # London, just west of Greenwich
+    ("Q90", False, False),     # Paris, just east of it
+    ("Q649", False, False),    # Moscow
+    ("Q956", False, False),    # Beijing
+    ("Q959", False, False),    # Vladivostok
+    ("apia", True, True),      # Samoa, east of the date line
+    ("suva", True, False),     # Fiji, west of it
+])
+def test_known_places_lie_in_their_hemispheres(entry, south, west):
+    lat, lon = gazetteer().entries[entry].coords
+    assert (lat < 0) is south and (lon < 0) is west, (entry, lat, lon)
+
+
+@pytest.mark.parametrize("iso3, south, west", [("ARG", True, True), ("AUS", True, False), ("BRA", True, True),
+                                               ("ZAF", True, False), ("USA", False, True), ("CHN", False, False),
+                                               ("JPN", False, False), ("MEX", False, True), ("NZL", True, False)])
+def test_states_lie_in_their_hemispheres(iso3, south, west):
+    lat, lon = gazetteer().state(iso3).coords
+    assert (lat < 0) is south and (lon < 0) is west, (iso3, lat, lon)

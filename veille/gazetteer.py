@@ -73,6 +73,7 @@ class GazEntry:
     capital_of: str | None = None
     iso3: str | None = None              # for states
     prefix: str | None = None            # "sino" for China
+    coords: tuple[float, float] | None = None   # (latitude, longitude): places, and states' capitals
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _add_state(gaz: Gazetteer, iso3: str, name: str, names: list, item: dict) ->
     name = item.get("name") or name
     entry_id = item.get("qid") or f"state-{iso3.lower()}"
     entry = GazEntry(id=entry_id, name=name, type="COUNTRY", kind="state", country=iso3, iso3=iso3,
-                     prefix=item.get("prefix"))
+                     prefix=item.get("prefix"), coords=coords_of(item))
     gaz.entries[entry_id] = entry
     gaz.states[iso3] = entry_id
     for n in [name, *names, *_aliases(item)]:
@@ -200,7 +201,7 @@ def _add_entry(gaz: Gazetteer, item: dict) -> None:
                            end=_day(o.get("to")), org=o.get("org")) for o in item.get("offices") or ())
     entry = GazEntry(id=entry_id, name=item["name"], type=item.get("type", "ORG"), kind=item.get("kind"),
                      country=item.get("country"), subdivision=item.get("subdivision"),
-                     countries=tuple(item.get("countries") or ()), offices=offices)
+                     countries=tuple(item.get("countries") or ()), offices=offices, coords=coords_of(item))
     gaz.entries[entry_id] = entry
     if item.get("code"):
         gaz.codes[entry_id] = str(item["code"])
@@ -217,6 +218,43 @@ def _add_entry(gaz: Gazetteer, item: dict) -> None:
         gaz.add_acronym(entry_id, str(acronym))
     for short in item.get("short") or ():
         gaz.add_name(entry_id, str(short), gaz.shorts)
+
+
+def coords_of(item: dict) -> tuple[float, float] | None:
+    """An entry's `coords: [lat, lon]` as a pair of floats, or None when it has none."""
+    value = item.get("coords")
+    return (float(value[0]), float(value[1])) if value else None
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place (or a state, at its capital) as a map draws it."""
+
+    id: str
+    name: str
+    country: str | None
+    coords: tuple[float, float] | None
+
+
+@lru_cache(maxsize=1)
+def map_points() -> tuple[dict[str, Point], dict[tuple[str, ...], frozenset[str]], dict[str, Point]]:
+    """The places of the gazetteer by id, the ids each of their names (folded key) may mean, and
+    each state's point by ISO code, for the read layer's map: read from the places files and
+    states.yaml alone, without building the whole gazetteer."""
+    places: dict[str, Point] = {}
+    names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for path in listing("gazetteer"):
+        if path.rsplit("/", 1)[-1].startswith("places_"):
+            for item in load(path) or ():
+                entry_id = str(item.get("id") or slug(item["name"]))
+                places[entry_id] = Point(entry_id, item["name"], item.get("country"), coords_of(item))
+                for n in _aliases(item):
+                    names[key_of(n)].add(entry_id)
+    states = {}
+    if _has("gazetteer/states.yaml"):
+        for item in load("gazetteer/states.yaml") or ():
+            states[item["iso3"]] = Point(item["iso3"], item.get("name") or item["iso3"], item["iso3"], coords_of(item))
+    return places, {k: frozenset(v) for k, v in names.items()}, states
 
 
 def _day(value) -> str | None:
@@ -245,6 +283,20 @@ def party_bodies() -> tuple[dict[str, str], frozenset[str]]:
             if item.get("kind") in CARRIER_KINDS:
                 carriers.add(entry_id)
     return codes, frozenset(carriers)
+
+
+@lru_cache(maxsize=1)
+def party_names() -> dict[str, str]:
+    """The name of every party code: states by ISO code ("CHN": "China"), bodies by their `code`
+    ("EU": "European Union"); read from the files like `party_bodies`."""
+    names = {iso3: point.name for iso3, point in map_points()[2].items()}
+    for path in listing("gazetteer"):
+        if path.endswith("states.yaml") or not re.search(r"\bcode\b", _text(path)):
+            continue
+        for item in load(path) or ():
+            if item.get("code"):
+                names.setdefault(str(item["code"]), str(item["name"]))
+    return names
 
 
 def _text(relpath: str) -> str:

@@ -120,18 +120,50 @@ def _record_error(store: Store, error: IngestError) -> None:
         pass
 
 
-def ingest(targets: list[str], settings: Settings, store: Store,
-           progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
+@dataclass(frozen=True)
+class IngestStep:
+    """Where an ingest run is, for a progress bar: `done` of the inputs' `total` articles gone
+    through (`total` None when the inputs do not say: a URL, a WARC archive), and what the last
+    step gave: the record stored, an error naming its article, or None (the start, or an article
+    stored before and unchanged). A storage error comes as a step of its own with `done` unchanged."""
+
+    done: int
+    total: int | None
+    item: Record | IngestError | None = None
+
+
+Progress = Callable[[IngestStep], None]
+
+
+def ingest(targets: list[str], settings: Settings, store: Store, progress: Progress | None = None) -> IngestReport:
     """Ingest the named inputs into `store`, a transaction per batch of articles (each article
-    alone if the batch fails), then fuse them with the articles already there (one transaction)."""
-    return ingest_articles(read_articles(targets, settings), settings, store, progress)
+    alone if the batch fails), then fuse them with the articles already there (one transaction).
+    With `progress`, the inputs are counted first (`veille.ingest.count`) and `progress` gets
+    the total, then every step."""
+    total = None
+    if progress is not None:
+        from veille.ingest.count import count_articles
+
+        total = count_articles(targets, settings)
+    return ingest_articles(read_articles(targets, settings), settings, store, progress, total)
 
 
 def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, store: Store,
-                    progress: Callable[[Record | IngestError], None] | None = None) -> IngestReport:
+                    progress: Progress | None = None, total: int | None = None) -> IngestReport:
     """Ingest articles already read (`veille.ingest.articles`, or a watched source's new entries)
-    as `ingest` does: stored in batches, then fused in one transaction."""
+    as `ingest` does: stored in batches, then fused in one transaction. `progress` gets an
+    `IngestStep` at the start (`done` 0 of `total`, when known) and after every article."""
     report = IngestReport()
+    done = 0
+
+    def step(item: Record | IngestError | None, counted: bool = True) -> None:
+        nonlocal done
+        done += counted
+        if progress is not None:
+            progress(IngestStep(done, total, item))
+
+    if progress is not None:
+        progress(IngestStep(0, total))
 
     def not_stored(items: Iterable[Article | IngestError]) -> Iterator[Article | IngestError]:
         for item in items:
@@ -143,6 +175,7 @@ def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, 
                     continue
                 if seen is not None:
                     count(seen)
+                    step(None)
                     continue
             yield item
 
@@ -162,8 +195,7 @@ def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, 
                     error = storage_error(record.doc.source, exc)
                     report.errors.append(error)
                     _record_error(store, error)
-                    if progress:
-                        progress(error)
+                    step(error, counted=False)
         for record, result in zip(pending, results):
             count(result)
             if result.outcome in ("new", "version"):
@@ -183,8 +215,7 @@ def ingest_articles(items: Iterable[Article | IngestError], settings: Settings, 
             pending.append(item)
             if len(pending) >= settings.batch_size:
                 store_pending()
-        if progress:
-            progress(item)
+        step(item)
     if pending:
         store_pending()
     from veille.fusion import fuse

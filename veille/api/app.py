@@ -23,7 +23,7 @@ from starlette.datastructures import MutableHeaders
 
 from veille.api.db import Database
 from veille.api.deps import KnownParameters
-from veille.api.routes import articles, entities, events, figures, meta, quotes, search
+from veille.api.routes import articles, codebook, entities, events, figures, graphs, meta, quotes, search
 from veille.api.routes import watch as watching
 from veille.settings import Settings
 
@@ -230,7 +230,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return JSONResponse({"detail": problems}, status_code=422)
 
     for router in (events.router, figures.router, entities.router, articles.router, quotes.router, search.router,
-                   meta.router, watching.router):
+                   meta.router, watching.router, codebook.router, graphs.router):
         app.include_router(router, prefix="/api", dependencies=[KnownParameters])
     app.include_router(watching.feeds)
 

@@ -233,8 +233,14 @@ class ArticleEvent(RecordEvent):
 
 
 class MonthCount(Shape):
+    """How many events one period of the timeline holds. `precision` "month": the events dated in
+    the month `month` (2024-05), to the day or to the month; "year": the events of the year `month`
+    (2023) known only to the year or to a period longer than a month, counted apart, not in January."""
+
     month: str
     events: int
+    year: Optional[str] = None
+    precision: Literal["month", "year"] = "month"
 
 
 class FigureMember(Shape):
@@ -482,3 +488,106 @@ class EventSourceRow(Shape):
     article_id: str
     published: Optional[str] = None
     evidence: Optional[str] = None
+
+
+class CodebookEntry(Shape):
+    """One code and what it means: `category` is the PLOVER category of an event type."""
+
+    code: str
+    label: str
+    definition: str
+    category: Optional[str] = None
+
+
+class Codebook(Shape):
+    """What each code veille writes means, in one language: kinds (category, type, mode, status, sector,
+    figure_kind, relation, figure_status, metric) to their codes."""
+
+    lang: Literal["en", "fr"]
+    kinds: dict[str, list[CodebookEntry]]
+
+
+class GraphCategory(Shape):
+    """One of PLOVER's four categories and its event types (the codebook's)."""
+
+    id: str
+    label: str
+    types: list[str]
+
+
+class MapEvent(Shape):
+    event_id: str
+    type: str
+    sources: int
+    date: Optional[Period] = None
+
+
+class MapPlace(Shape):
+    """Where events took place: a place of the gazetteer (`basis` "location"), or a state at its capital
+    for the events that name no place (`basis` "party"); `coords` is [latitude, longitude], null when the
+    gazetteer cannot place it; `known` is false for a name the gazetteer does not know (its `id` is then
+    the name's slug, which no filter takes)."""
+
+    id: str
+    name: str
+    coords: Optional[list[float]] = None
+    state: Optional[str] = None
+    basis: Literal["location", "party"]
+    known: bool
+    events: int
+    by_type: dict[str, int]
+    by_category: dict[str, int]
+    category: Optional[str] = None
+    top: list[MapEvent]
+
+
+class EventMap(Shape):
+    """The events of the timeline by place: `places` on the map, `unplaced` those without coordinates,
+    `unlocated` the events with neither a place nor a state among their parties."""
+
+    total: int
+    unlocated: int
+    places: list[MapPlace]
+    unplaced: list[MapPlace]
+    categories: list[GraphCategory]
+
+
+class NetworkNode(Shape):
+    code: str
+    name: str
+    kind: Literal["state", "body", "other"]
+    events: int
+    degree: int
+    by_type: dict[str, int]
+    by_category: dict[str, int]
+    category: Optional[str] = None
+
+
+class NetworkEdge(Shape):
+    """Two parties and the events they share; `parties` is the timeline's filter for those events."""
+
+    source: str
+    target: str
+    parties: str
+    weight: int
+    by_type: dict[str, int]
+    by_category: dict[str, int]
+    category: Optional[str] = None
+
+
+class NetworkOthers(Shape):
+    """What the top-N cut left out: parties, the events they take part in, edges and their weight."""
+
+    nodes: int
+    events: int
+    edges: int
+    weight: int
+
+
+class Network(Shape):
+    total: int
+    top: int
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    others: NetworkOthers
+    categories: list[GraphCategory]

@@ -35,33 +35,52 @@ def ingest(inputs: tuple[str, ...], db: Path | None, config: Path | None, quiet:
 
 
 def _ingest(inputs: list[str], settings, quiet: bool):
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """Ingest `inputs`, printing each failure as it comes; on a terminal (stderr), a progress bar
+    of the articles with the time left, or a spinner with a count when the total is unknown."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
 
+    from veille.read import overview
     from veille.store import Store
     from veille.workflow import ingest as run_ingest
 
+    shown = not quiet and err.is_terminal
     with Store(settings.db) as store, Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
-            TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("articles"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            console=err, disable=not shown, transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
-        def progress(item) -> None:
-            if isinstance(item, IngestError):
-                bar.console.print(f"[red]error[/red] {item.source}: {item.reason}", highlight=False)
-            bar.advance(task)
+        def progress(step) -> None:
+            if isinstance(step.item, IngestError):
+                bar.console.print(f"[red]error[/red] {step.item.source}: {step.item.reason}", highlight=False)
+            bar.update(task, completed=step.done, total=step.total)
 
         report = run_ingest(inputs, settings, store, progress)
-        counts = store.counts()
+        counts = overview(store.con)["counts"]
     reprints = f"{report.reprints} reprints of stored texts (kept with their outlet), " if report.reprints else ""
     if report.not_extracted:
         languages = ", ".join(f"{n} in {code}" for code, n in sorted(report.not_extracted.items()))
         err.print(f"stored, not extracted: {languages} (veille reads "
                   f"{', '.join(available_languages())}; these keep their text and metadata only)", highlight=False)
     err.print(f"{report.new} new, {report.versions} new versions, {reprints}{report.unchanged} unchanged, "
-              f"{len(report.errors)} failed; database {settings.db} holds {counts['articles']} articles, "
-              f"{counts['entities']} entities, {counts['events']} events, {counts['measurements']} figures",
-              highlight=False)
+              f"{len(report.errors)} failed; database {settings.db} holds {_held(counts)}", highlight=False)
     return report
+
+
+def _held(counts: dict) -> str:
+    """What the database holds, each number saying what it counts: the events and figures as the
+    articles report them, and what fusion made of them (one per real-world event or figure)."""
+    def n(count: int, word: str, words: str = "") -> str:
+        return f"{count} {word if count == 1 else words or word + 's'}"
+
+    held = (f"{n(counts['articles'], 'article')}, {n(counts['entities'], 'entity', 'entities')}, "
+            f"{n(counts['article_events'], 'event report')} and {n(counts['measurements'], 'figure statement')}"
+            f" (as the articles give them)")
+    if counts["events"] or counts["figures"]:
+        held += (f"; fused across articles into {n(counts['events'], 'event')} and {n(counts['figures'], 'figure group')}"
+                 f" ({counts['conflicts']} whose sources disagree)")
+    return held
 
 
 @main.command()
@@ -191,10 +210,12 @@ _OVERVIEW = (
     ("Most mentioned entities", ("entity", "type", "country", "articles"),
      "SELECT name, type, country, count(DISTINCT article_id) n FROM entities WHERE role = 'actor'"
      " GROUP BY ALL ORDER BY n DESC, name LIMIT 12"),
-    ("Events", ("type", "mode", "status", "actor", "recipient", "date", "location"),
+    ("Event reports (the first 15, as each article gives them, before fusion)",
+     ("type", "mode", "status", "actor", "recipient", "date", "location"),
      "SELECT type, mode, status, array_to_string(actor, ','), array_to_string(recipient, ','),"
      " date_begin, location FROM events ORDER BY date_begin NULLS LAST LIMIT 15"),
-    ("Figures", ("figure", "value", "unit", "metric", "from", "to", "period"),
+    ("Figure statements (the first 15, as each article gives them, before fusion)",
+     ("figure", "value", "unit", "metric", "from", "to", "period"),
      "SELECT text, value, unit, metric, place_from, place_to, period_begin || '..' || period_end"
      " FROM measurements ORDER BY metric NULLS LAST LIMIT 15"),
 )

@@ -16,9 +16,10 @@ from veille.read.copies import list_copies
 from veille.read.entities import get_entity, list_entities
 from veille.read.events import event_histogram, get_event, list_article_events, list_events
 from veille.read.figures import get_figure, list_conflicts, list_figures, list_measurements, list_series
+from veille.read.graphs import event_map, network
 from veille.read.meta import fusion_ready, overview
 from veille.read.quotes import list_quotes
 
-__all__ = ["Filters", "Page", "event_histogram", "fusion_ready", "get_article", "get_entity", "get_event",
+__all__ = ["Filters", "Page", "event_histogram", "event_map", "fusion_ready", "get_article", "get_entity", "get_event",
            "get_figure", "list_article_events", "list_articles", "list_conflicts", "list_copies", "list_entities",
-           "list_events", "list_figures", "list_measurements", "list_quotes", "list_series", "overview"]
+           "list_events", "list_figures", "list_measurements", "list_quotes", "list_series", "network", "overview"]

@@ -127,18 +127,34 @@ def get_event(con, event_id: str, fused: bool | None = None) -> dict | None:
     return _shape(row, _sources(con, [event_id]).get(event_id, []), fused_named(con, [event_id]).get(event_id, []))
 
 
+# An event's place on the timeline: the month of a date known to the day or the month (or of a
+# span within 31 days), else the year it begins in (a date known only to the year, a quarter, a
+# span of months); never January for a date known only to its year.
+_MONTHLY = ("length(e.date_begin) >= 7 AND (e.date_end IS NULL OR substr(e.date_begin, 1, 7) = substr(e.date_end, 1, 7)"
+            " OR date_diff('day', try_cast(e.date_begin AS DATE), try_cast(e.date_end AS DATE)) < 31)")
+
+
 def event_histogram(con, f: Filters = Filters(), fused: bool | None = None) -> list[dict]:
-    """How many events match `f` in each month ("2024-05"); undated events are left out."""
+    """How many events match `f` in each month, and, apart, in each year for those known only to
+    the year or to a period longer than a month; undated events are left out.
+
+    Rows in time order, a year before its months: `{"month": "2024-05", "year": "2024",
+    "precision": "month", "events": 3}` for the events dated in May 2024 (to the day or the
+    month), `{"month": "2023", "year": "2023", "precision": "year", "events": 2}` for those
+    of 2023 known only to the year ("en 2023"): not counted in January.
+    """
     fused = fusion_ready(con) if fused is None else fused
     where, params = event_conditions(con, f, fused)
+    precision = f"CASE WHEN {_MONTHLY} THEN 'month' ELSE 'year' END"
+    columns = (f"CASE WHEN {_MONTHLY} THEN substr(e.date_begin, 1, 7) ELSE substr(e.date_begin, 1, 4) END AS month,"
+               f" substr(e.date_begin, 1, 4) AS year, {precision} AS precision, count(*) AS events")
     if fused:
-        sql = "SELECT substr(e.date_begin, 1, 7) AS month, count(*) AS events FROM fused_events e"
+        sql = f"SELECT {columns} FROM fused_events e"
     else:
-        sql = (f"SELECT substr(e.date_begin, 1, 7) AS month, count(*) AS events FROM events e"
-               f" JOIN articles a ON a.id = e.article_id")
+        sql = f"SELECT {columns} FROM events e JOIN articles a ON a.id = e.article_id"
         where = [LATEST, *where]
     where.append("e.date_begin IS NOT NULL")
-    return fetch(con, f"{sql} WHERE {' AND '.join(where)} GROUP BY 1 ORDER BY 1", params)
+    return fetch(con, f"{sql} WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 ORDER BY 1, 3 DESC", params)
 
 
 def list_article_events(con, f: Filters = Filters(), page: Page = Page(), fused: bool | None = None) -> dict:

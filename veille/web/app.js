@@ -239,8 +239,27 @@
         options.map(([value, text]) => h("option", { value, selected: value === current }, text))));
   }
 
+  // A filter field, empty unless the URL sets it; its placeholder is a hint ("e.g. CHN,RUS", styled
+  // apart in style.css), never a value.
   function input(name, label, current, attrs) {
-    return h("label", null, label, h("input", Object.assign({ name, value: current || "", "aria-label": label }, attrs || {})));
+    const props = Object.assign({ name, value: current || "", "aria-label": label }, attrs || {});
+    if (props.placeholder) props.placeholder = "e.g. " + props.placeholder;
+    return h("label", null, label, h("input", props));
+  }
+
+  // The entity a list is filtered on, shown by its name (asked of the API), its id kept in a hidden
+  // field for the form; × takes the filter off.
+  function entityFilter(id, routeName, params) {
+    const name = h("b", { class: "entity-name", title: id }, "…");
+    api("entities/" + encodeURIComponent(id)).then((e) => { name.textContent = e.name || id; })
+      .catch(() => { name.textContent = id + " (unknown entity)"; });
+    const rest = Object.fromEntries(params);
+    delete rest.entity;
+    delete rest.offset;
+    return h("div", { class: "entity-filter" }, h("span", null, "Entity"),
+      h("span", { class: "chip" }, name, " ",
+        h("a", { href: link(routeName, null, rest), class: "remove", title: "Take this filter off", "aria-label": "Take the entity filter off" }, "×")),
+      h("input", { type: "hidden", name: "entity", value: id }));
   }
 
   function filterForm(fields, params, routeName) {
@@ -366,22 +385,55 @@
     };
   }
 
-  function histogram(months, params) {
-    if (!months.length) return null;
-    const width = 1000, height = 80, pad = 14;
-    const max = Math.max(...months.map((m) => m.events));
-    const step = (width - 2) / months.length;
-    const bars = months.map((m, i) => {
-      const bh = Math.max(2, (height - pad - 4) * m.events / max);
-      return s("rect", { class: "bar", x: 1 + i * step, y: height - pad - bh, width: Math.max(1, step - 1), height: bh,
-        on: { click: () => go("timeline", null, Object.assign(Object.fromEntries(params), { since: m.month, until: m.month, offset: "" })) } },
-      s("title", null, m.month + ": " + plural(m.events, "event")));
+  // Events over a true time axis: a slot for every month from the first to the last (empty months
+  // too, at zero), ticks at each year. Events known only to the year (or to a period longer than a
+  // month: `precision` "year" in /api/events/months) are not put in January: each year's are drawn
+  // as one hatched band across the whole year, behind its months, on the same scale.
+  function histogram(rows, params, width) {
+    if (!rows.length) return null;
+    const monthly = rows.filter((m) => m.precision !== "year"), yearly = rows.filter((m) => m.precision === "year");
+    const index = (ym) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+    const starts = monthly.map((m) => index(m.month)).concat(yearly.map((y) => index(y.month + "-01")));
+    const ends = monthly.map((m) => index(m.month)).concat(yearly.map((y) => index(y.month + "-12")));
+    const first = Math.min(...starts), slots = Math.max(...ends) - first + 1;
+    const height = 96, top = 4, axis = 16, base = height - axis;
+    const step = (width - 2) / slots;
+    const max = Math.max(...rows.map((m) => m.events));
+    const tall = (n) => n ? Math.max(2, (base - top) * n / max) : 0;
+    const name = (i) => String(Math.floor((first + i) / 12)) + "-" + String((first + i) % 12 + 1).padStart(2, "0");
+    const pick = (since, until) => () => go("timeline", null, Object.assign(Object.fromEntries(params), { since, until, offset: "" }));
+    const counts = Object.fromEntries(monthly.map((m) => [m.month, m.events]));
+    const bands = yearly.map((y) => {
+      const x = 1 + (index(y.month + "-01") - first) * step;
+      return s("rect", { class: "year-band", x, y: base - tall(y.events), width: 12 * step, height: tall(y.events),
+        dataset: { year: y.month, events: String(y.events) }, on: { click: pick(y.month, y.month) } },
+      s("title", null, y.month + ": " + plural(y.events, "event") + " known only to the year, or to a longer period"));
     });
-    const labels = [months[0], months[months.length - 1]].map((m, i) =>
-      s("text", { x: i ? width - 2 : 2, y: height - 2, "text-anchor": i ? "end" : "start" }, m.month));
-    return h("div", { class: "histogram" },
-      s("svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none", role: "img",
-        "aria-label": "Events per month" }, bars, labels));
+    const bars = Array.from({ length: slots }, (_, i) => {
+      const month = name(i), n = counts[month] || 0;
+      return s("rect", { class: n ? "bar" : "bar empty", x: 1 + i * step + 0.5, y: base - tall(n), width: Math.max(1, step - 1),
+        height: tall(n), dataset: { month, events: String(n) }, on: n ? { click: pick(month, month) } : null },
+      s("title", null, month + ": " + plural(n, "event")));
+    });
+    const years = [];
+    for (let i = 0; i < slots; i++) if ((first + i) % 12 === 0 || i === 0) years.push(i);
+    let free = 0;                                     // where the next year's label may start
+    const ticks = years.map((i) => {
+      const x = 1 + i * step, at = Math.min(x + 2, width - 26), shown = at >= free;
+      if (shown) free = at + 32;
+      return [s("line", { class: "tick", x1: x, x2: x, y1: base, y2: base + 4 }),
+        shown ? s("text", { class: "year", x: at, y: height - 3 }, name(i).slice(0, 4)) : null];
+    });
+    const svg = s("svg", { viewBox: "0 0 " + width + " " + height, width, height, role: "img",
+      "aria-label": "Events per month, " + name(0) + " to " + name(slots - 1) },
+    s("defs", null, s("pattern", { id: "year-hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+      s("rect", { width: 6, height: 6, fill: "#f7eedd" }), s("rect", { width: 2, height: 6, fill: "#c9953a" }))),
+    bands, bars, s("line", { class: "baseline", x1: 0, x2: width, y1: base, y2: base }), ticks);
+    const legend = h("div", { class: "histogram-legend" },
+      h("span", null, h("span", { class: "key bar" }), "events dated to the day or the month"),
+      yearly.length ? h("span", null, h("span", { class: "key year-band" }), "events known only to the year (or a longer period), across it") : null,
+      h("span", { class: "muted" }, "one slot per month, empty ones too"));
+    return h("div", { class: "histogram" }, svg, legend);
   }
 
   // -- views --------------------------------------------------------------------------------------
@@ -402,12 +454,16 @@
       input("until", "To", filters.until, { placeholder: "2024-12-31", size: 10, pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?" }),
       select("source", "Outlet", meta.outlets.map((o) => [o.outlet, o.outlet]), filters.source),
       select("order", "Order", [["date_desc", "newest first"], ["date_asc", "oldest first"], ["sources", "most reported"]], filters.order, true),
-      filters.entity ? input("entity", "Entity", filters.entity, { size: 12 }) : null,
+      filters.entity ? entityFilter(filters.entity, "timeline", p) : null,
     ], p, "timeline");
     const hist = h("div", { id: "histogram" });
     const list = h("div", { id: "events" });
     append(view, [h("h1", null, fused ? "Timeline of events" : "Timeline of events (as each article reports them)"), form, hist, list]);
-    api("events/months", filters).then((months) => { append(hist, [histogram(months, p)]); }).catch(() => {});
+    // the histogram counts what the filters select; the list's order is no filter of it
+    const { order: _order, ...counted } = filters;
+    api("events/months", counted).then((rows) => {
+      append(hist, [histogram(rows, p, Math.max(280, Math.floor(hist.clientWidth) - 14))]);
+    }).catch(() => {});
     fill(list, "events", () => api(fused ? "events" : "article-events", Object.assign({ limit: 50, offset }, filters)), (data) => {
       if (!data.items.length) return empty("No event matches these filters.");
       const items = fused ? data.items : data.items.map(asFused);
@@ -432,25 +488,27 @@
   };
 
   // An SVG line chart of one series; each point links to its figure group (and its sentences).
+  // The value axis always holds zero, drawn as its own line: a point below zero is drawn below it,
+  // however many of the values are negative.
   function chart(series) {
     const width = 420, height = 190, left = 62, right = 16, top = 12, bottom = 34;
     const pts = series.points.filter((pt) => pt.value !== null);
+    if (!pts.length) return h("p", { class: "muted no-chart" }, "No point to draw in " + (series.unit || "its unit") + ": see the values below.");
     const values = pts.flatMap((pt) => [pt.value].concat((pt.positions || []).map((x) => x.value))).filter((v) => v !== null);
-    let lo = Math.min(...values, series.unit === "%" || series.relation === "change" ? Math.min(...values) : 0);
-    let hi = Math.max(...values);
-    if (lo === hi) { lo = lo === 0 ? -1 : lo * 0.9; hi = hi === 0 ? 1 : hi * 1.1; }
+    let lo = Math.min(0, ...values), hi = Math.max(0, ...values);
+    if (lo === hi) hi = 1;
     const time = (pt) => Date.parse(pt.period.begin) + (Date.parse(pt.period.end || pt.period.begin) - Date.parse(pt.period.begin)) / 2;
     const t0 = Math.min(...pts.map(time)), t1 = Math.max(...pts.map(time));
     const inset = 14;
     const x = (pt) => t0 === t1 ? left + (width - left - right) / 2
       : left + inset + (width - left - right - 2 * inset) * (time(pt) - t0) / (t1 - t0);
     const y = (v) => top + (height - top - bottom) * (1 - (v - lo) / (hi - lo));
-    const ticks = [lo, (lo + hi) / 2, hi];
+    const ticks = [...new Set([lo, 0, hi, lo < 0 && hi > 0 ? null : (lo + hi) / 2])].filter((v) => v !== null);
     const svg = s("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
       "aria-label": series.metric + " " + places(series.places, series.directed) + " over time" },
       ticks.map((v) => [s("line", { class: "grid", x1: left, x2: width - right, y1: y(v), y2: y(v) }),
         s("text", { x: left - 4, y: y(v) + 3, "text-anchor": "end" }, amount(v, series.unit === "%" ? "%" : ""))]),
-      s("line", { class: "axis", x1: left, x2: width - right, y1: height - bottom, y2: height - bottom }),
+      s("line", { class: "axis zero", x1: left, x2: width - right, y1: y(0), y2: y(0) }),
       pts.length > 1 ? s("polyline", { class: "line", points: pts.map((pt) => x(pt) + "," + y(pt.value)).join(" ") }) : null,
       pts.map((pt, i) => {
         const others = (pt.positions || []).filter((pos) => pos.position !== 0 && pos.value !== null);
@@ -460,12 +518,32 @@
           s("title", null, label),
           others.map((o) => [s("line", { class: "range", x1: x(pt), x2: x(pt), y1: y(pt.value), y2: y(o.value) }),
             s("circle", { class: "alt", cx: x(pt), cy: y(o.value), r: 4.5 })]),
-          s("circle", { class: pt.conflict ? "pt conflict" : "pt", cx: x(pt), cy: y(pt.value), r: 5.5 }),
+          s("circle", { class: pt.conflict ? "pt conflict" : "pt", cx: x(pt), cy: y(pt.value), r: 5.5, dataset: { value: String(pt.value) } }),
           (i === 0 || i === pts.length - 1 || pts.length <= 4)
             ? s("text", { x: x(pt), y: height - bottom + 13, "text-anchor": "middle" }, pt.period.begin.slice(0, series.granularity === "year" ? 4 : 7))
             : null);
       }));
     return svg;
+  }
+
+  // A figure group's value as a reader wants it: in its unit (USD for money that converts), else, for
+  // money with no exchange rate for its year, as its sentences state it in their own currency
+  // ("90 RUB"), never "?". `members` are the group's statements when the answer holds them.
+  function groupAmount(value, unit, members) {
+    if (value !== null && value !== undefined) return amount(value, unit);
+    const own = (members || []).filter((m) => m.value !== null && m.value !== undefined && m.unit);
+    if (own.length && new Set(own.map((m) => m.unit)).size === 1) return amount(own[0].value, own[0].unit);
+    return "no single value: see its sentences";
+  }
+
+  // A series point without a value (its money has no exchange rate): its own currency, from its group.
+  function ownAmount(pt, unit) {
+    const cell = h("span", { class: "own-currency" }, groupAmount(pt.value, unit));
+    if (pt.value === null || pt.value === undefined) {
+      api("figures/" + encodeURIComponent(pt.group_id)).then((g) => { cell.textContent = groupAmount(g.value, g.unit, g.members); })
+        .catch(() => {});
+    }
+    return cell;
   }
 
   function seriesCard(series) {
@@ -477,7 +555,7 @@
       h("table", { class: "points" },
         h("tbody", null, series.points.map((pt) => h("tr", null,
           h("td", null, period(pt.period)),
-          h("td", { class: "num" }, amount(pt.value, series.unit)),
+          h("td", { class: "num" }, ownAmount(pt, series.unit)),
           h("td", null, pt.conflict ? h("span", { class: "badge conflict" }, "conflict") : ""),
           h("td", { class: "muted" }, plural(pt.sources, "source")),
           h("td", null, h("a", { href: link("figure", pt.group_id), class: "to-figure" }, "sentences")))))));
@@ -495,6 +573,7 @@
       select("relation", "Relation", [["level", "level"], ["change", "change"], ["share", "share"]], filters.relation),
       input("since", "From", filters.since, { placeholder: "2022", size: 10 }),
       input("until", "To", filters.until, { placeholder: "2024-12", size: 10 }),
+      filters.entity ? entityFilter(filters.entity, "figures", p) : null,
     ], p, "figures");
     const charts = h("div", { id: "series" });
     const conflicts = h("div", { id: "conflicts" });
@@ -523,7 +602,7 @@
         h("td", null, h("a", { href: link("figure", g.group_id) }, g.metric || "?"), h("div", { class: "muted" }, g.relation + ", " + g.status)),
         h("td", null, places(g.places, g.directed)),
         h("td", null, period(g.period)),
-        h("td", { class: "num" }, amount(g.value, g.unit),
+        h("td", { class: "num" }, groupAmount(g.value, g.unit, g.members),
           g.conflict ? h("div", null, h("span", { class: "badge conflict" }, "conflict: " + g.positions.map((x) => amount(x.value, g.unit)).join(" vs "))) : null),
         h("td", { class: "num" }, g.sources + " (" + g.independent_sources + " indep.)"),
         h("td", null, h("a", { href: link("figure", g.group_id) }, "sentences"))))));
@@ -535,7 +614,7 @@
     fill(slot, "the figure", () => api("figures/" + encodeURIComponent(r.id)), (g) => [
       h("h1", null, g.metric + " · " + places(g.places, g.directed) + " · " + period(g.period)),
       h("div", { class: "facts" },
-        h("span", null, "Value ", h("b", { id: "figure-value" }, amount(g.value, g.unit))),
+        h("span", null, "Value ", h("b", { id: "figure-value" }, groupAmount(g.value, g.unit, g.members))),
         h("span", null, g.relation + ", " + g.status),
         h("span", null, "Statements ", h("b", null, String(g.member_count))),
         h("span", null, "Sources ", h("b", null, g.sources + " (" + g.independent_sources + " independent)")),
@@ -551,8 +630,8 @@
             h("td", null, [...new Set(pos.claims.map((c) => c.claim_source + (c.outlet && c.outlet !== c.claim_source ? " (" + c.outlet + ")" : "")))].join("; "))))))) : null,
       g.series && g.series.length > 1 ? h("section", { class: "card panel" }, h("h2", null, "Its series"),
         h("ul", { class: "plain" }, g.series.map((pt) => h("li", null,
-          pt.group_id === g.group_id ? h("b", null, period(pt.period) + ": " + amount(pt.value, g.unit))
-            : h("a", { href: link("figure", pt.group_id) }, period(pt.period) + ": " + amount(pt.value, g.unit)),
+          pt.group_id === g.group_id ? h("b", null, period(pt.period) + ": " + groupAmount(pt.value, g.unit, g.members))
+            : h("a", { href: link("figure", pt.group_id) }, period(pt.period) + ": " + groupAmount(pt.value, g.unit)),
           pt.conflict ? [" ", h("span", { class: "badge conflict" }, "conflict")] : null)))) : null,
       h("h2", null, "The sentences that state it"),
       h("ul", { class: "sources cards", id: "figure-members" }, g.members.map((m) => h("li", { class: "card panel member" },
@@ -885,6 +964,27 @@
     go("search", null, { q });
   });
 
+  // What the database holds, each number saying what it counts: fused events (one per real-world
+  // event, however many articles report it) and the reports they come from; figure groups and the
+  // statements in them. Each part also explains itself in its title.
+  function footerCounts(m) {
+    const c = m.counts;
+    const part = (text, title) => h("span", { class: "count", title }, text);
+    if (!m.fusion) {
+      return h("span", { id: "footer-counts" }, part(plural(c.articles, "article"), "articles stored (latest versions)"), " · ",
+        part(plural(c.article_events, "event report") + " and " + plural(c.measurements, "figure statement"),
+          "as each article gives them: the fusion tables are missing, so one real-world event reported by three articles counts three times"));
+    }
+    return h("span", { id: "footer-counts" },
+      part(plural(c.articles, "article"), "articles stored (latest versions)"), " · ",
+      part(plural(c.events, "event") + " (fused from " + plural(c.article_events, "report") + ")",
+        "an event is one real-world event, fused from the reports of every article that tells it; "
+        + plural(c.article_events, "report") + " in all, one per article and event"), " · ",
+      part(plural(c.figures, "figure") + " (from " + plural(c.measurements, "statement") + ")",
+        "a figure is one metric, places and period, fused from every sentence that states it"), " · ",
+      part(plural(c.conflicts, "conflict"), "figures whose sources disagree beyond rounding"));
+  }
+
   async function start() {
     if (document.readyState === "loading") {
       // the other scripts (deferred, after this one) register their views first
@@ -896,12 +996,7 @@
       clear(view).appendChild(failure(err));
       return;
     }
-    const c = meta.counts;
-    append(document.getElementById("footer"), [
-      plural(c.articles, "article") + " · " + plural(c.events || c.article_events, "event") + " · "
-        + plural(c.figures || c.measurements, "figure") + " · " + plural(c.conflicts, "conflict")
-        + (meta.fusion ? "" : " · no fusion tables: events and figures as each article gives them")
-        + " · API: /api/ · description: /openapi.json"]);
+    append(document.getElementById("footer"), [footerCounts(meta), " · API: /api/ · description: /openapi.json"]);
     window.addEventListener("hashchange", render);
     render();
   }
