@@ -352,13 +352,13 @@ def _noun_roles(token, trigger: Trigger, ctx: Context) -> tuple[list[str], list[
             # the visit went, when the noun does not say, the clause's place)
             actors = [c for c in clause_subject_codes(token, ctx) if c not in recipients]
         if actors and not recipients:
-            # "a quitté Washington au terme d'une visite de trois jours": the state the clause's verb names
+            # "a quitté Washington au terme d'une visite de trois jours": the place a verb of leaving names
             verb = token.head
             for _ in range(3):
                 if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
                     break
                 verb = verb.head
-            if verb.pos_ in ("VERB", "AUX") and not any(t.roles == "visit" for t in lang.verbs.get(lemma(verb, lang), ())):
+            if verb.pos_ in ("VERB", "AUX") and lemma(verb, lang) in lang.departure_verbs:
                 # a place named as such (a state, its capital), not a person received or a time
                 named = [(s, e, c) for s, e, c, kind in parties.spans if kind in ("name", "capital")]
                 recipients = [c for child in verb.children if child.i not in (token.i, *(a.i for a in token.ancestors))

@@ -121,6 +121,7 @@ class EventLanguage:
     facing_nouns: frozenset[str]
     inclusion_pronouns: frozenset[str]  # "des dirigeants, dont les présidents X et Y": whom a group includes
     whereabouts_nouns: frozenset[str]  # "au large de Djibouti" nested in a phrase: where, not who
+    departure_verbs: frozenset[str]  # "a quitté Washington au terme d'une visite": where it went
     plan_nouns: frozenset[str]  # "son intention de se rendre à": a plan, its act still to come
     envoy_nouns: frozenset[str]  # "son ambassadeur à Abidjan": where an envoy serves is a party
     with_nouns: frozenset[str]
@@ -236,7 +237,8 @@ def _build(lang: Language) -> EventLanguage:
         quotes=tuple(tuple(pair) for pair in g["quotes"]),
         mediation_nouns=folded_words(data["mediation_nouns"]), meeting_nouns=folded_words(data["meeting_nouns"]),
         facing_nouns=folded_words(data["facing_nouns"]), whereabouts_nouns=folded_words(data["whereabouts_nouns"]),
-        envoy_nouns=folded_words(data["envoy_nouns"]), plan_nouns=folded_words(data["plan_nouns"]), inclusion_pronouns=folded_words(data["inclusion_pronouns"]), with_nouns=folded_words(data["with_nouns"]),
+        envoy_nouns=folded_words(data["envoy_nouns"]), plan_nouns=folded_words(data["plan_nouns"]),
+        departure_verbs=frozenset(data["departure_verbs"]), inclusion_pronouns=folded_words(data["inclusion_pronouns"]), with_nouns=folded_words(data["with_nouns"]),
         target_cases={t: tuple(fold(w) for w in words) for t, words in data["target_cases"].items()},
         venue_bodies=frozenset(data["venue_bodies"]),
         since_words=tuple(fold(w) for w in data["since_words"]), dating_verbs=frozenset(data["dating_verbs"]), object_control_verbs=frozenset(data["object_control_verbs"]), permission_verbs=frozenset(data["permission_verbs"]), when_words=folded_words(data["when_words"]),

@@ -102,6 +102,10 @@ def codes_of(token, parties: Parties, lang: EventLanguage, exclude: list[str] | 
             return False  # "la marine française au large de Djibouti": where it sails, not who
         if child.dep_ == "nmod" and fold(t.lemma_ or t.text) in lang.joining_nouns and case in lang.cases["dative"]:
             return False  # "la candidature de l'Éthiopie aux BRICS": what it joins, not who is backed
+        if child.i != token.i and child.dep_ == "nmod" and child.pos_ == "PROPN" and lang.case_is(case, "of") \
+                and (t.lemma_ or t.text).lower() in lang.agreements and any(
+                    kind == "capital" for s, e, _, kind in parties.spans if child.idx <= s < child.idx + len(child.text)):
+            return False  # "la déclaration d'Astana", "l'accord de Paris": named after where it was made
         place = parties.place_at(child.idx, child.idx + len(child.text)) if child.i != token.i else None
         # "l'ambassade de Chine à Washington": Washington is where, not who ("à la Chine" is who)
         return not (child.i != token.i and child.dep_ in ("nmod", "obl:mod") and lang.case_is(case, "place")
