@@ -12,8 +12,7 @@ import yaml
 from playwright.sync_api import expect
 
 from conftest import ROOT
-from demo_server import CHROMIUM, CHROMIUM_ARGS, shared_demo_db
-from veille.api import create_app, running
+from test_dashboard import browser, live  # noqa: F401 (the live demo server and Chromium, shared)
 
 pytestmark = pytest.mark.browser
 
@@ -23,25 +22,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 LOAD = 30_000     # ms for a first page load to settle: the machine is shared
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (scripts/system-packages installs it)")
-    with running(create_app(shared_demo_db(tmp_path_factory))) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser(live):
-    from playwright.sync_api import sync_playwright
-
-    SCREENS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -17,21 +17,11 @@ import pytest
 
 from veille import export as exporting
 from conftest import veille
-from demo_server import copy_db, shared_demo_db
+from demo_server import copy_db
 from veille.api import create_app, running
+from test_api import api, demo_db  # noqa: F401 (the demo database and its live API, shared)
 
 BOM = "\ufeff"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    return shared_demo_db(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def api(demo_db):
-    with running(create_app(demo_db)) as base, httpx.Client(base_url=base, timeout=60) as client:
-        yield client
 
 
 def listing(api, path: str, params: dict) -> list[dict]:

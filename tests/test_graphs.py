@@ -3,30 +3,15 @@ the demo corpus ingested through the real pipeline. Their counts must be the tim
 circle or an edge counts is what /api/events answers for its filter."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
-import httpx
 import pytest
 
-from demo_server import shared_demo_db
 from veille import read
-from veille.api import create_app, running
 from veille.gazetteer import map_points
 from veille.read import Filters, Page
 from veille.read.graphs import categories, category_of
 from veille.records import EVENT_TYPES
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    return shared_demo_db(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def api(demo_db):
-    with running(create_app(demo_db)) as base, httpx.Client(base_url=base, timeout=30) as client:
-        yield client
+from test_api import api, demo_db  # noqa: F401 (the demo database and its live API, shared)
 
 
 @pytest.fixture
