@@ -214,6 +214,14 @@ def top_states(places: Sequence[PlaceRef]) -> list[str]:
     return sorted(counts, key=lambda c: (-counts[c], first[c]))[:2]
 
 
+def _qualifies_metric(lex: FigureLanguage, ft: str, start: int) -> bool:
+    """Whether the word at `start` follows a metric word directly ("importations | japonaises")."""
+    last = None
+    for last in lex.metric_word.finditer(ft, max(0, start - 40), start):
+        pass
+    return last is not None and not ft[last.end():start].strip()
+
+
 def read_flow(lex: FigureLanguage, ft: str, metric: str | None, refs: list[PlaceRef], top: list[str],
               sentence: tuple[int, int], at: int | None = None) -> tuple[str | None, str | None] | None:
     direction = lex.direction.get(metric or "", "single")
@@ -255,7 +263,10 @@ def read_flow(lex: FigureLanguage, ft: str, metric: str | None, refs: list[Place
     if direction == "in":
         # "importé par l'Europe", "les importations turques de gaz russe"
         attrs = agents + [p.code for p, r in roles if r == "attr"]
-        to = attrs[0] if attrs else (dests[0] if dests else None)
+        # "L'Australie fournit 40 % des importations japonaises": the demonym that qualifies the
+        # metric word is the importer, whatever is named before it
+        adjacent = [p.code for p, r in roles if r == "attr" and p.kind == "demonym" and _qualifies_metric(lex, ft, p.start)]
+        to = adjacent[0] if adjacent else attrs[0] if attrs else (dests[0] if dests else None)
         # "les achats chinois à la Russie": the seller may come after any preposition
         frm = next((p.code for p, r in roles if r in ("origin", "attr") and p.code != to), None) \
             or next((p.code for p, r in roles if r == "dest" and p.code != to), None)
