@@ -53,3 +53,20 @@ def copy_db(source: Path, folder: Path) -> Path:
     target = folder / source.name
     shutil.copy(source, target)
     return target
+
+
+FUSION_TABLES = ("fused_event_sources", "fused_events", "figure_members", "figure_conflicts", "figure_groups",
+                 "fusion_articles")
+
+
+def unfused_copy(source: Path, folder: Path) -> Path:
+    """A copy of a database without its fusion tables: what a database ingested before fusion
+    existed looks like."""
+    import duckdb
+
+    target = copy_db(source, folder)
+    with duckdb.connect(str(target)) as con:
+        con.execute("DROP VIEW copy_groups")
+        for table in FUSION_TABLES:
+            con.execute(f"DROP TABLE {table}")
+    return target

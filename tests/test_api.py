@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import veille
-from demo_server import INJECTION, copy_db, shared_demo_db
+from demo_server import INJECTION, copy_db, shared_demo_db, unfused_copy
 from veille.api import create_app, running
 from veille.records import Record
 
@@ -353,12 +353,7 @@ def test_demo_ends_serving_its_dashboard(tmp_path):
 
 
 def test_without_fusion_tables_the_fused_lists_are_empty_and_the_rest_answers(demo_db, tmp_path):
-    db = copy_db(demo_db, tmp_path)
-    with duckdb.connect(str(db)) as con:
-        con.execute("DROP VIEW copy_groups")
-        for table in ("fused_event_sources", "fused_events", "figure_members", "figure_conflicts", "figure_groups",
-                      "fusion_articles"):
-            con.execute(f"DROP TABLE {table}")
+    db = unfused_copy(demo_db, tmp_path)
     with running(create_app(db)) as base, httpx.Client(base_url=base) as client:
         assert client.get("/api/meta").json()["fusion"] is False
         for path in ("/api/events", "/api/figures", "/api/series", "/api/conflicts"):

@@ -46,12 +46,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 @contextmanager
-def opened(browser, base_url: str, viewport: dict = DESKTOP):
-    """A page of the dashboard at `base_url`; on leaving, no script error and no failed request but
-    the API's 4xx answers (asked for by the tests of error states)."""
+def opened(browser, base_url: str, viewport: dict = DESKTOP, timeout: int = 15000):
+    """A page of the dashboard at `base_url`, waiting at most `timeout` ms; on leaving, no script
+    error and no failed request but the API's 4xx answers (asked for by the tests of error states)."""
     context = browser.new_context(viewport=viewport, base_url=base_url)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(timeout)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # the browser logs every 4xx answer as an error: API 404s are asked for; anything else is a fault

@@ -1,11 +1,10 @@
-"""The codebook in a real headless browser (as tests/test_dashboard.py, whose small fixtures are
-copied here): its page lists every kind of code with its definition, in English or French, scrolls
+"""The codebook in a real headless browser (with tests/test_dashboard.py's server, browser and
+pages): its page lists every kind of code with its definition, in English or French, scrolls
 to the code the address names, and the other pages carry each code's definition on hover."""
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import yaml
@@ -13,12 +12,11 @@ from playwright.sync_api import expect
 
 from conftest import ROOT
 from test_dashboard import browser, live  # noqa: F401 (the live demo server and Chromium, shared)
+from test_dashboard import DESKTOP, SCREENS, opened as dashboard_page
 
 pytestmark = pytest.mark.browser
 
-SCREENS = Path("/tmp/veille-screens")
 CODEBOOK = yaml.safe_load((ROOT / "veille" / "resources" / "codebook.yaml").read_text(encoding="utf-8"))
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 LOAD = 30_000     # ms for a first page load to settle: the machine is shared
@@ -26,22 +24,12 @@ LOAD = 30_000     # ms for a first page load to settle: the machine is shared
 
 @contextmanager
 def opened(browser, base_url: str, viewport: dict):
-    """A page of the dashboard; on leaving, no script error and no failed request but the API's 4xx
-    answers, which the pages handle (as in tests/test_dashboard.py)."""
-    context = browser.new_context(viewport=viewport, base_url=base_url)
-    page = context.new_page()
-    page.set_default_timeout(LOAD)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 500 or (r.status >= 400 and "/api/" not in r.url) else None)
-    codebook: list[int] = []
-    page.on("response", lambda r: codebook.append(r.status) if "/api/codebook" in r.url else None)
-    yield page
-    context.close()
-    assert not errors, errors
+    """A page of the dashboard (tests/test_dashboard.py's, which allows the API's 4xx answers the
+    pages handle) that must never get an error from /api/codebook."""
+    with dashboard_page(browser, base_url, viewport, timeout=LOAD) as page:
+        codebook: list[int] = []
+        page.on("response", lambda r: codebook.append(r.status) if "/api/codebook" in r.url else None)
+        yield page
     assert set(codebook) <= {200}, codebook
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from veille import export as exporting
 from conftest import veille
-from demo_server import copy_db
+from demo_server import unfused_copy
 from veille.api import create_app, running
 from test_api import api, demo_db  # noqa: F401 (the demo database and its live API, shared)
 
@@ -221,12 +221,7 @@ def test_a_parquet_download_leaves_no_file_behind(demo_db, tmp_path, monkeypatch
 
 
 def test_without_fusion_tables_event_sources_are_the_events_of_each_article(demo_db, tmp_path):
-    db = copy_db(demo_db, tmp_path)
-    with duckdb.connect(str(db)) as con:
-        con.execute("DROP VIEW copy_groups")
-        for table in ("fused_event_sources", "fused_events", "figure_members", "figure_conflicts", "figure_groups",
-                      "fusion_articles"):
-            con.execute(f"DROP TABLE {table}")
+    db = unfused_copy(demo_db, tmp_path)
     with running(create_app(db)) as base, httpx.Client(base_url=base, timeout=60) as client:
         assert client.get("/api/events", params={"format": "csv"}).content == BOM.encode("utf-8")
         per_article = listing(client, "article-events", {"type": "CONSULT"})
