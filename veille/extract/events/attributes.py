@@ -43,8 +43,9 @@ def status(token, trigger: Trigger, lang: EventLanguage) -> str:
     words |= {fold(d.text) for c in token.children if c.dep_ in ("obj", "nsubj", "nsubj:pass")
               for d in c.children if d.dep_ == "det"}
     negators = words & lang.negation
-    if trigger.pos == "VERB" and token.dep_ == "acl" and "Inf" in token.morph.get("VerbForm") and not negators \
-            and fold(token.head.lemma_ or token.head.text) in lang.plan_nouns:
+    from veille.extract.events.triggers import planned
+
+    if trigger.pos == "VERB" and not negators and planned(token, lang):
         return "future"        # "son intention de se rendre à Addis-Abeba"
     if negators and trigger.pos == "VERB" and len(chain) > 1 and token.dep_ == "xcomp" \
             and lemma(chain[1], lang) in lang.open_heads:
